@@ -150,7 +150,11 @@ final class SimHttp {
 
   /** {@return validation errors of value against schema (draft 2020-12), as messages} */
   static List<String> violations(JsonNode schema, JsonNode value) {
-    return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema).validate(value)
+    return COMPILED.computeIfAbsent(schema, REGISTRY::getSchema).validate(value)
         .stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList();
   }
+
+  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  private static final java.util.Map<JsonNode, com.networknt.schema.Schema> COMPILED =
+      new java.util.concurrent.ConcurrentHashMap<>();
 }
