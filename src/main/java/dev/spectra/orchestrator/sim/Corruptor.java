@@ -145,7 +145,7 @@ final class Corruptor {
       s.parent().set(s.key(), wrongValue(s.schema(), s.parent().get(s.key())));
     }
     try {
-      return new Result(mapper.writer(Responder.MODEL_STYLE).writeValueAsString(tree), false);
+      return new Result(mapper.writer(Responder.modelStyle()).writeValueAsString(tree), false);
     } catch (JsonProcessingException e) {
       return null;
     }
