@@ -93,12 +93,14 @@ public final class SimCommand implements Runnable {
       stopped.countDown();
     }, "sim-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    boolean interrupted = false;
     try {
       announce(sim, key != null);
       stopped.await();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
     } finally {
+      // Stop before restoring the interrupt flag: Jetty's graceful stop waits, and an interrupted wait fails.
       stop.run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -106,6 +108,7 @@ public final class SimCommand implements Runnable {
         // Ctrl-C: the hook is running, which is how we got here.
       }
     }
+    if (interrupted) Thread.currentThread().interrupt();
   }
 
   private void announce(Simulator sim, boolean keyRequired) {

@@ -147,6 +147,12 @@ public final class Simulator implements AutoCloseable {
   @Override public synchronized void close() {
     if (closed) return;
     closed = true;
-    app.stop();
+    // Jetty's graceful stop waits on its threads; an interrupted caller would make it fail half-way.
+    boolean interrupted = Thread.interrupted();
+    try {
+      app.stop();
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
   }
 }
