@@ -71,13 +71,8 @@ public final class SimCommand implements Runnable {
       sim = Simulator.start(options);
     } catch (Simulator.BadProfileException e) {
       throw ExitException.usage(e.getMessage() + "\nbuilt-in profiles:\n" + describeBuiltIns());
-    } catch (RuntimeException e) {
-      // Javalin reports a taken port as a bind exception; that is the user's choice of port, not a bug.
-      if (e.getClass().getSimpleName().contains("Bind") || e.getCause() instanceof java.net.BindException) {
-        throw ExitException.usage("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-            + "); pass another --port, or --port 0 for a free one");
-      }
-      throw e;
+    } catch (Simulator.CannotListenException e) {
+      throw ExitException.usage(e.getMessage() + "; pass another --port, or --port 0 for a free one");
     }
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean stopOnce = new java.util.concurrent.atomic.AtomicBoolean();

@@ -32,6 +32,11 @@ public final class Simulator implements AutoCloseable {
     BadProfileException(String message) { super(message); }
   }
 
+  /** The host and port cannot be bound (in use, or not a local address). */
+  public static final class CannotListenException extends RuntimeException {
+    CannotListenException(String message) { super(message); }
+  }
+
   private final Javalin app;
   private final Responder responder;
   private final Profile profile;
@@ -61,7 +66,13 @@ public final class Simulator implements AutoCloseable {
       // A bug in the simulator, not a simulated fault: say so in a body no client mistakes for a model reply.
       ctx.status(500).contentType("text/plain").result("simulator internal error: " + e);
     });
-    app.start(options.host(), options.port());
+    try {
+      app.start(options.host(), options.port());
+    } catch (io.javalin.util.JavalinBindException e) {
+      app.stop();
+      throw new CannotListenException("cannot listen on " + options.host() + ":" + options.port() + ": "
+          + e.getMessage());
+    }
     String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
     if (host.equals("0.0.0.0")) host = "127.0.0.1";
     this.baseUrl = URI.create("http://" + host + ":" + app.port());
@@ -72,6 +83,7 @@ public final class Simulator implements AutoCloseable {
    *
    * @throws BadProfileException when the profile is neither a built-in name nor a readable, valid profile file,
    *     or the fixture directory is unusable
+   * @throws CannotListenException when the host and port cannot be bound
    */
   public static Simulator start(SimOptions options) {
     Profile profile;

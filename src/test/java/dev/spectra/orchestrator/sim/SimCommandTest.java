@@ -34,6 +34,16 @@ class SimCommandTest {
   }
 
   @Test
+  void aPortInUseIsAUsageErrorThatSuggestsAnother() {
+    try (Simulator taken = Simulator.start(SimOptions.defaults())) {
+      int code = Main.run(new String[] {"sim", "--port", String.valueOf(taken.baseUrl().getPort())}, io(Map.of()));
+
+      assertThat(code).isEqualTo(ExitCodes.USAGE);
+      assertThat(err.toString()).contains("cannot listen").contains("--port 0").doesNotContain("Exception");
+    }
+  }
+
+  @Test
   void missingKeyVariableIsAUsageError() {
     int code = Main.run(new String[] {"sim", "--api-key-env", "SIM_KEY", "--port", "0"}, io(Map.of()));
 
