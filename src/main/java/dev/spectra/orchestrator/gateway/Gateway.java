@@ -237,12 +237,13 @@ public final class Gateway implements AutoCloseable {
     a.get("/v1/models/{id}", this::model);
     a.get("/health", this::health);
     a.get("/metrics", this::metricsEndpoint);
+    // Our own 404/405 answers are already JSON errors; only Javalin's plain-text ones are replaced.
     a.error(404, ctx -> {
-      if (ctx.res().isCommitted() || ctx.result() != null) return;
+      if (ctx.res().isCommitted() || isJson(ctx)) return;
       send(ctx, GatewayError.notFound(ctx.method() + " " + ctx.path()), null);
     });
     a.error(405, ctx -> {
-      if (ctx.res().isCommitted() || ctx.result() != null) return;
+      if (ctx.res().isCommitted() || isJson(ctx)) return;
       send(ctx, new GatewayError(405, "invalid_request_error", "method_not_allowed", null,
           "Method " + ctx.method() + " is not allowed on " + ctx.path() + ".", null), null);
     });
@@ -252,6 +253,11 @@ public final class Gateway implements AutoCloseable {
       if (!ctx.res().isCommitted()) send(ctx, GatewayError.internal("internal gateway error: "
           + redactor.redact(String.valueOf(e.getMessage()))), null);
     });
+  }
+
+  private static boolean isJson(Context ctx) {
+    String type = ctx.res().getContentType();
+    return type != null && type.startsWith("application/json");
   }
 
   private void cors(Context ctx) {
