@@ -66,6 +66,7 @@ public final class Main implements Runnable {
     cl.addSubcommand(new AskCommand(io));
     cl.addSubcommand(new ModelsCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
+    cl.addSubcommand("keys", new KeysCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());
