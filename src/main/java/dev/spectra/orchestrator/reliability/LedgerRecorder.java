@@ -1,0 +1,31 @@
+package dev.spectra.orchestrator.reliability;
+
+import dev.spectra.orchestrator.ledger.CallRecord;
+import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.model.Attempt;
+import dev.spectra.orchestrator.model.ModelError;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Writes every attempt to the ledger as one call row. Queues only: the ledger writes on its own thread. */
+final class LedgerRecorder implements AttemptListener {
+  private final Ledger ledger;
+
+  LedgerRecorder(Ledger ledger) { this.ledger = ledger; }
+
+  @Override public void attemptEnded(Ended e) {
+    Attempt a = e.attempt();
+    ModelError error = a.error();
+    String outcome = error == null ? "ok"
+        : error instanceof ModelError.CircuitOpen || error instanceof ModelError.BudgetExhausted ? "skipped"
+        : "failed";
+    ledger.record(new CallRecord(
+        Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime()),
+        a.started(), e.context().requestId(), e.context().buildId(), e.context().step(), e.requestedAs(), a.route(),
+        e.tier(), a.model(), e.servedModelId(), e.spec().local(), a.usage().promptTokens(),
+        a.usage().completionTokens(), a.usage().estimated(), a.timeToFirstToken(), a.latency(), outcome,
+        error == null ? null : error.type(), error == null ? null : error.message(), e.decision(),
+        a.json().name().toLowerCase(Locale.ROOT), String.join(",", a.repairs()), a.reasks(), a.cost(), a.saved(),
+        e.catalogVersion()));
+  }
+}
