@@ -62,6 +62,10 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     // Subcommands, by task. Each is one class in this package.
+    cl.addSubcommand("sim", new SimCommand(io));
+    cl.addSubcommand(new AskCommand(io));
+    cl.addSubcommand(new ModelsCommand(io));
+    cl.addSubcommand(new DoctorCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());
