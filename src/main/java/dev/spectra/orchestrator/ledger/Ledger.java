@@ -60,6 +60,19 @@ public final class Ledger implements AutoCloseable {
     return openFile(defaultFile(env), clock);
   }
 
+  /**
+   * Opens the ledger the configuration names: {@code ORCHESTRATOR_DB_URL} (environment or {@code .env}), else
+   * {@code ledger.url} or {@code ledger.file} in orchestrator.yaml, else the default file under the data directory.
+   */
+  public static Ledger open(dev.spectra.orchestrator.config.Config config, Map<String, String> env, Clock clock) {
+    Optional<String> url = config.setting(DB_URL_ENV);
+    if (url.isPresent()) return open(url.get().strip(), clock);
+    var section = config.ledger().node();
+    if (section.path("url").isTextual()) return open(section.path("url").asText().strip(), clock);
+    if (section.path("file").isTextual()) return openFile(Path.of(section.path("file").asText().strip()), clock);
+    return openFile(defaultFile(env), clock);
+  }
+
   /** {@return {@code $XDG_DATA_HOME/orchestrator/ledger.db}, by default {@code ~/.local/share/orchestrator/ledger.db}} */
   public static Path defaultFile(Map<String, String> env) {
     String xdg = env.get("XDG_DATA_HOME");

@@ -1,6 +1,10 @@
 package dev.spectra.orchestrator.reliability;
 
+import dev.spectra.orchestrator.config.Config;
+import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.structured.StructuredOptions;
+import dev.spectra.orchestrator.structured.StructuredOutput;
 import dev.spectra.orchestrator.model.Model;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Money;
@@ -35,7 +39,7 @@ public final class CascadeBuilder {
   static final double HEALTH_MAX_FAILURE_RATIO = 0.5;
   static final int HEALTH_MIN_CALLS = 3;
 
-  private final CascadeSettings settings;
+  private CascadeSettings settings;
   private Function<ModelSpec, Model> providers;
   private BiFunction<Model, ModelSpec, Model> structuredOutput = (model, spec) -> model;
   private Ledger ledger;
@@ -46,6 +50,21 @@ public final class CascadeBuilder {
   public CascadeBuilder(CascadeSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
+
+  /**
+   * {@return a builder with the settings of the configuration's {@code routing} and {@code budgets} sections and
+   * the structured-output engine on every route}; add {@link #providers} (and a ledger) and build
+   *
+   * @throws ConfigException naming file, line and key of a bad value
+   */
+  public static CascadeBuilder fromConfig(Config config) throws ConfigException {
+    StructuredOptions options = StructuredOptions.defaults();
+    return new CascadeBuilder(ConfigReader.read(config))
+        .structuredOutput((model, spec) -> new StructuredOutput(model, spec, options));
+  }
+
+  /** {@return the settings this builder builds from} */
+  public CascadeSettings settings() { return settings; }
 
   /** The bare provider call for a catalog entry; called once per model. */
   public CascadeBuilder providers(Function<ModelSpec, Model> factory) {
@@ -62,6 +81,12 @@ public final class CascadeBuilder {
   /** Records every attempt; also gives budgets this month's spend so far and {@code cheapest-passing} its health. */
   public CascadeBuilder ledger(Ledger ledger) {
     this.ledger = ledger;
+    return this;
+  }
+
+  /** Replaces the settings, e.g. to apply command-line budget flags over the configured ones. */
+  public CascadeBuilder settings(CascadeSettings newSettings) {
+    this.settings = Objects.requireNonNull(newSettings, "settings");
     return this;
   }
 
