@@ -64,6 +64,11 @@ public final class Main implements Runnable {
     // Subcommands, by task. Each is one class in this package.
     cl.addSubcommand("build", new BuildCommand(io));
     cl.addSubcommand("builds", new BuildsCommand(io));
+    cl.addSubcommand("sim", new SimCommand(io));
+    cl.addSubcommand(new AskCommand(io));
+    cl.addSubcommand(new ModelsCommand(io));
+    cl.addSubcommand(new DoctorCommand(io));
+    cl.addSubcommand("keys", new KeysCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());
