@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +40,10 @@ public final class Simulator implements AutoCloseable {
   private final Responder responder;
   private final Profile profile;
   private final URI baseUrl;
-  private final List<RecordedRequest> recorded = Collections.synchronizedList(new ArrayList<>());
+  /** Bounds memory when {@code orchestrator sim} serves for hours; tests never come near it. */
+  static final int MAX_RECORDED = 10_000;
+
+  private final java.util.Deque<RecordedRequest> recorded = new java.util.ArrayDeque<>();
   private boolean closed;
 
   private Simulator(SimOptions options, Profile profile, Fixtures fixtures) {
@@ -57,6 +59,8 @@ public final class Simulator implements AutoCloseable {
       // Virtual threads: a slow-drip reply sleeping in its handler costs nothing.
       config.useVirtualThreads = true;
       config.http.disableCompression();
+      // Javalin's 1 MB default would turn long prompts into 413s that no model server sends.
+      config.http.maxRequestSize = 64L * 1024 * 1024;
     });
     app.before(ctx -> record(ctx, mapper));
     new OpenAiProtocol(backend).register(app);
@@ -129,7 +133,7 @@ public final class Simulator implements AutoCloseable {
     responder.enqueue(modelId, steps);
   }
 
-  /** {@return every request received so far, in arrival order} */
+  /** {@return every request received so far (the last 10,000 on a long-running server), in arrival order} */
   public List<RecordedRequest> requests() {
     synchronized (recorded) {
       return List.copyOf(recorded);
@@ -152,7 +156,11 @@ public final class Simulator implements AutoCloseable {
         body = TextNode.valueOf(raw);
       }
     }
-    recorded.add(new RecordedRequest(ctx.method().name(), ctx.path(), headers, body));
+    RecordedRequest request = new RecordedRequest(ctx.method().name(), ctx.path(), headers, body);
+    synchronized (recorded) {
+      if (recorded.size() == MAX_RECORDED) recorded.removeFirst();
+      recorded.addLast(request);
+    }
   }
 
   /** Stops the server; safe to call more than once. */
