@@ -66,6 +66,9 @@ public final class Main implements Runnable {
     cl.addSubcommand(new AskCommand(io));
     cl.addSubcommand(new ModelsCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
+    CommandLine bench = new BenchCommand(io).commandLine();   // benchmarks: one bench.addSubcommand line each
+    bench.addSubcommand(new BenchProvidersCommand(io));
+    cl.addSubcommand(bench);
 
     cl.setOut(io.out());
     cl.setErr(io.err());
