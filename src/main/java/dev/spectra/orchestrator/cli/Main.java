@@ -71,6 +71,9 @@ public final class Main implements Runnable {
     cl.addSubcommand("keys", new KeysCommand(io));
     cl.addSubcommand(new StatsCommand(io));
     cl.addSubcommand(new LedgerCommand(io));
+    CommandLine bench = new BenchCommand(io).commandLine();   // benchmarks: one bench.addSubcommand line each
+    bench.addSubcommand(new BenchProvidersCommand(io));
+    cl.addSubcommand(bench);
 
     cl.setOut(io.out());
     cl.setErr(io.err());
