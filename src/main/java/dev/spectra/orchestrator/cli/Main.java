@@ -66,6 +66,8 @@ public final class Main implements Runnable {
     cl.addSubcommand(new AskCommand(io));
     cl.addSubcommand(new ModelsCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
+    cl.addSubcommand(new RepairCommand(io));
+    cl.addSubcommand("bench", BenchRepairCommand.Group.commandLine(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());

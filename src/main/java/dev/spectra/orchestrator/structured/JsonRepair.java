@@ -233,15 +233,26 @@ public final class JsonRepair {
       this.mayCloseBrackets = mayCloseBrackets;
     }
 
+    private int failedStart = -1;
+    private int failedEnd = -1;
+
     Outcome strictOnly(Candidate c) {
+      // A parse that cannot succeed costs an exception inside Jackson: skip text that cannot start a value.
+      if (c.start() >= c.end() || !startsValue(raw.charAt(c.start()))) {
+        return new Outcome(c, Kind.UNPARSEABLE, "not JSON", false);
+      }
       StrictJson.Parsed p = strict.parse(raw.substring(c.start(), c.end()));
       if (p.ok()) return new Outcome(c, p.value(), Set.of(), false, conforms == null || conforms.test(p.value()));
+      failedStart = c.start();
+      failedEnd = c.end();
       return new Outcome(c, Kind.UNPARSEABLE, positionIn(c, p.line(), p.column()) + ": " + p.problem(), p.fatal());
     }
 
     Outcome evaluate(Candidate c) {
-      Outcome o = strictOnly(c);
-      if (o.ok() || o.fatal) return o;
+      if (c.start() != failedStart || c.end() != failedEnd) {
+        Outcome o = strictOnly(c);
+        if (o.ok() || o.fatal) return o;
+      }
       Repairer.Repaired r;
       try {
         r = new Repairer(raw, c.start(), c.end(), mayCloseBrackets, StrictJson.MAX_DEPTH).repair();
@@ -251,6 +262,11 @@ public final class JsonRepair {
       StrictJson.Parsed p = strict.parse(r.json());
       if (!p.ok()) return new Outcome(c, Kind.UNPARSEABLE, p.problem(), true);
       return new Outcome(c, p.value(), r.repairs(), true, conforms == null || conforms.test(p.value()));
+    }
+
+    private static boolean startsValue(char c) {
+      return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f'
+          || c == 'n';
     }
 
     /** Converts a line and column inside the candidate to the whole text's. */
