@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * </ul>
  */
 final class StrictJson {
-  static final int MAX_DEPTH = 512;
+  /** Deep enough for any real answer; shallow enough for the recursive validator and tree printers. */
+  static final int MAX_DEPTH = 256;
   static final int MAX_NUMBER_LENGTH = 1000;
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:Object property|field) [\"']([^\"']*)[\"']");
 
