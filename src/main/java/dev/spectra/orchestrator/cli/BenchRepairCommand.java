@@ -13,11 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code orchestrator bench repair}: throughput of the JSON extraction and repair path on a JSONL corpus. */
 @Command(name = "repair", description = {
@@ -47,20 +44,6 @@ public final class BenchRepairCommand implements Callable<Integer> {
 
   public BenchRepairCommand(Io io) {
     this.io = io;
-  }
-
-  /** The {@code bench} group holding only {@code repair}, for builds where no other bench command exists. */
-  @Command(name = "bench", description = "Measure throughput and quality of the engine's parts.")
-  public static final class Group implements Runnable {
-    @Spec CommandSpec spec;
-
-    @Override public void run() {
-      spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    public static CommandLine commandLine(Io io) {
-      return new CommandLine(new Group()).addSubcommand("repair", new BenchRepairCommand(io));
-    }
   }
 
   @Override public Integer call() {
