@@ -68,6 +68,10 @@ public final class Main implements Runnable {
     cl.addSubcommand(new AskCommand(io));
     cl.addSubcommand(new ModelsCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
+    cl.addSubcommand(new RepairCommand(io));
+    CommandLine bench = new BenchCommand(io).commandLine();
+    bench.addSubcommand(new BenchRepairCommand(io));
+    cl.addSubcommand("bench", bench);
     cl.addSubcommand("keys", new KeysCommand(io));
     cl.addSubcommand(new StatsCommand(io));
     cl.addSubcommand(new LedgerCommand(io));
