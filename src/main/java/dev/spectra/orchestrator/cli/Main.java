@@ -68,6 +68,9 @@ public final class Main implements Runnable {
     cl.addSubcommand(new DoctorCommand(io));
     cl.addSubcommand(new StatsCommand(io));
     cl.addSubcommand(new LedgerCommand(io));
+    CommandLine bench = new BenchCommand(io).commandLine();
+    bench.addSubcommand(new BenchCascadeCommand(io));
+    cl.addSubcommand(bench);
 
     cl.setOut(io.out());
     cl.setErr(io.err());
