@@ -69,6 +69,8 @@ public final class Main implements Runnable {
     cl.addSubcommand(new ModelsCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
     cl.addSubcommand("keys", new KeysCommand(io));
+    cl.addSubcommand(new StatsCommand(io));
+    cl.addSubcommand(new LedgerCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());

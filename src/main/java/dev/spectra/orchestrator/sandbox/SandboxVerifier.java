@@ -165,12 +165,11 @@ public final class SandboxVerifier implements Verifier {
   private List<String> runnerCommand(Path project, ProjectDescriptor d, DependencyCache.Classpaths cp, Path runner,
       Limits limits, Path result) {
     Path target = project.resolve("target");
+    // Jars only: the runner loads the project's compiled classes itself (see VerifyRunner), which keeps the class
+    // path stable and archivable. The runner jar holds one package of ours, so it cannot shadow a library.
     List<String> classpath = new ArrayList<>();
-    // Surefire's order: test classes, main classes, dependencies; the runner last so it can shadow nothing.
-    classpath.add(target.resolve("test-classes").toString());
-    classpath.add(target.resolve("classes").toString());
-    cp.test().forEach(p -> classpath.add(p.toString()));
     classpath.add(runner.toString());
+    cp.test().forEach(p -> classpath.add(p.toString()));
     List<String> argv = new ArrayList<>(List.of(
         settings.javaHome().resolve("bin").resolve("java").toString(),
         // A short-lived JVM: C1 only, the serial collector and the shared class archive start fastest.
@@ -178,7 +177,7 @@ public final class SandboxVerifier implements Verifier {
         // The per-project archive of the classes this run loads (javac, Jetty, JUnit): later verifies of the
         // same workspace, as in the fix loop, start from it. It lives in the workspace, the only writable place.
         "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + target.resolve("spectra-verify/app.jsa"),
-        "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+        "-Xlog:disable", "-Xlog:all=error:stderr",
         "-Xmx" + limits.heap(), "-Xss1m",
         "-Djava.io.tmpdir=" + target.resolve("tmp"), "-Dbasedir=" + project, "-Dfile.encoding=UTF-8",
         "-cp", String.join(File.pathSeparator, classpath),
