@@ -62,6 +62,9 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     // Subcommands, by task. Each is one class in this package.
+    CommandLine bench = new BenchCommand(io).commandLine();
+    bench.addSubcommand(new BenchVerifyCommand(io));
+    cl.addSubcommand(bench);
 
     cl.setOut(io.out());
     cl.setErr(io.err());
