@@ -77,8 +77,8 @@ public final class Main implements Runnable {
     cl.addSubcommand(new LedgerCommand(io));
     CommandLine bench = new BenchCommand(io).commandLine();   // benchmarks: one bench.addSubcommand line each
     bench.addSubcommand(new BenchProvidersCommand(io));
-    CommandLine bench = new BenchCommand(io).commandLine();
     bench.addSubcommand(new BenchCascadeCommand(io));
+    bench.addSubcommand(new BenchVerifyCommand(io));
     cl.addSubcommand(bench);
 
     cl.setOut(io.out());
