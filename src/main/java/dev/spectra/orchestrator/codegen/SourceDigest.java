@@ -18,8 +18,12 @@ final class SourceDigest {
   private static final Pattern DECLARATION = Pattern.compile(
       "^\\s*(public\\s+|protected\\s+)?(static\\s+)?(final\\s+|sealed\\s+|abstract\\s+)*"
           + "(record|class|interface|enum)\\s+\\w+.*");
-  private static final Pattern SIGNATURE = Pattern.compile("^\\s*(public|protected)\\s+[^=;]*\\([^;]*$|"
-      + "^\\s*(public|protected)\\s+[^=]*\\)\\s*;\\s*$|^\\s*(default|static)\\s+[^=;]*\\(.*");
+  private static final Pattern SIGNATURE = Pattern.compile("^(\\s*(?:public|protected|default|static)\\s+"
+      + "(?:static\\s+|final\\s+|default\\s+|synchronized\\s+|abstract\\s+)*[\\w<>\\[\\],.? ]+?\\s*\\([^)]*\\)"
+      + "(?:\\s*throws\\s+[\\w., ]+)?)\\s*[{;].*");
+  /** Interface methods carry no modifier. */
+  private static final Pattern ABSTRACT = Pattern.compile(
+      "^\\s+[\\w<>\\[\\],.? ]+\\s+\\w+\\s*\\([^)]*\\)(\\s*throws\\s+[\\w., ]+)?\\s*;\\s*$");
   private static final int MAX_CHARS = 3500;
 
   private SourceDigest() {}
@@ -40,9 +44,13 @@ final class SourceDigest {
       if (exclude.contains(rel)) continue;
       List<String> lines = new ArrayList<>();
       for (String line : Files.readAllLines(f)) {
-        if (DECLARATION.matcher(line).matches() || SIGNATURE.matcher(line).matches()) {
-          String l = line.replaceAll("\\s*\\{\\s*$", "").stripTrailing();
-          if (!l.isBlank()) lines.add(l);
+        var signature = SIGNATURE.matcher(line);
+        if (DECLARATION.matcher(line).matches()) {
+          lines.add(line.replaceAll("\\s*\\{.*$", "").stripTrailing());
+        } else if (ABSTRACT.matcher(line).matches() && !line.strip().startsWith("return ")) {
+          lines.add(line.stripTrailing());
+        } else if (signature.matches()) {
+          lines.add(signature.group(1).stripTrailing() + ";");
         }
       }
       if (lines.isEmpty()) continue;
