@@ -1,0 +1,172 @@
+package dev.spectra.orchestrator.model.provider;
+
+import dev.spectra.orchestrator.model.ModelError;
+import dev.spectra.orchestrator.model.ModelError.Timeout;
+import dev.spectra.orchestrator.model.ModelException;
+import dev.spectra.orchestrator.model.Timeouts;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One response being read: status and headers are here, the body arrives chunk by chunk. Reads wait at most
+ * until the first-token deadline (before the first body byte) or the total deadline (after it).
+ *
+ * <p>Not thread-safe: one caller reads an exchange. Always {@link #close()} it.
+ */
+public final class Exchange implements AutoCloseable {
+  private final HttpResponse<BodyQueue> response;
+  private final BodyQueue body;
+  private final long start;
+  private final long firstDeadline;
+  private final long totalDeadline;
+  private final Timeout.Phase firstPhase;
+  private final Timeouts timeouts;
+  private final String endpoint;
+
+  private byte[] buf = new byte[8192];
+  private int from;
+  private int to;
+  private boolean ended;
+  private long firstByteAt = -1;
+
+  Exchange(HttpResponse<BodyQueue> response, BodyQueue body, long start, long firstDeadline, Timeout.Phase firstPhase,
+      Timeouts timeouts, String endpoint) {
+    this.response = response;
+    this.body = body;
+    this.start = start;
+    this.firstDeadline = firstDeadline;
+    this.totalDeadline = start + timeouts.total().toNanos();
+    this.firstPhase = firstPhase;
+    this.timeouts = timeouts;
+    this.endpoint = endpoint;
+  }
+
+  public int status() { return response.statusCode(); }
+
+  public Optional<String> header(String name) { return response.headers().firstValue(name); }
+
+  /** {@return from request sent to the first body byte, or null before it arrived} */
+  public Duration timeToFirstByte() {
+    return firstByteAt < 0 ? null : Duration.ofNanos(firstByteAt - start);
+  }
+
+  /** {@return time since the request was sent} */
+  public Duration elapsed() { return Duration.ofNanos(System.nanoTime() - start); }
+
+  /**
+   * Reads the whole remaining body.
+   *
+   * @throws IOException when the connection broke before the end of the body
+   * @throws ModelException on a first-token or total timeout
+   */
+  public byte[] readAll() throws IOException, ModelException {
+    while (!ended) fill();
+    byte[] all = Arrays.copyOfRange(buf, from, to);
+    from = to;
+    return all;
+  }
+
+  /** {@return the whole remaining body as text, for error messages; never throws, gives up at the deadline} */
+  public String readErrorBody() {
+    try {
+      return new String(readAll(), StandardCharsets.UTF_8);
+    } catch (IOException | ModelException e) {
+      return new String(buf, from, to - from, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Reads one line (LF or CRLF terminated, terminator removed) for SSE and NDJSON.
+   *
+   * @return the line, or null at the end of the body
+   * @throws IOException when the connection broke mid-body
+   * @throws ModelException on a first-token or total timeout
+   */
+  public String readLine() throws IOException, ModelException {
+    // Offset from {@code from} already scanned: fill() may compact the buffer and move {@code from}.
+    int scanned = 0;
+    while (true) {
+      for (int i = from + scanned; i < to; i++) {
+        if (buf[i] == '\n') {
+          int end = i > from && buf[i - 1] == '\r' ? i - 1 : i;
+          String line = new String(buf, from, end - from, StandardCharsets.UTF_8);
+          from = i + 1;
+          return line;
+        }
+      }
+      scanned = to - from;
+      if (ended) {
+        if (from == to) return null;
+        String last = new String(buf, from, to - from, StandardCharsets.UTF_8);
+        from = to;
+        return last;
+      }
+      fill();
+    }
+  }
+
+  /** Waits for the next chunk and appends it to the buffer. */
+  private void fill() throws IOException, ModelException {
+    boolean beforeFirst = firstByteAt < 0;
+    long deadline = beforeFirst ? firstDeadline : totalDeadline;
+    Object item;
+    try {
+      item = body.poll(deadline - System.nanoTime());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new IOException("interrupted while reading from " + endpoint, e);
+    }
+    if (item == null) {
+      close();
+      Timeout.Phase phase = beforeFirst ? firstPhase : Timeout.Phase.TOTAL;
+      Duration limit = phase == Timeout.Phase.FIRST_TOKEN ? timeouts.firstToken() : timeouts.total();
+      throw new ModelException(new Timeout(phase, limit, endpoint));
+    }
+    if (item == BodyQueue.END) {
+      ended = true;
+      return;
+    }
+    if (item instanceof Throwable t) {
+      ended = true;
+      throw t instanceof IOException io ? io : new IOException(t.getMessage(), t);
+    }
+    @SuppressWarnings("unchecked") List<ByteBuffer> chunks = (List<ByteBuffer>) item;
+    for (ByteBuffer chunk : chunks) append(chunk);
+  }
+
+  private void append(ByteBuffer chunk) {
+    int n = chunk.remaining();
+    if (n == 0) return;
+    if (firstByteAt < 0) firstByteAt = System.nanoTime();
+    if (to + n > buf.length) {
+      // Compact first; grow only when the unread part itself does not fit.
+      int unread = to - from;
+      if (unread + n > buf.length) {
+        buf = Arrays.copyOfRange(buf, from, Math.max(buf.length * 2, unread + n));
+      } else {
+        System.arraycopy(buf, from, buf, 0, unread);
+      }
+      from = 0;
+      to = unread;
+    }
+    chunk.get(buf, to, n);
+    to += n;
+  }
+
+  /** Stops reading and releases the connection (cancels the body when it is not finished). */
+  @Override public void close() {
+    if (!ended) body.cancel();
+  }
+
+  /** {@return a transport failure for a body that broke after the headers} */
+  public ModelError brokenBody(String partialText) {
+    return new ModelError.StreamCutOff(partialText, endpoint);
+  }
+}
