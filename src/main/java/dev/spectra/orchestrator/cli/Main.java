@@ -62,6 +62,7 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     // Subcommands, by task. Each is one class in this package.
+    cl.addSubcommand("sim", new SimCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());

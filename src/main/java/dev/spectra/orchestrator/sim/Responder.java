@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
  */
 final class Responder {
   static final String ANY_MODEL = "*";
+  /** A prompt that names JSON ("Answer with JSON only") gets a JSON answer even without a protocol field. */
+  private static final java.util.regex.Pattern ASKS_FOR_JSON = java.util.regex.Pattern.compile("\\bJSON\\b");
 
   /** Indented like model output: {@code "key": value}, not Jackson's default {@code "key" : value}. */
   static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter MODEL_STYLE =
@@ -174,11 +176,11 @@ final class Responder {
     boolean json;
     if (fixture != null) {
       base = fixture.reply();
-      json = fixture.json() || req.wantsJsonField();
+      json = fixture.json();
     } else if (schema != null) {
       base = pretty(synthesizer.synthesize(schema, contentRng));
       json = true;
-    } else if (req.wantsJsonField()) {
+    } else if (req.wantsJsonField() || ASKS_FOR_JSON.matcher(req.visiblePrompt()).find()) {
       base = pretty(mapper.createObjectNode().put("reply", defaultReply(req.lastUserText())));
       json = true;
     } else {
