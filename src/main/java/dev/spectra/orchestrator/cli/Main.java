@@ -63,6 +63,10 @@ public final class Main implements Runnable {
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     // Subcommands, by task. Each is one class in this package.
     cl.addSubcommand("sim", new SimCommand(io));
+    cl.addSubcommand(new AskCommand(io));
+    cl.addSubcommand(new ModelsCommand(io));
+    cl.addSubcommand(new DoctorCommand(io));
+    cl.addSubcommand("keys", new KeysCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());

@@ -1,0 +1,175 @@
+package dev.spectra.orchestrator.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.config.Config;
+import dev.spectra.orchestrator.config.Overrides;
+import dev.spectra.orchestrator.model.Message;
+import dev.spectra.orchestrator.model.Model;
+import dev.spectra.orchestrator.model.ModelException;
+import dev.spectra.orchestrator.model.ModelReply;
+import dev.spectra.orchestrator.model.ModelRequest;
+import dev.spectra.orchestrator.model.ModelSpec;
+import dev.spectra.orchestrator.model.Providers;
+import dev.spectra.orchestrator.model.ResponseFormat;
+import dev.spectra.orchestrator.model.TokenListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code orchestrator ask}: one call to one model; the answer on stdout, what it cost on stderr. */
+@Command(name = "ask", description = {
+    "Ask a model one question and print its answer.",
+    "The answer goes to stdout; model, tokens, time and cost go to stderr (or all of it to stdout with --json).",
+    "Exit 3 when the endpoint is unreachable, 4 on a model error (missing model, auth, rate limit, 5xx)."})
+public final class AskCommand implements Callable<Integer> {
+  private final Io io;
+
+  @Parameters(index = "0", paramLabel = "PROMPT", description = "The question; '-' reads it from standard input.")
+  String prompt;
+
+  @Option(names = "--model", paramLabel = "M", description = "Catalog name or model id (default: the configured model).")
+  String model;
+
+  @Option(names = "--url", paramLabel = "URL",
+      description = "Endpoint for this call, like ORCHESTRATOR_LLM_URL (--model then names the model on it).")
+  String url;
+
+  @Option(names = "--system", paramLabel = "S", description = "System prompt.")
+  String system;
+
+  @Option(names = "--max-tokens", paramLabel = "N", description = "Cap on answer tokens.")
+  Integer maxTokens;
+
+  @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature, 0 to 2.")
+  Double temperature;
+
+  @Option(names = "--stream", description = "Print the answer as it is generated.")
+  boolean stream;
+
+  @Option(names = "--json", description = "Print answer, served model, usage, finish reason, latency and cost as JSON.")
+  boolean json;
+
+  @Option(names = "--quiet", description = "Print only the answer.")
+  boolean quiet;
+
+  public AskCommand(Io io) {
+    this.io = io;
+  }
+
+  @Override public Integer call() {
+    String question = readPrompt();
+    if (maxTokens != null && maxTokens <= 0) throw ExitException.usage("--max-tokens must be > 0, got " + maxTokens);
+    if (temperature != null && (temperature < 0 || temperature > 2)) {
+      throw ExitException.usage("--temperature must be between 0 and 2, got " + temperature);
+    }
+    Config config = ModelFailures.loadConfig(io, url == null ? Overrides.NONE : new Overrides(url, model, null, null, null));
+    try (Providers providers = ModelFailures.providers(io, config)) {
+      Model target = resolveModel(config, providers);
+      List<Message> messages = new ArrayList<>();
+      if (system != null && !system.isBlank()) messages.add(Message.system(system));
+      messages.add(Message.user(question));
+      ModelRequest request = new ModelRequest(messages, maxTokens, temperature, stream, ResponseFormat.TEXT, null);
+      boolean printTokens = stream && !json;
+      TokenListener listener = printTokens ? delta -> {
+        io.out().print(delta);
+        io.out().flush();
+      } : TokenListener.NONE;
+      ModelReply reply;
+      try {
+        reply = target.chat(request, listener);
+      } catch (ModelException e) {
+        if (printTokens) io.out().println();
+        if (json) printError(e);
+        throw ModelFailures.exit(e.error());
+      }
+      print(reply, config, printTokens);
+      return ExitCodes.OK;
+    }
+  }
+
+  /**
+   * {@return the model this command calls}: the one named by {@code --model} (a catalog name or id; an unknown id
+   * runs on the default model's server), else the configured default. Kept in one method so a routing policy
+   * can later return a cascade here.
+   */
+  Model resolveModel(Config config, Providers providers) {
+    return providers.model(resolveSpec(config));
+  }
+
+  ModelSpec resolveSpec(Config config) {
+    if (model == null || url != null) return config.defaultSpec();
+    return config.catalog().find(model).orElseGet(() -> {
+      ModelSpec d = config.defaultSpec();
+      return new ModelSpec(model, d.kind(), d.endpoint(), model, d.local(), d.local() ? d.price() : null,
+          d.contextWindow(), d.capabilities(), d.timeouts(), d.apiKeyEnv(), d.maxConcurrent());
+    });
+  }
+
+  private String readPrompt() {
+    String text = prompt;
+    if ("-".equals(prompt)) {
+      try {
+        text = new String(io.in().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw ExitException.usage("cannot read the prompt from standard input: " + e.getMessage());
+      }
+    }
+    if (text == null || text.isBlank()) {
+      throw ExitException.usage("the prompt is empty; pass the question as an argument, e.g. orchestrator ask \"What is 2+2?\"");
+    }
+    return text;
+  }
+
+  private void print(ModelReply reply, Config config, boolean alreadyPrinted) {
+    ModelSpec spec = config.catalog().get(reply.servedBy()).orElse(null);
+    if (json) {
+      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      ObjectNode root = mapper.createObjectNode();
+      root.put("answer", reply.text());
+      root.put("model", reply.servedBy());
+      root.put("servedModelId", reply.servedModelId());
+      if (spec != null) root.put("endpoint", spec.endpoint().toString());
+      ObjectNode usage = root.putObject("usage");
+      usage.put("promptTokens", reply.usage().promptTokens());
+      usage.put("completionTokens", reply.usage().completionTokens());
+      usage.put("totalTokens", reply.usage().totalTokens());
+      usage.put("estimated", reply.usage().estimated());
+      root.put("finishReason", reply.finishReason().wire());
+      root.put("latencyMs", reply.latency() == null ? null : reply.latency().toMillis());
+      root.put("timeToFirstTokenMs", reply.timeToFirstToken() == null ? null : reply.timeToFirstToken().toMillis());
+      if (reply.cost() == null) root.putNull("costUsd");
+      else root.put("costUsd", reply.cost().usd());
+      io.out().println(root.toPrettyString());
+      return;
+    }
+    if (!alreadyPrinted) io.out().println(reply.text());
+    else if (!reply.text().endsWith("\n")) io.out().println();
+    if (!quiet) {
+      io.err().println("[" + reply.servedBy() + (reply.servedModelId() == null ? "" : " (" + reply.servedModelId() + ")")
+          + " | " + reply.usage().promptTokens() + " in + " + reply.usage().completionTokens() + " out tokens"
+          + (reply.usage().estimated() ? " (estimated)" : "") + " | " + reply.finishReason().wire()
+          + " | first token " + millis(reply.timeToFirstToken()) + " | total " + millis(reply.latency())
+          + " | " + (reply.cost() == null ? "unpriced" : reply.cost().toString()) + "]");
+    }
+  }
+
+  private void printError(ModelException e) {
+    ObjectNode root = new ObjectMapper().createObjectNode();
+    ObjectNode error = root.putObject("error");
+    error.put("type", e.error().type());
+    error.put("message", e.error().message());
+    io.out().println(root.toPrettyString());
+  }
+
+  private static String millis(Duration d) {
+    return d == null ? "-" : d.toMillis() + " ms";
+  }
+}
