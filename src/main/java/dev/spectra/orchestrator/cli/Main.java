@@ -67,6 +67,8 @@ public final class Main implements Runnable {
     cl.addSubcommand(new ModelsCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
     cl.addSubcommand("keys", new KeysCommand(io));
+    cl.addSubcommand("run", new RunCommand(io));
+    cl.addSubcommand("resume", new ResumeCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());

@@ -77,7 +77,7 @@ final class ScenarioTests {
               for (String[] step : steps) {
                 String path = resolve(step[1], bodies, false);
                 String body = step[2] == null ? null : resolve(step[2], bodies, true);
-                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + app.port() + path))
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
                     .header("Accept", "application/json")
                     .method(step[0], body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));

@@ -41,7 +41,8 @@ final class SourceDigest {
     StringBuilder sb = new StringBuilder();
     for (Path f : files) {
       String rel = project.relativize(f).toString().replace('\\', '/');
-      if (exclude.contains(rel)) continue;
+      // Other operations' handlers and the entry point are noise for this prompt.
+      if (exclude.contains(rel) || rel.contains("/ops/") || rel.endsWith("/Main.java")) continue;
       List<String> lines = new ArrayList<>();
       for (String line : Files.readAllLines(f)) {
         var signature = SIGNATURE.matcher(line);
