@@ -80,6 +80,8 @@ public final class Main implements Runnable {
     bench.addSubcommand(new BenchCascadeCommand(io));
     bench.addSubcommand(new BenchVerifyCommand(io));
     cl.addSubcommand(bench);
+    cl.addSubcommand("run", new RunCommand(io));
+    cl.addSubcommand("resume", new ResumeCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());
