@@ -69,9 +69,6 @@ public final class Main implements Runnable {
     cl.addSubcommand(new ModelsCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
     cl.addSubcommand(new RepairCommand(io));
-    CommandLine bench = new BenchCommand(io).commandLine();
-    bench.addSubcommand(new BenchRepairCommand(io));
-    cl.addSubcommand("bench", bench);
     cl.addSubcommand("keys", new KeysCommand(io));
     cl.addSubcommand(new StatsCommand(io));
     cl.addSubcommand(new LedgerCommand(io));
@@ -79,6 +76,7 @@ public final class Main implements Runnable {
     bench.addSubcommand(new BenchProvidersCommand(io));
     bench.addSubcommand(new BenchCascadeCommand(io));
     bench.addSubcommand(new BenchVerifyCommand(io));
+    bench.addSubcommand(new BenchRepairCommand(io));
     cl.addSubcommand(bench);
     cl.addSubcommand("run", new RunCommand(io));
     cl.addSubcommand("resume", new ResumeCommand(io));
