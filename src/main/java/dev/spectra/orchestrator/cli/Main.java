@@ -62,6 +62,8 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     // Subcommands, by task. Each is one class in this package.
+    cl.addSubcommand("build", new BuildCommand(io));
+    cl.addSubcommand("builds", new BuildsCommand(io));
     cl.addSubcommand("sim", new SimCommand(io));
     cl.addSubcommand(new AskCommand(io));
     cl.addSubcommand(new ModelsCommand(io));
@@ -69,6 +71,9 @@ public final class Main implements Runnable {
     CommandLine bench = new BenchCommand(io).commandLine();   // benchmarks: one bench.addSubcommand line each
     bench.addSubcommand(new BenchProvidersCommand(io));
     cl.addSubcommand(bench);
+    cl.addSubcommand("keys", new KeysCommand(io));
+    cl.addSubcommand(new StatsCommand(io));
+    cl.addSubcommand(new LedgerCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());

@@ -80,11 +80,16 @@ public final class SimCommand implements Runnable {
       throw e;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    // On Ctrl-C the JVM runs this hook and exits without returning to run(): say goodbye from here.
-    Thread hook = new Thread(() -> {
+    java.util.concurrent.atomic.AtomicBoolean stopOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop = () -> {
+      if (!stopOnce.compareAndSet(false, true)) return;
       sim.close();
       if (!json) io.err().println("simulator stopped");
       io.err().flush();
+    };
+    // On Ctrl-C the JVM runs this hook and may exit before run() resumes: the hook stops and says so itself.
+    Thread hook = new Thread(() -> {
+      stop.run();
       stopped.countDown();
     }, "sim-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -94,15 +99,13 @@ public final class SimCommand implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      sim.close();
+      stop.run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
         // Ctrl-C: the hook is running, which is how we got here.
       }
     }
-    if (!json) io.err().println("simulator stopped");
-    io.err().flush();
   }
 
   private void announce(Simulator sim, boolean keyRequired) {

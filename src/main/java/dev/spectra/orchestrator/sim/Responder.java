@@ -22,10 +22,15 @@ final class Responder {
   private static final java.util.regex.Pattern ASKS_FOR_JSON = java.util.regex.Pattern.compile("\\bJSON\\b");
 
   /** Indented like model output: {@code "key": value}, not Jackson's default {@code "key" : value}. */
-  static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter MODEL_STYLE =
-      new com.fasterxml.jackson.core.util.DefaultPrettyPrinter().withSeparators(
-          com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
-              .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+  static com.fasterxml.jackson.core.util.DefaultPrettyPrinter modelStyle() {
+    var indent = new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n");
+    var p = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter().withSeparators(
+        com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+    p.indentArraysWith(indent);
+    p.indentObjectsWith(indent);
+    return p;
+  }
 
   private final SimOptions options;
   private final Profile profile;
@@ -193,7 +198,7 @@ final class Responder {
 
   private String pretty(JsonNode node) {
     try {
-      return mapper.writer(MODEL_STYLE).writeValueAsString(node);
+      return mapper.writer(modelStyle()).writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise a tree we built", e);
     }

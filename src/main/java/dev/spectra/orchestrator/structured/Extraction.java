@@ -42,7 +42,7 @@ final class Extraction {
       }
       break;
     }
-    if (!stripped) {
+    if (!stripped && p < s.length() && s.charAt(p) != '{' && s.charAt(p) != '[') {
       int close = s.indexOf("</think>");
       if (close >= 0) return skipWhitespace(s, close + "</think>".length());
     }
@@ -138,6 +138,12 @@ final class Extraction {
     }
     if (depth > 0) found.add(new Candidate(start, to, Repair.PROSE));
     return found;
+  }
+
+  /** {@return whether a candidate from {@link #spans} closed its brackets (rather than running to the end)} */
+  static boolean balanced(String s, Candidate c) {
+    char last = s.charAt(c.end() - 1);
+    return last == '}' || last == ']';
   }
 
   static int skipWhitespace(String s, int p) {

@@ -54,6 +54,12 @@ public final class JsonRepair {
    */
   RepairResult repair(String raw, Predicate<JsonNode> conforms, boolean mayCloseBrackets) {
     if (raw == null || raw.isBlank()) return new Unrecoverable(Kind.EMPTY, "the reply is empty");
+    Evaluation run = new Evaluation(raw, conforms, mayCloseBrackets);
+    int first = Extraction.skipWhitespace(raw, 0);
+    // Fast path: the whole answer is strict JSON (even one whose strings mention <think>).
+    Outcome asIs = run.strictOnly(new Candidate(first, Extraction.trimEnd(raw, first, raw.length()), null));
+    if (asIs.ok()) return recovered(asIs, EnumSet.noneOf(Repair.class), 1, conforms);
+    if (asIs.fatal) return new Unrecoverable(Kind.UNPARSEABLE, asIs.reason);
     int from = Extraction.skipReasoning(raw);
     if (from < 0) {
       return new Unrecoverable(mayCloseBrackets ? Kind.EMPTY : Kind.TRUNCATED,
@@ -63,12 +69,11 @@ public final class JsonRepair {
     int to = Extraction.trimEnd(raw, from, raw.length());
     if (from >= to) return new Unrecoverable(Kind.EMPTY, "the reply has a reasoning block but no JSON after it");
     EnumSet<Repair> base = thought ? EnumSet.of(Repair.THINK_BLOCK) : EnumSet.noneOf(Repair.class);
-    Evaluation run = new Evaluation(raw, conforms, mayCloseBrackets);
-
-    // Fast path: the whole answer is strict JSON.
-    Outcome whole = run.strictOnly(new Candidate(from, to, null));
-    if (whole.ok()) return recovered(whole, base, 1, conforms);
-    if (whole.fatal) return new Unrecoverable(Kind.UNPARSEABLE, whole.reason);
+    if (thought) {
+      Outcome whole = run.strictOnly(new Candidate(from, to, null));
+      if (whole.ok()) return recovered(whole, base, 1, conforms);
+      if (whole.fatal) return new Unrecoverable(Kind.UNPARSEABLE, whole.reason);
+    }
 
     List<Outcome> outcomes = new ArrayList<>();
     for (Candidate c : Extraction.fences(raw, from, to)) outcomes.add(run.evaluate(c));
@@ -84,7 +89,8 @@ public final class JsonRepair {
       // One level inside failed stretches: "[Answer: {"a": 1}]" or an unclosed "(see [1" before the JSON.
       int budget = MAX_CANDIDATES;
       for (Candidate outer : spans) {
-        if (outer.length() < 3 || budget <= 0) continue;
+        // Only inside stretches whose brackets balance: pieces of a cut-off value are not answers.
+        if (outer.length() < 3 || budget <= 0 || !Extraction.balanced(raw, outer)) continue;
         for (Candidate inner : Extraction.spans(raw, outer.start() + 1, outer.end())) {
           if (budget-- <= 0) break;
           outcomes.add(run.evaluate(inner));
