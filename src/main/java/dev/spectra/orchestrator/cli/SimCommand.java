@@ -71,13 +71,8 @@ public final class SimCommand implements Runnable {
       sim = Simulator.start(options);
     } catch (Simulator.BadProfileException e) {
       throw ExitException.usage(e.getMessage() + "\nbuilt-in profiles:\n" + describeBuiltIns());
-    } catch (RuntimeException e) {
-      // Javalin reports a taken port as a bind exception; that is the user's choice of port, not a bug.
-      if (e.getClass().getSimpleName().contains("Bind") || e.getCause() instanceof java.net.BindException) {
-        throw ExitException.usage("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-            + "); pass another --port, or --port 0 for a free one");
-      }
-      throw e;
+    } catch (Simulator.CannotListenException e) {
+      throw ExitException.usage(e.getMessage() + "; pass another --port, or --port 0 for a free one");
     }
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean stopOnce = new java.util.concurrent.atomic.AtomicBoolean();
@@ -93,12 +88,14 @@ public final class SimCommand implements Runnable {
       stopped.countDown();
     }, "sim-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    boolean interrupted = false;
     try {
       announce(sim, key != null);
       stopped.await();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
     } finally {
+      // Stop before restoring the interrupt flag: Jetty's graceful stop waits, and an interrupted wait fails.
       stop.run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -106,6 +103,7 @@ public final class SimCommand implements Runnable {
         // Ctrl-C: the hook is running, which is how we got here.
       }
     }
+    if (interrupted) Thread.currentThread().interrupt();
   }
 
   private void announce(Simulator sim, boolean keyRequired) {

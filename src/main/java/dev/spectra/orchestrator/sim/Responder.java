@@ -146,7 +146,8 @@ final class Responder {
     if (faultDraw < (edge += f.serverError())) return new Outcome.Failure(500, defaultMessage(500), null, null);
     if (faultDraw < (edge += f.unavailable())) return new Outcome.Failure(503, defaultMessage(503), null, null);
     if (faultDraw < (edge += f.reset())) {
-      String partial = answer.text().substring(0, answer.text().length() / 2);
+      String t = answer.text();
+      String partial = t.substring(0, t.offsetByCodePoints(0, t.codePointCount(0, t.length()) / 2));
       return new Outcome.Answer(partial, false, true, answer.firstToken(), answer.perChunk(), true);
     }
     if (faultDraw < (edge += f.slowFirstToken())) {
