@@ -22,6 +22,7 @@ import dev.spectra.orchestrator.sim.Simulator;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -55,11 +56,20 @@ class ServeCommandTest {
   Gateway serve(String localProfile, String... extraArgs) throws Exception {
     local = Simulator.start(SimOptions.defaults().withPort(0).withProfile(localProfile).withSeed(7));
     cloud = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(8));
+    return serve(local.baseUrl() + "/v1/chat/completions", extraArgs);
+  }
+
+  Gateway serve(URI localUrl, String... extraArgs) throws Exception {
+    if (cloud == null) cloud = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(8));
+    return serve(localUrl.toString(), extraArgs);
+  }
+
+  private Gateway serve(String localUrl, String... extraArgs) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("HOME", dir.toString());
     env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
     env.put("XDG_DATA_HOME", dir.resolve("data").toString());
-    env.put("ORCHESTRATOR_LLM_URL", local.baseUrl() + "/v1/chat/completions");
+    env.put("ORCHESTRATOR_LLM_URL", localUrl);
     env.put("ORCHESTRATOR_LLM_MODEL", "mistral-7b-instruct");
     env.put("ORCHESTRATOR_FALLBACK_URL", cloud.baseUrl() + "/v1/chat/completions");
     env.put("ORCHESTRATOR_FALLBACK_MODEL", "gpt-4o-mini");
@@ -115,8 +125,12 @@ class ServeCommandTest {
     assertThat(err.toString()).contains("Gateway listening on").contains("OPENAI_BASE_URL=");
   }
 
-  @Test void aDownLocalRouteFallsBackToTheCloudForPlainAndStreamedRequests() throws Exception {
-    serve("down");
+  @Test void anUnreachableLocalRouteFallsBackToTheCloudForPlainAndStreamedRequests() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    serve(URI.create("http://127.0.0.1:" + closedPort + "/v1/chat/completions"));
 
     HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse().create(
         ChatCompletionCreateParams.builder().model("local-first").addUserMessage("Say hello.").build());
