@@ -56,15 +56,15 @@ class ServeCommandTest {
   Gateway serve(String localProfile, String... extraArgs) throws Exception {
     local = Simulator.start(SimOptions.defaults().withPort(0).withProfile(localProfile).withSeed(7));
     cloud = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(8));
-    return serve(local.baseUrl() + "/v1/chat/completions", extraArgs);
+    return serveWithLocal(local.baseUrl() + "/v1/chat/completions", extraArgs);
   }
 
   Gateway serve(URI localUrl, String... extraArgs) throws Exception {
     if (cloud == null) cloud = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(8));
-    return serve(localUrl.toString(), extraArgs);
+    return serveWithLocal(localUrl.toString(), extraArgs);
   }
 
-  private Gateway serve(String localUrl, String... extraArgs) throws Exception {
+  private Gateway serveWithLocal(String localUrl, String... extraArgs) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("HOME", dir.toString());
     env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
