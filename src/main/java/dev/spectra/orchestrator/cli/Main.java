@@ -81,6 +81,10 @@ public final class Main implements Runnable {
     cl.addSubcommand("run", new RunCommand(io));
     cl.addSubcommand("resume", new ResumeCommand(io));
     cl.addSubcommand("keys", new KeysCommand(io));
+    cl.addSubcommand("serve", new ServeCommand(io));
+    CommandLine bench = new BenchCommand(io).commandLine();
+    bench.addSubcommand(new BenchGatewayCommand(io));
+    cl.addSubcommand("bench", bench);
     cl.addSubcommand(new StatsCommand(io));
     cl.addSubcommand(new LedgerCommand(io));
 
