@@ -35,7 +35,9 @@ public final class AskCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PROMPT", description = "The question; '-' reads it from standard input.")
   String prompt;
 
-  @Option(names = "--model", paramLabel = "M", description = "Catalog name or model id (default: the configured model).")
+  @Option(names = {"--model", "--route"}, paramLabel = "M",
+      description = "Catalog name, model id, named route or routing policy: local-first, hybrid, cheapest-passing, "
+          + "fixed (default: routing.default, else local-first).")
   String model;
 
   @Option(names = "--url", paramLabel = "URL",
@@ -71,8 +73,8 @@ public final class AskCommand implements Callable<Integer> {
       throw ExitException.usage("--temperature must be between 0 and 2, got " + temperature);
     }
     Config config = ModelFailures.loadConfig(io, url == null ? Overrides.NONE : new Overrides(url, model, null, null, null));
-    try (Providers providers = ModelFailures.providers(io, config)) {
-      Model target = resolveModel(config, providers);
+    try (Providers providers = ModelFailures.providers(io, config); Cascades cascades = new Cascades()) {
+      Model target = resolveModel(config, providers, cascades);
       List<Message> messages = new ArrayList<>();
       if (system != null && !system.isBlank()) messages.add(Message.system(system));
       messages.add(Message.user(question));
@@ -88,20 +90,29 @@ public final class AskCommand implements Callable<Integer> {
       } catch (ModelException e) {
         if (printTokens) io.out().println();
         if (json) printError(e);
+        else if (!quiet) printAttempts(e.attempts());
         throw ModelFailures.exit(e.error());
       }
+      if (!json && !quiet) printAttempts(reply.attempts());
       print(reply, config, printTokens);
       return ExitCodes.OK;
     }
   }
 
   /**
-   * {@return the model this command calls}: the one named by {@code --model} (a catalog name or id; an unknown id
-   * runs on the default model's server), else the configured default. Kept in one method so a routing policy
-   * can later return a cascade here.
+   * {@return the model this command calls}: a cascade for a policy, route or catalog model (retries, fallback,
+   * budgets, every attempt in the ledger); with {@code --url}, or a model id the catalog does not know, one bare
+   * call on that server.
    */
-  Model resolveModel(Config config, Providers providers) {
-    return providers.model(resolveSpec(config));
+  Model resolveModel(Config config, Providers providers, Cascades cascades) {
+    if (url != null) return providers.model(resolveSpec(config));
+    String name = model;
+    if (name != null && config.catalog().get(name).isEmpty()) {
+      var byId = config.catalog().find(name);
+      if (byId.isPresent()) name = byId.get().name();
+      else if (!Cascades.isRouteName(config, name)) return providers.model(resolveSpec(config));
+    }
+    return cascades.resolve(io, config, providers, name);
   }
 
   ModelSpec resolveSpec(Config config) {
@@ -147,6 +158,8 @@ public final class AskCommand implements Callable<Integer> {
       root.put("timeToFirstTokenMs", reply.timeToFirstToken() == null ? null : reply.timeToFirstToken().toMillis());
       if (reply.cost() == null) root.putNull("costUsd");
       else root.put("costUsd", reply.cost().usd());
+      root.put("savedUsd", reply.saved().usd());
+      putAttempts(root, reply.attempts());
       io.out().println(root.toPrettyString());
       return;
     }
@@ -161,12 +174,40 @@ public final class AskCommand implements Callable<Integer> {
     }
   }
 
+  /** Which models were tried and why the cascade moved on, one line each, on stderr. */
+  private void printAttempts(List<dev.spectra.orchestrator.model.Attempt> attempts) {
+    if (attempts.size() < 2 && (attempts.isEmpty() || attempts.get(0).succeeded())) return;
+    for (var a : attempts) {
+      io.err().println("tried " + a.model() + " (" + a.route() + "): "
+          + (a.succeeded() ? "answered" : a.error().type() + ": " + a.error().message()));
+    }
+  }
+
   private void printError(ModelException e) {
     ObjectNode root = new ObjectMapper().createObjectNode();
     ObjectNode error = root.putObject("error");
     error.put("type", e.error().type());
     error.put("message", e.error().message());
+    putAttempts(root, e.attempts());
     io.out().println(root.toPrettyString());
+  }
+
+  private static void putAttempts(ObjectNode root, List<dev.spectra.orchestrator.model.Attempt> attempts) {
+    var array = root.putArray("attempts");
+    for (var a : attempts) {
+      ObjectNode n = array.addObject();
+      n.put("model", a.model());
+      n.put("route", a.route());
+      n.put("ok", a.succeeded());
+      if (!a.succeeded()) {
+        n.put("errorType", a.error().type());
+        n.put("error", a.error().message());
+      }
+      n.put("promptTokens", a.usage().promptTokens());
+      n.put("completionTokens", a.usage().completionTokens());
+      if (a.cost() == null) n.putNull("costUsd");
+      else n.put("costUsd", a.cost().usd());
+    }
   }
 
   private static String millis(Duration d) {

@@ -69,6 +69,8 @@ public final class Main implements Runnable {
     cl.addSubcommand("keys", new KeysCommand(io));
     cl.addSubcommand("run", new RunCommand(io));
     cl.addSubcommand("resume", new ResumeCommand(io));
+    cl.addSubcommand(new StatsCommand(io));
+    cl.addSubcommand(new LedgerCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());
