@@ -35,6 +35,12 @@ final class SampleValues {
         if (!pick.isNull()) return pick;
       }
     }
+    if (SchemaInliner.type(schema).equals("boolean")) {
+      // Variants alternate around the stated value, so two samples differ and a filter can tell them apart.
+      JsonNode stated = schema.has("example") ? schema.get("example") : schema.get("default");
+      boolean base = stated == null || !stated.isBoolean() || stated.asBoolean();
+      return F.booleanNode(variant % 2 == 1 ? base : !base);
+    }
     if (schema.has("example") && variant == 1) return schema.get("example");
     if (schema.has("default") && variant == 1 && !schema.get("default").isNull()) return schema.get("default");
     JsonNode oneOf = schema.has("oneOf") ? schema.get("oneOf") : schema.get("anyOf");

@@ -71,38 +71,39 @@ public final class SimCommand implements Runnable {
       sim = Simulator.start(options);
     } catch (Simulator.BadProfileException e) {
       throw ExitException.usage(e.getMessage() + "\nbuilt-in profiles:\n" + describeBuiltIns());
-    } catch (RuntimeException e) {
-      // Javalin reports a taken port as a bind exception; that is the user's choice of port, not a bug.
-      if (e.getClass().getSimpleName().contains("Bind") || e.getCause() instanceof java.net.BindException) {
-        throw ExitException.usage("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-            + "); pass another --port, or --port 0 for a free one");
-      }
-      throw e;
+    } catch (Simulator.CannotListenException e) {
+      throw ExitException.usage(e.getMessage() + "; pass another --port, or --port 0 for a free one");
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    // On Ctrl-C the JVM runs this hook and exits without returning to run(): say goodbye from here.
-    Thread hook = new Thread(() -> {
+    java.util.concurrent.atomic.AtomicBoolean stopOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop = () -> {
+      if (!stopOnce.compareAndSet(false, true)) return;
       sim.close();
       if (!json) io.err().println("simulator stopped");
       io.err().flush();
+    };
+    // On Ctrl-C the JVM runs this hook and may exit before run() resumes: the hook stops and says so itself.
+    Thread hook = new Thread(() -> {
+      stop.run();
       stopped.countDown();
     }, "sim-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    boolean interrupted = false;
     try {
       announce(sim, key != null);
       stopped.await();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
     } finally {
-      sim.close();
+      // Stop before restoring the interrupt flag: Jetty's graceful stop waits, and an interrupted wait fails.
+      stop.run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
         // Ctrl-C: the hook is running, which is how we got here.
       }
     }
-    if (!json) io.err().println("simulator stopped");
-    io.err().flush();
+    if (interrupted) Thread.currentThread().interrupt();
   }
 
   private void announce(Simulator sim, boolean keyRequired) {

@@ -202,8 +202,9 @@ public final class Gateway implements AutoCloseable {
     var server = app.jettyServer() == null ? null : app.jettyServer().server();
     if (server != null) {
       for (Connector c : server.getConnectors()) {
-        // Closes the listening socket only; connections already accepted keep being served.
-        if (c instanceof ServerConnector sc) sc.shutdown();
+        // Closes the listening socket only (new connections are refused, not left in the backlog); connections
+        // already accepted keep being served.
+        if (c instanceof ServerConnector sc) sc.close();
       }
     }
     long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
@@ -424,7 +425,7 @@ public final class Gateway implements AutoCloseable {
       accountingHeaders(ctx, acc);
       byte[] bytes = writer.completion(requestId, clock.instant().getEpochSecond(), reply.servedBy(), content.get(),
           reply.finishReason(), acc);
-      ctx.status(200).contentType("application/json").result(bytes);
+      respond(ctx, 200, bytes);
       finishServed(call, requestId, keyId, t0, reply, acc, 200, false);
     } catch (ModelException e) {
       finishFailed(ctx, call, requestId, keyId, t0, GatewayError.fromModelError(e.error(), name),
@@ -563,7 +564,25 @@ public final class Gateway implements AutoCloseable {
     if (safe.retryAfter() != null) {
       ctx.header("Retry-After", Long.toString(Math.max(1, (safe.retryAfter().toMillis() + 999) / 1000)));
     }
-    ctx.status(safe.status()).contentType("application/json").result(writer.error(safe));
+    respond(ctx, safe.status(), writer.error(safe));
+  }
+
+  /**
+   * Writes and flushes a whole JSON response inside the handler, so that by the time a request stops counting as in
+   * flight its bytes are on the wire (a shutdown that waits for in-flight requests must not cut a finished answer).
+   */
+  private static void respond(Context ctx, int status, byte[] bytes) {
+    HttpServletResponse res = ctx.res();
+    res.setStatus(status);
+    res.setContentType("application/json");
+    res.setContentLength(bytes.length);
+    try {
+      var out = res.getOutputStream();
+      out.write(bytes);
+      out.flush();
+    } catch (IOException e) {
+      // The client is gone; nothing left to tell it.
+    }
   }
 
   private static void accountingHeaders(Context ctx, CompletionWriter.Accounting acc) {

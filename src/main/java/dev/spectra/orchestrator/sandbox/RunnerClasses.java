@@ -14,19 +14,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
  * Copies the verify runner's classes (and only them) out of the orchestrator's jar or class directory into
- * {@code <cache>/runner/<hash>/}. The sandboxed JVM gets that directory on its class path instead of the
- * orchestrator's jar, whose manifest would drag the orchestrator's own libraries into the project's class path.
+ * {@code <cache>/runner/<hash>/runner.jar}. The sandboxed JVM gets that jar on its class path instead of the
+ * orchestrator's jar, whose manifest would drag the orchestrator's own libraries into the project's class path. A
+ * jar, not a directory, because the JVM archives classes for faster starts only from jars.
  */
 final class RunnerClasses {
   private static final String PACKAGE_DIR = VerifyRunner.class.getPackageName().replace('.', '/') + "/";
 
   private RunnerClasses() {}
 
-  /** {@return the directory holding the runner's classes, extracted on first use} */
+  /** {@return the jar of the runner's classes, written on first use} */
   static Path extract(Path cacheRoot) throws IOException {
     Map<String, byte[]> classes = load();
     MessageDigest md = sha256();
@@ -36,22 +38,25 @@ final class RunnerClasses {
     });
     String hash = HexFormat.of().formatHex(md.digest()).substring(0, 16);
     Path dir = cacheRoot.resolve("runner").resolve(hash);
-    if (Files.isDirectory(dir)) return dir;
+    Path jar = dir.resolve("runner.jar");
+    if (Files.isRegularFile(jar)) return jar;
     Files.createDirectories(dir.getParent());
     Path staging = Files.createTempDirectory(dir.getParent(), "extract-");
-    for (var e : classes.entrySet()) {
-      Path target = staging.resolve(e.getKey());
-      Files.createDirectories(target.getParent());
-      Files.write(target, e.getValue());
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(staging.resolve("runner.jar")))) {
+      for (var e : classes.entrySet()) {
+        out.putNextEntry(new JarEntry(e.getKey()));
+        out.write(e.getValue());
+        out.closeEntry();
+      }
     }
     try {
       Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException raced) {
-      // Another process extracted the same classes first; its copy is identical.
+      // Another process wrote the same classes first; its copy is identical.
       DependencyCache.deleteTree(staging);
-      if (!Files.isDirectory(dir)) throw raced;
+      if (!Files.isRegularFile(jar)) throw raced;
     }
-    return dir;
+    return jar;
   }
 
   private static Map<String, byte[]> load() throws IOException {

@@ -31,6 +31,11 @@ final class Corruptor {
   private final ObjectMapper strict;
   private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private final JsonNodeFactory f = JsonNodeFactory.instance;
+  /** Compiled schemas by schema tree: a client sends the same schema many times, compiling it costs milliseconds. */
+  private final Map<JsonNode, Schema> compiled = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(
+      16, 0.75f, true) {
+    @Override protected boolean removeEldestEntry(Map.Entry<JsonNode, Schema> eldest) { return size() > 64; }
+  });
 
   Corruptor(ObjectMapper mapper) {
     this.mapper = mapper;
@@ -73,8 +78,7 @@ final class Corruptor {
     if (value == null || value.isMissingNode()) return false;
     if (schema == null) return true;
     try {
-      Schema compiled = registry.getSchema(schema);
-      return compiled.validate(value).isEmpty();
+      return compiled.computeIfAbsent(schema, registry::getSchema).validate(value).isEmpty();
     } catch (RuntimeException unusableSchema) {
       // A schema the validator cannot load cannot be violated either.
       return true;
@@ -141,7 +145,7 @@ final class Corruptor {
       s.parent().set(s.key(), wrongValue(s.schema(), s.parent().get(s.key())));
     }
     try {
-      return new Result(mapper.writer(Responder.MODEL_STYLE).writeValueAsString(tree), false);
+      return new Result(mapper.writer(Responder.modelStyle()).writeValueAsString(tree), false);
     } catch (JsonProcessingException e) {
       return null;
     }

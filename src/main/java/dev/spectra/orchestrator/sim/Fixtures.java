@@ -96,7 +96,7 @@ final class Fixtures {
     String name = root.path("name").asText(where);
     if (root.has("json")) {
       try {
-        return new Fixture(name, words, regex, json.writer(Responder.MODEL_STYLE).writeValueAsString(root.get("json")),
+        return new Fixture(name, words, regex, json.writer(Responder.modelStyle()).writeValueAsString(root.get("json")),
             true);
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);

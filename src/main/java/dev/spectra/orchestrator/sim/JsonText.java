@@ -96,7 +96,9 @@ final class JsonText {
   String comment(SplittableRandom rng) {
     if (openers.isEmpty()) return null;
     int at = openers.get(rng.nextInt(openers.size())) + 1;
-    String c = rng.nextBoolean() ? " // values filled in from the request\n" : " /* generated */ ";
+    // A line comment only where a line break follows, so it never swallows the rest of the value.
+    boolean lineEnds = at < t.length() && t.charAt(at) == '\n';
+    String c = lineEnds && rng.nextBoolean() ? " // values filled in from the request" : " /* generated */ ";
     return t.substring(0, at) + c + t.substring(at);
   }
 

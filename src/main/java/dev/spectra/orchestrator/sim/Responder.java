@@ -22,10 +22,15 @@ final class Responder {
   private static final java.util.regex.Pattern ASKS_FOR_JSON = java.util.regex.Pattern.compile("\\bJSON\\b");
 
   /** Indented like model output: {@code "key": value}, not Jackson's default {@code "key" : value}. */
-  static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter MODEL_STYLE =
-      new com.fasterxml.jackson.core.util.DefaultPrettyPrinter().withSeparators(
-          com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
-              .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+  static com.fasterxml.jackson.core.util.DefaultPrettyPrinter modelStyle() {
+    var indent = new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n");
+    var p = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter().withSeparators(
+        com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+    p.indentArraysWith(indent);
+    p.indentObjectsWith(indent);
+    return p;
+  }
 
   private final SimOptions options;
   private final Profile profile;
@@ -141,7 +146,8 @@ final class Responder {
     if (faultDraw < (edge += f.serverError())) return new Outcome.Failure(500, defaultMessage(500), null, null);
     if (faultDraw < (edge += f.unavailable())) return new Outcome.Failure(503, defaultMessage(503), null, null);
     if (faultDraw < (edge += f.reset())) {
-      String partial = answer.text().substring(0, answer.text().length() / 2);
+      String t = answer.text();
+      String partial = t.substring(0, t.offsetByCodePoints(0, t.codePointCount(0, t.length()) / 2));
       return new Outcome.Answer(partial, false, true, answer.firstToken(), answer.perChunk(), true);
     }
     if (faultDraw < (edge += f.slowFirstToken())) {
@@ -193,7 +199,7 @@ final class Responder {
 
   private String pretty(JsonNode node) {
     try {
-      return mapper.writer(MODEL_STYLE).writeValueAsString(node);
+      return mapper.writer(modelStyle()).writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise a tree we built", e);
     }

@@ -222,7 +222,9 @@ final class Repairer {
     switch (state) {
       case DONE -> { }
       case TOP -> throw new Failure(Kind.EMPTY, pos, "no JSON value");
-      case AFTER, OBJ_FIRST, ARR_FIRST -> {
+      case OBJ_FIRST, ARR_FIRST -> throw new Failure(mayCloseBrackets ? Kind.UNPARSEABLE : Kind.TRUNCATED, pos,
+          "the text ends right after an opening bracket: it looks cut off; send the complete value");
+      case AFTER -> {
         if (!mayCloseBrackets) {
           throw new Failure(Kind.TRUNCATED, pos, "the text ends with " + depth + " bracket(s) still open");
         }

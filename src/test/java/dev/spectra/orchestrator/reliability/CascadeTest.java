@@ -178,7 +178,7 @@ class CascadeTest {
     assertThatThrownBy(() -> c.chat(ModelRequest.of("x")))
         .isInstanceOfSatisfying(ModelException.class, e -> {
           assertThat(e.error()).isInstanceOf(ModelError.BudgetExhausted.class);
-          assertThat(e.getMessage()).contains("monthly", "$0.000100", "--budget-month", "budgets.monthly-usd");
+          assertThat(e.getMessage()).contains("monthly", "$0.000100", "ORCHESTRATOR_BUDGET_MONTHLY", "budgets.monthly-usd");
         });
     assertThat(fake("gpt-4o-mini").calls()).isZero();
     assertThat(c.chat(ModelRequest.of("y")).servedBy()).isEqualTo("small");
@@ -216,7 +216,7 @@ class CascadeTest {
     Cascade c = cascade(settings()).resolve("gpt-4o-mini");
     CascadeSession build = c.session("b1", Money.usd("0.00001"));
     assertThatThrownBy(() -> build.chat(ModelRequest.of("x"))).hasMessageContaining("build b1")
-        .hasMessageContaining("--budget");
+        .hasMessageContaining("budgets.build-usd");
     assertThat(c.chat(ModelRequest.of("x")).servedBy()).isEqualTo("gpt-4o-mini");
   }
 

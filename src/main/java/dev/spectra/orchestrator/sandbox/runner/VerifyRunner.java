@@ -3,6 +3,8 @@ package dev.spectra.orchestrator.sandbox.runner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +19,11 @@ import java.util.Map;
  * Compiles a generated project and runs its tests in one JVM, then writes a JSON result file. It runs inside the
  * sandbox, launched by the orchestrator with the JDK that runs the orchestrator; it never runs Maven.
  *
- * <p>Its class path is the project's test class path (which carries the JUnit Platform launcher) plus this
- * package's classes, extracted on their own, so nothing of the orchestrator leaks into the project's class path.
- * It depends on the JDK and the JUnit Platform only.
+ * <p>Its class path is this package's classes (a jar of their own, so nothing of the orchestrator leaks into the
+ * project's class path) plus the project's dependency jars, which carry the JUnit Platform launcher. The project's
+ * own classes, compiled here, are loaded by a child class loader that becomes the thread's context loader: the JVM
+ * class path then holds jars only, which lets the JVM keep a class-data archive of javac, JUnit and the project's
+ * libraries between verifies. It depends on the JDK and the JUnit Platform only.
  *
  * <p>Arguments: {@code --project DIR --release N --main-classpath FILE --test-classpath FILE --main-sources REL
  * --main-resources REL --test-sources REL --test-resources REL --result FILE}. Progress lines on stderr start
@@ -103,7 +107,7 @@ public final class VerifyRunner {
       long t1 = System.nanoTime();
       progress("test", "running tests");
       try {
-        out.putAll(TestRun.run(testClasses));
+        out.putAll(runTests(classes, testClasses));
       } catch (Throwable t) {
         // Discovery itself failed (a broken engine, a class that cannot load): one failure that says why.
         StringWriter trace = new StringWriter();
@@ -126,6 +130,20 @@ public final class VerifyRunner {
     out.put("complete", true);
     write(result, out);
     return 0;
+  }
+
+  /** Runs the tests with the compiled classes in a child loader, as Surefire would see them on its class path. */
+  private static Map<String, Object> runTests(Path classes, Path testClasses) throws IOException {
+    URL[] urls = {testClasses.toUri().toURL(), classes.toUri().toURL()};
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    try (URLClassLoader loader = new URLClassLoader("project", urls, VerifyRunner.class.getClassLoader())) {
+      // JUnit scans and loads test classes, and libraries such as slf4j find their configuration, through this loader.
+      thread.setContextClassLoader(loader);
+      return TestRun.run(testClasses);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
   }
 
   /** Writes the whole file, then moves it into place: the host never reads half a result. */
