@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.builder.Scaffolder;
 import dev.spectra.orchestrator.codegen.RunOutcome;
 import dev.spectra.orchestrator.codegen.RunPipeline;
 import dev.spectra.orchestrator.codegen.RunPipelines;
@@ -78,6 +79,9 @@ public final class RunCommand implements Callable<Integer> {
     if (model != null && route != null) throw ExitException.usage("--model and --route exclude each other");
     if (maxIterations < 0) throw ExitException.usage("--max-iterations must be 0 or more, got " + maxIterations);
     if (budget != null && budget.signum() < 0) throw ExitException.usage("--budget must be 0 or more, got " + budget);
+    if (stack != null && !Scaffolder.stacks().contains(stack)) {
+      throw ExitException.usage("--stack " + stack + ": unknown; available: " + String.join(", ", Scaffolder.stacks()));
+    }
     String text = requestText(request);
     Config config = config(io);
     try (Ledgers.Handle ledger = Ledgers.open(io, config)) {

@@ -99,6 +99,7 @@ public final class RunPipeline {
     state.save(staging);
     index(id, staging);
     recorder.buildStarted(id, request.request(), out, staging);
+    progress.note("build " + id + " (if it stops: orchestrator resume " + id + ")");
     return execute(state, staging);
   }
 
