@@ -70,9 +70,12 @@ public final class Main implements Runnable {
     cl.addSubcommand(new DoctorCommand(io));
     cl.addSubcommand(new RepairCommand(io));
     cl.addSubcommand("keys", new KeysCommand(io));
+    cl.addSubcommand("run", new RunCommand(io));
+    cl.addSubcommand("resume", new ResumeCommand(io));
     cl.addSubcommand(new StatsCommand(io));
     cl.addSubcommand(new LedgerCommand(io));
     CommandLine bench = new BenchCommand(io).commandLine();   // benchmarks: one bench.addSubcommand line each
+    bench.addSubcommand(new BenchRepairCommand(io));
     bench.addSubcommand(new BenchProvidersCommand(io));
     bench.addSubcommand(new BenchCascadeCommand(io));
     bench.addSubcommand(new BenchVerifyCommand(io));
@@ -87,6 +90,7 @@ public final class Main implements Runnable {
     cl.addSubcommand("bench", bench);
     cl.addSubcommand(new StatsCommand(io));
     cl.addSubcommand(new LedgerCommand(io));
+    bench.addSubcommand(new BenchRunCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());
