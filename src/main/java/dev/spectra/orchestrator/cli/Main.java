@@ -62,35 +62,26 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     // Subcommands, by task. Each is one class in this package.
-    cl.addSubcommand("build", new BuildCommand(io));
-    cl.addSubcommand("builds", new BuildsCommand(io));
-    cl.addSubcommand("sim", new SimCommand(io));
-    cl.addSubcommand(new AskCommand(io));
-    cl.addSubcommand(new ModelsCommand(io));
-    cl.addSubcommand(new DoctorCommand(io));
-    cl.addSubcommand(new RepairCommand(io));
-    cl.addSubcommand("keys", new KeysCommand(io));
     cl.addSubcommand("run", new RunCommand(io));
+    cl.addSubcommand("build", new BuildCommand(io));
     cl.addSubcommand("resume", new ResumeCommand(io));
+    cl.addSubcommand("builds", new BuildsCommand(io));
+    cl.addSubcommand(new AskCommand(io));
+    cl.addSubcommand(new RepairCommand(io));
+    cl.addSubcommand(new ModelsCommand(io));
+    cl.addSubcommand("serve", new ServeCommand(io));
+    cl.addSubcommand("keys", new KeysCommand(io));
     cl.addSubcommand(new StatsCommand(io));
     cl.addSubcommand(new LedgerCommand(io));
     CommandLine bench = new BenchCommand(io).commandLine();   // benchmarks: one bench.addSubcommand line each
-    bench.addSubcommand(new BenchRepairCommand(io));
     bench.addSubcommand(new BenchProvidersCommand(io));
-    bench.addSubcommand(new BenchCascadeCommand(io));
-    bench.addSubcommand(new BenchVerifyCommand(io));
     bench.addSubcommand(new BenchRepairCommand(io));
-    cl.addSubcommand(bench);
-    cl.addSubcommand("run", new RunCommand(io));
-    cl.addSubcommand("resume", new ResumeCommand(io));
-    cl.addSubcommand("keys", new KeysCommand(io));
-    cl.addSubcommand("serve", new ServeCommand(io));
-    CommandLine bench = new BenchCommand(io).commandLine();
+    bench.addSubcommand(new BenchCascadeCommand(io));
     bench.addSubcommand(new BenchGatewayCommand(io));
-    cl.addSubcommand("bench", bench);
-    cl.addSubcommand(new StatsCommand(io));
-    cl.addSubcommand(new LedgerCommand(io));
-    bench.addSubcommand(new BenchRunCommand(io));
+    bench.addSubcommand(new BenchVerifyCommand(io));
+    cl.addSubcommand(bench);
+    cl.addSubcommand("sim", new SimCommand(io));
+    cl.addSubcommand(new DoctorCommand(io));
 
     cl.setOut(io.out());
     cl.setErr(io.err());
