@@ -79,6 +79,7 @@ public final class Main implements Runnable {
     bench.addSubcommand(new BenchCascadeCommand(io));
     bench.addSubcommand(new BenchGatewayCommand(io));
     bench.addSubcommand(new BenchVerifyCommand(io));
+    bench.addSubcommand(new BenchRunCommand(io));
     cl.addSubcommand(bench);
     cl.addSubcommand("sim", new SimCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
