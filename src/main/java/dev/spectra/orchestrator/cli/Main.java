@@ -84,6 +84,8 @@ public final class Main implements Runnable {
     cl.addSubcommand("sim", new SimCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
 
+    // Every command answers --help (and -h), whether or not its class asked for it.
+    addHelpOptions(cl);
     cl.setOut(io.out());
     cl.setErr(io.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -92,6 +94,16 @@ public final class Main implements Runnable {
     cl.setParameterExceptionHandler(Main::handleParameterException);
     cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::groupedCommandList);
     return cl;
+  }
+
+  private static void addHelpOptions(CommandLine cl) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (!sub.getCommandSpec().mixinStandardHelpOptions()
+          && !(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+        sub.getCommandSpec().mixinStandardHelpOptions(true);
+      }
+      addHelpOptions(sub);
+    }
   }
 
   private static int handleException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
