@@ -48,6 +48,9 @@ public final class Simulator implements AutoCloseable {
   private volatile java.util.function.Consumer<String> exchangeLog;
   private static final String MODEL = "sim.model";
 
+  /** A response header on every answer of the simulator, so tools can tell simulated rows from measured ones. */
+  public static final String SIMULATOR_HEADER = "X-Model-Simulator";
+
   private Simulator(SimOptions options, Profile profile, Fixtures fixtures) {
     this.profile = profile;
     ObjectMapper mapper = new ObjectMapper();
@@ -64,7 +67,11 @@ public final class Simulator implements AutoCloseable {
       // Javalin's 1 MB default would turn long prompts into 413s that no model server sends.
       config.http.maxRequestSize = 64L * 1024 * 1024;
     });
-    app.before(ctx -> record(ctx, mapper));
+    app.before(ctx -> {
+      // Lets reports label answers from here as simulations; no real model server sends this header.
+      ctx.header(SIMULATOR_HEADER, "spectra-orchestrator");
+      record(ctx, mapper);
+    });
     app.after(this::log);
     new OpenAiProtocol(backend).register(app);
     new OllamaProtocol(backend).register(app);
