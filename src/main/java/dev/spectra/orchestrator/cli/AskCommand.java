@@ -198,9 +198,13 @@ public final class AskCommand implements Callable<Integer> {
   /** Which models were tried and why the cascade moved on, one line each, on stderr. */
   private void printAttempts(List<dev.spectra.orchestrator.model.Attempt> attempts) {
     if (attempts.size() < 2 && (attempts.isEmpty() || attempts.get(0).succeeded())) return;
-    for (var a : attempts) {
+    for (int i = 0; i < attempts.size(); i++) {
+      var a = attempts.get(i);
+      var next = i + 1 < attempts.size() ? attempts.get(i + 1) : null;
+      String then = next == null ? "" : next.route().equals(a.route()) ? " -> retried"
+          : " -> escalated to " + next.model();
       io.err().println("tried " + a.model() + " (" + a.route() + "): "
-          + (a.succeeded() ? "answered" : a.error().type() + ": " + a.error().message()));
+          + (a.succeeded() ? "answered" : a.error().type() + ": " + a.error().message()) + then);
     }
   }
 
