@@ -18,12 +18,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code orchestrator bench repair}: throughput of the JSON extraction and repair path on a JSONL corpus. */
-@Command(name = "repair", description = {
+@Command(name = "repair", mixinStandardHelpOptions = true, description = {
     "Measure JSON repair throughput (cases/s and MB/s of model output) after a warm-up.",
     "The corpus is JSONL with an \"input\" string per line, e.g. bench/repair-typical.jsonl.",
     "MB = 10^6 bytes of UTF-8 input; --threads N runs N copies in parallel.",
-    "Also reports MB per CPU-second of the process (GC and JIT included): on a shared machine, wall-clock figures",
-    "fall with the load of other processes, CPU time does not."})
+    "Also reports MB per CPU-second of the whole process (GC and JIT included):",
+    "on a shared machine the wall-clock figure falls with other processes' load, CPU time does not."})
 public final class BenchRepairCommand implements Callable<Integer> {
   private static final long WARM_UP_NANOS = 3_000_000_000L;
 

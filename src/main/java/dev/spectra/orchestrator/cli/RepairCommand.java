@@ -27,13 +27,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code orchestrator repair}: the structured engine's response side on text from a file, stdin or a JSONL batch. */
-@Command(name = "repair", description = {
+@Command(name = "repair", mixinStandardHelpOptions = true, description = {
     "Recover the JSON value from a model's raw output, repairing only where there is one reading.",
-    "Strips reasoning blocks, extracts from fences and prose, fixes trailing commas, quotes, comments, literals...",
-    "Prints the value (stdout) and what was repaired (stderr). Exit 1 with the reason when the value cannot be",
-    "recovered without guessing, 2 for a missing file or schema.",
-    "With --jsonl FILE: one JSON object per line with \"id\" and \"input\"; prints one line per case, in order:",
-    "{\"id\": ..., \"ok\": true|false, \"value\": <JSON or null>, \"error\": <string or null>}."})
+    "Strips reasoning blocks, extracts from fences and prose, fixes commas, quotes, comments, literals.",
+    "Prints the value (stdout) and the repairs (stderr).",
+    "Exit 1 with the reason when it cannot be recovered without guessing; 2 for a missing file or schema.",
+    "With --jsonl FILE (one object per line with \"id\" and \"input\"), prints one line per case, in order:",
+    "  {\"id\": ..., \"ok\": true|false, \"value\": <JSON or null>, \"error\": <string or null>}"})
 public final class RepairCommand implements Callable<Integer> {
   private final Io io;
 
@@ -86,7 +86,7 @@ public final class RepairCommand implements Callable<Integer> {
     }
     RepairResult.Recovered r = (RepairResult.Recovered) result;
     if (schema != null) {
-      List<Violation> violations = Schemas.validate(schema, r.value());
+      List<Violation> violations = repair.validate(schema, r.value());
       if (!violations.isEmpty()) {
         return fail(repair, "the value does not conform to the schema: "
             + String.join("; ", violations.stream().map(Violation::toString).toList()));
@@ -166,7 +166,7 @@ public final class RepairCommand implements Callable<Integer> {
     }
     RepairResult.Recovered r = (RepairResult.Recovered) result;
     if (schema != null) {
-      List<Violation> violations = Schemas.validate(schema, r.value());
+      List<Violation> violations = repair.validate(schema, r.value());
       if (!violations.isEmpty()) {
         return error(out, "schema: " + String.join("; ", violations.stream().map(Violation::toString).toList()));
       }

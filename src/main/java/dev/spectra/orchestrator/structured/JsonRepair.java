@@ -43,6 +43,14 @@ public final class JsonRepair {
     return repair(raw, schema == null ? null : value -> validator.validate(schema, value).isEmpty(), true);
   }
 
+  /**
+   * {@return every violation of {@code schema} by {@code value}} Like {@link Schemas#validate}, but reuses this
+   * instance's compiled schemas: use it when validating many values.
+   */
+  public List<Violation> validate(JsonNode schema, JsonNode value) {
+    return validator.validate(schema, value);
+  }
+
   /** {@return the strict mapper used for parsing: exact numbers; use it to print recovered values} */
   public ObjectMapper mapper() {
     return strict.mapper();
