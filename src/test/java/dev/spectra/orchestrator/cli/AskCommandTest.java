@@ -145,7 +145,9 @@ class AskCommandTest {
   @Test
   void modelErrorsExitFour() {
     useOpenAiCompatible();
-    sim.enqueue(id, Scripted.status(503, "overloaded"));
+    // ask goes through the cascade, which retries a 503 (three attempts by default) before giving up.
+    sim.enqueue(id, Scripted.status(503, "overloaded"), Scripted.status(503, "overloaded"),
+        Scripted.status(503, "overloaded"));
     assertThat(run("ask", "hello")).isEqualTo(ExitCodes.MODEL_ERROR);
     assertThat(err.toString()).contains("HTTP 503").contains(sim.baseUrl().toString());
   }
