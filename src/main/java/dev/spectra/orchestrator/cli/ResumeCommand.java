@@ -53,10 +53,13 @@ public final class ResumeCommand implements Callable<Integer> {
       throw ExitException.usage("--max-iterations must be 0 or more, got " + maxIterations);
     }
     if (budget != null && budget.signum() < 0) throw ExitException.usage("--budget must be 0 or more, got " + budget);
-    var pipeline = RunCommand.pipeline(io, model, RunCommand.on(unsafeNoSandbox),
-        RunCommand.on(quiet) || RunCommand.on(json));
-    RunOutcome outcome = pipeline.resume(buildId, budget == null ? null : new Money(budget), maxIterations, out,
-        RunCommand.on(force));
-    return RunCommand.print(io, outcome, RunCommand.on(json));
+    var config = RunCommand.config(io);
+    try (Ledgers.Handle ledger = Ledgers.open(io, config)) {
+      var pipeline = RunCommand.pipeline(io, config, ledger, model, RunCommand.on(unsafeNoSandbox),
+          RunCommand.on(quiet) || RunCommand.on(json));
+      RunOutcome outcome = pipeline.resume(buildId, budget == null ? null : new Money(budget), maxIterations, out,
+          RunCommand.on(force));
+      return RunCommand.print(io, outcome, RunCommand.on(json));
+    }
   }
 }

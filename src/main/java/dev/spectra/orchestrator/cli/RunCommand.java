@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.builder.Scaffolder;
 import dev.spectra.orchestrator.codegen.RunOutcome;
 import dev.spectra.orchestrator.codegen.RunPipeline;
 import dev.spectra.orchestrator.codegen.RunPipelines;
@@ -78,11 +79,18 @@ public final class RunCommand implements Callable<Integer> {
     if (model != null && route != null) throw ExitException.usage("--model and --route exclude each other");
     if (maxIterations < 0) throw ExitException.usage("--max-iterations must be 0 or more, got " + maxIterations);
     if (budget != null && budget.signum() < 0) throw ExitException.usage("--budget must be 0 or more, got " + budget);
+    if (stack != null && !Scaffolder.stacks().contains(stack)) {
+      throw ExitException.usage("--stack " + stack + ": unknown; available: " + String.join(", ", Scaffolder.stacks()));
+    }
     String text = requestText(request);
-    RunPipeline pipeline = pipeline(io, model != null ? model : route, on(unsafeNoSandbox), on(quiet) || on(json));
-    RunOutcome outcome = pipeline.run(new RunRequest(text, openApi, stack, out, maxIterations,
-        budget == null ? null : new Money(budget), on(force)));
-    return print(io, outcome, on(json));
+    Config config = config(io);
+    try (Ledgers.Handle ledger = Ledgers.open(io, config)) {
+      RunPipeline pipeline = pipeline(io, config, ledger, model != null ? model : route, on(unsafeNoSandbox),
+          on(quiet) || on(json));
+      RunOutcome outcome = pipeline.run(new RunRequest(text, openApi, stack, out, maxIterations,
+          budget == null ? null : new Money(budget), on(force)));
+      return print(io, outcome, on(json));
+    }
   }
 
   private String requestText(String arg) {
@@ -100,15 +108,18 @@ public final class RunCommand implements Callable<Integer> {
     return flag != null && flag;
   }
 
-  static RunPipeline pipeline(Io io, String model, boolean unsafe, boolean silent) {
-    Config config;
+  static Config config(Io io) {
     try {
-      config = ConfigLoader.load(io.env(), io.cwd(), Overrides.NONE);
+      return ConfigLoader.load(io.env(), io.cwd(), Overrides.NONE);
     } catch (ConfigException e) {
       throw ExitException.usage(e.getMessage());
     }
+  }
+
+  static RunPipeline pipeline(Io io, Config config, Ledgers.Handle ledger, String model, boolean unsafe,
+      boolean silent) {
     try {
-      return RunPipelines.create(config, io.env(), io.cwd(), new RunPipelines.Options(model, unsafe,
+      return RunPipelines.create(config, ledger.ledger(), io.env(), io.cwd(), new RunPipelines.Options(model, unsafe,
           silent ? null : io.err(), System.console() != null, null));
     } catch (IllegalArgumentException e) {
       throw ExitException.usage(e.getMessage());

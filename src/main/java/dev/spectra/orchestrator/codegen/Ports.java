@@ -84,25 +84,30 @@ final class Ports {
 
   /** Where builds and steps are recorded (the ledger); all methods are best effort for the caller. */
   interface BuildRecorder {
-    void buildStarted(String buildId, String request);
+    void buildStarted(String buildId, String request, Path out, Path staging);
 
     void stepFinished(String buildId, String step, String model, int tokens, String costUsd, long millis,
         String outcome);
 
-    void buildFinished(String buildId, String outcome);
+    void buildFinished(String buildId, String outcome, Path out);
 
     /** {@return the last step the record holds as completed for this build, or null} */
     String lastCompletedStep(String buildId);
 
+    /** {@return where the record says this build's staging directory is, or null} */
+    Path stagingDir(String buildId);
+
     BuildRecorder NONE = new BuildRecorder() {
-      public void buildStarted(String buildId, String request) {}
+      public void buildStarted(String buildId, String request, Path out, Path staging) {}
 
       public void stepFinished(String buildId, String step, String model, int tokens, String costUsd, long millis,
           String outcome) {}
 
-      public void buildFinished(String buildId, String outcome) {}
+      public void buildFinished(String buildId, String outcome, Path out) {}
 
       public String lastCompletedStep(String buildId) { return null; }
+
+      public Path stagingDir(String buildId) { return null; }
     };
   }
 }

@@ -98,7 +98,8 @@ public final class RunPipeline {
     }
     state.save(staging);
     index(id, staging);
-    recorder.buildStarted(id, request.request());
+    recorder.buildStarted(id, request.request(), out, staging);
+    progress.note("build " + id + " (if it stops: orchestrator resume " + id + ")");
     return execute(state, staging);
   }
 
@@ -149,7 +150,7 @@ public final class RunPipeline {
             tally));
         switch (result) {
           case Planner.Result.Clarification c -> {
-            recorder.buildFinished(state.buildId, "clarification-needed");
+            recorder.buildFinished(state.buildId, "clarification-needed", null);
             delete(staging);
             Files.deleteIfExists(runsDir.resolve(state.buildId));
             return new RunOutcome.ClarificationNeeded(c.message());
@@ -186,7 +187,7 @@ public final class RunPipeline {
         return null;
       });
       var report = RunReport.json(state, out);
-      recorder.buildFinished(state.buildId, "verified");
+      recorder.buildFinished(state.buildId, "verified", out);
       delete(staging);
       Files.deleteIfExists(runsDir.resolve(state.buildId));
       return new RunOutcome.Verified(state.buildId, out, "verified: " + plan.service() + " in " + out + " ("
@@ -279,7 +280,7 @@ public final class RunPipeline {
     state.statusDetail = message;
     state.save(staging);
     RunReport.write(state, Files.isDirectory(project) ? project : staging);
-    recorder.buildFinished(state.buildId, state.status);
+    recorder.buildFinished(state.buildId, state.status, null);
     return new RunOutcome.Stopped(state.buildId, reason, staging, message + "\nstaging directory kept: " + staging,
         resume, RunReport.json(state, project));
   }
@@ -323,6 +324,9 @@ public final class RunPipeline {
     Path asDir = cwd.resolve(idOrDir);
     if (Files.isRegularFile(RunState.file(asDir))) return asDir;
     if (!idOrDir.matches("[A-Za-z0-9._-]+")) return null;
+    // The ledger is the record of builds; the index under the data directory serves when there is no ledger.
+    Path recorded = recorder.stagingDir(idOrDir);
+    if (recorded != null && Files.isRegularFile(RunState.file(recorded))) return recorded;
     Path entry = runsDir.resolve(idOrDir);
     if (!Files.isRegularFile(entry)) return null;
     return Path.of(Files.readString(entry).strip());

@@ -3,16 +3,15 @@ package dev.spectra.orchestrator.codegen;
 import dev.spectra.orchestrator.builder.VerifierProvider;
 import dev.spectra.orchestrator.builder.VerifyOptions;
 import dev.spectra.orchestrator.config.Config;
-import dev.spectra.orchestrator.model.Model;
-import dev.spectra.orchestrator.model.ModelSpec;
+import dev.spectra.orchestrator.config.ConfigException;
+import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.reliability.Cascade;
+import dev.spectra.orchestrator.reliability.CascadeBuilder;
+import dev.spectra.orchestrator.reliability.CascadeSession;
 import dev.spectra.orchestrator.model.Providers;
-import dev.spectra.orchestrator.structured.StructuredOptions;
-import dev.spectra.orchestrator.structured.StructuredOutput;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /** Wires a {@link RunPipeline} from the configuration: the one place the real parts are plugged in. */
@@ -32,11 +31,18 @@ public final class RunPipelines {
   /**
    * @throws IllegalArgumentException when the model name is unknown; the message lists what is known
    */
-  public static RunPipeline create(Config config, Map<String, String> env, Path cwd, Options options) {
+  public static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd,
+      Options options) {
+    return create(config, ledger, env, cwd, options, Steps.Hook.NONE, null);
+  }
+
+  /** The same with a hook between steps and fixed build ids, for tests that stop a build on purpose. */
+  static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd, Options options,
+      Steps.Hook hook, java.util.function.Supplier<String> ids) {
     Clock clock = options.clock() == null ? Clock.systemUTC() : options.clock();
     Progress progress = options.progress() == null ? Progress.NONE
         : Progress.stderr(options.progress(), clock, options.interactive());
-    Ports.Sessions sessions = routeSessions(config, options.model());
+    Ports.Sessions sessions = cascadeSessions(config, ledger, options.model());
     Ports.Verifier verifier = VerifierProvider.find(env, cwd)
         .<Ports.Verifier>map(v -> new SandboxVerifier(v, new VerifyOptions(VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT,
             options.unsafeNoSandbox(), (step, detail) -> progress.note(step + ": " + detail))))
@@ -44,24 +50,27 @@ public final class RunPipelines {
           throw new Ports.NoSandbox("this build of the orchestrator has no verifier; generated code is never run "
               + "unverified");
         });
-    return new RunPipeline(sessions, BuilderScaffolder.create(), verifier, Ports.BuildRecorder.NONE, progress, clock,
-        Steps.Hook.NONE, runsDir(env), cwd, null);
+    return new RunPipeline(sessions, BuilderScaffolder.create(), verifier, new LedgerRecorder(ledger), progress,
+        clock, hook, runsDir(env), cwd, ids);
   }
 
-  /** The chosen model first, then the configured fallback; escalation moves to the fallback. */
-  private static Ports.Sessions routeSessions(Config config, String name) {
-    String first = name == null ? config.defaultModel() : name;
-    ModelSpec spec = config.catalog().find(first).orElseThrow(() -> new IllegalArgumentException(
-        "unknown model '" + first + "'; known: " + String.join(", ", config.catalog().names())));
-    List<ModelSpec> specs = new ArrayList<>(List.of(spec));
-    config.fallbackModel().flatMap(f -> config.catalog().get(f)).filter(f -> !f.name().equals(spec.name()))
-        .ifPresent(specs::add);
+  /**
+   * Every call through the cascade (budget guard, fallback, breaker, retry, structured output), one session per
+   * build so an artifact failure escalates to the next route.
+   *
+   * @throws IllegalArgumentException for a bad routing configuration or an unknown model or policy
+   */
+  private static Ports.Sessions cascadeSessions(Config config, Ledger ledger, String name) {
     Providers providers = new Providers(config.secrets(), new Providers.Options(config.ollamaKeepAlive(), w -> {}));
+    Cascade cascade;
+    try {
+      cascade = CascadeBuilder.fromConfig(config).providers(providers::model).ledger(ledger).build().resolve(name);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
     return (buildId, budget) -> {
-      List<Model> routes = specs.stream()
-          .<Model>map(s -> new StructuredOutput(providers.model(s), s, StructuredOptions.defaults())).toList();
-      RouteSession session = new RouteSession(routes, budget);
-      return new Ports.Session(session, session::escalate);
+      CascadeSession session = cascade.session(buildId, budget);
+      return new Ports.Session(session, session::reportArtifactFailure);
     };
   }
 

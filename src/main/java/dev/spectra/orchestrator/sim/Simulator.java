@@ -45,6 +45,8 @@ public final class Simulator implements AutoCloseable {
 
   private final java.util.Deque<RecordedRequest> recorded = new java.util.ArrayDeque<>();
   private boolean closed;
+  private volatile java.util.function.Consumer<String> exchangeLog;
+  private static final String MODEL = "sim.model";
 
   private Simulator(SimOptions options, Profile profile, Fixtures fixtures) {
     this.profile = profile;
@@ -63,6 +65,7 @@ public final class Simulator implements AutoCloseable {
       config.http.maxRequestSize = 64L * 1024 * 1024;
     });
     app.before(ctx -> record(ctx, mapper));
+    app.after(this::log);
     new OpenAiProtocol(backend).register(app);
     new OllamaProtocol(backend).register(app);
     new AnthropicProtocol(backend).register(app);
@@ -140,6 +143,24 @@ public final class Simulator implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends one line per finished exchange to {@code log}, e.g.
+   * {@code POST /v1/chat/completions model=m -> 200 (profile mistral-7b: synthesized from schema, corrupted: fences)}.
+   * Lines never hold headers, so no credential reaches a log.
+   */
+  public void onExchange(java.util.function.Consumer<String> log) {
+    this.exchangeLog = log;
+  }
+
+  private void log(Context ctx) {
+    java.util.function.Consumer<String> log = exchangeLog;
+    if (log == null) return;
+    String note = ctx.attribute(Backend.NOTE);
+    String model = ctx.attribute(MODEL);
+    log.accept(ctx.method().name() + " " + ctx.path() + (model == null ? "" : " model=" + model) + " -> "
+        + ctx.res().getStatus() + (note == null ? "" : " (" + note + ")"));
+  }
+
   private void record(Context ctx, ObjectMapper mapper) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (String name : Collections.list(ctx.req().getHeaderNames())) {
@@ -156,6 +177,7 @@ public final class Simulator implements AutoCloseable {
         body = TextNode.valueOf(raw);
       }
     }
+    if (body.path("model").isTextual()) ctx.attribute(MODEL, body.get("model").asText());
     RecordedRequest request = new RecordedRequest(ctx.method().name(), ctx.path(), headers, body);
     synchronized (recorded) {
       if (recorded.size() == MAX_RECORDED) recorded.removeFirst();

@@ -17,7 +17,7 @@ class RunEndToEndTest {
   SimulatedBuild build;
 
   @BeforeEach
-  void start() {
+  void start() throws Exception {
     build = new SimulatedBuild(dir);
   }
 
@@ -78,7 +78,7 @@ class RunEndToEndTest {
     JsonNode escalation = outcome.report().path("escalations").get(0);
     assertThat(escalation.path("artifact").asText()).isEqualTo("compile");
     assertThat(escalation.path("reason").asText()).contains("same error came back");
-    assertThat(outcome.report().path("modelsByStep").path("fix-2").asText()).isEqualTo("cloud");
+    assertThat(outcome.report().path("modelsByStep").path("fix-2").asText()).isEqualTo(SimulatedBuild.CLOUD);
     assertThat(build.requestsTo(SimulatedBuild.CLOUD_ID)).isEqualTo(1);
   }
 
@@ -119,20 +119,22 @@ class RunEndToEndTest {
 
   @Test
   void aBudgetThatRunsOutStopsCleanlyAndResumeFinishesAfterItIsRaised() throws Exception {
-    build.cloudFirst = true;
+    build.model = SimulatedBuild.CLOUD;
     var impl = SimulatedBuild.implementations();
-    build.enqueueCloud(SimulatedBuild.plan(), impl.get(0));
+    build.enqueueCloud(SimulatedBuild.plan(), impl.get(0), impl.get(1), impl.get(2));
 
-    // The plan alone costs more than this on the priced model: the build stops before the second call.
-    RunOutcome first = build.pipeline().run(build.request(3, dev.spectra.orchestrator.model.Money.usd("0.0001")));
+    // Enough for the plan on the priced model (the cascade reserves each call's worst case), not for all three
+    // implementations after it.
+    RunOutcome first = build.pipeline().run(build.request(3, dev.spectra.orchestrator.model.Money.usd("0.0042")));
 
+    assertThat(first.message()).as(build.progress.toString()).contains("budget");
     assertThat(first).isInstanceOfSatisfying(RunOutcome.Stopped.class, s -> {
       assertThat(s.reason()).isEqualTo(RunOutcome.Reason.BUDGET);
       assertThat(s.resumeCommand()).startsWith("orchestrator resume run-sim --budget ");
       assertThat(s.staging()).isDirectory();
     });
     assertThat(dir.resolve("library")).doesNotExist();
-    build.enqueueCloud(impl.get(1), impl.get(2));
+    assertThat(first.report().path("steps").get(0).path("outcome").asText()).isEqualTo("ok");
 
     RunOutcome second = build.pipeline().resume("run-sim", dev.spectra.orchestrator.model.Money.usd("1"), null, null,
         false);

@@ -1,34 +1,24 @@
 package dev.spectra.orchestrator.codegen;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spectra.orchestrator.builder.VerifierProvider;
-import dev.spectra.orchestrator.builder.VerifyOptions;
-import dev.spectra.orchestrator.config.Secrets;
-import dev.spectra.orchestrator.model.Capability;
-import dev.spectra.orchestrator.model.Model;
-import dev.spectra.orchestrator.model.ModelSpec;
-import dev.spectra.orchestrator.model.Price;
-import dev.spectra.orchestrator.model.ProviderKind;
-import dev.spectra.orchestrator.model.Providers;
-import dev.spectra.orchestrator.model.Timeouts;
+import dev.spectra.orchestrator.config.Config;
+import dev.spectra.orchestrator.config.ConfigException;
+import dev.spectra.orchestrator.config.ConfigLoader;
+import dev.spectra.orchestrator.config.Overrides;
+import dev.spectra.orchestrator.ledger.Ledger;
+import java.util.HashMap;
+import java.util.Map;
 import dev.spectra.orchestrator.sim.Scripted;
 import dev.spectra.orchestrator.sim.SimOptions;
 import dev.spectra.orchestrator.sim.Simulator;
-import dev.spectra.orchestrator.structured.StructuredOptions;
-import dev.spectra.orchestrator.structured.StructuredOutput;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A whole {@code run} against the in-process simulator with scripted replies: real providers, the structured
@@ -37,6 +27,7 @@ import java.util.Set;
 final class SimulatedBuild implements AutoCloseable {
   static final String LOCAL_ID = "qwen2.5-coder:32b";
   static final String CLOUD_ID = "gpt-4o-mini";
+  static final String CLOUD = "sim-cloud";
   static final String PKG_DIR = "src/main/java/com/example/libraryloans/";
   static final String BORROW = PKG_DIR + "ops/BorrowBookHandler.java";
   static final String RETURN = PKG_DIR + "ops/ReturnLoanHandler.java";
@@ -49,39 +40,47 @@ final class SimulatedBuild implements AutoCloseable {
   final List<Steps.Hook> hooks = new ArrayList<>();
   final StringWriter progress = new StringWriter();
   final boolean sandboxed = Files.isExecutable(Path.of("/usr/bin/bwrap"));
-  final ModelSpec local;
-  final ModelSpec cloud;
-  boolean cloudFirst;
+  final Map<String, String> env = new HashMap<>(System.getenv());
+  final Config config;
+  final Ledger ledger;
+  /** A catalog model or policy for --model; null for the configured default (local first, cloud fallback). */
+  String model;
 
-  SimulatedBuild(Path dir) {
+  SimulatedBuild(Path dir) throws ConfigException, IOException {
     this.dir = dir;
-    local = new ModelSpec("local", ProviderKind.OLLAMA, sim.baseUrl(), LOCAL_ID, true, Price.FREE, 32_768,
-        Set.of(Capability.JSON_SCHEMA, Capability.JSON_MODE, Capability.STREAMING), Timeouts.LOCAL_DEFAULT, null, 1);
-    cloud = new ModelSpec("cloud", ProviderKind.OPENAI_COMPATIBLE, URI.create(sim.baseUrl() + "/v1"), CLOUD_ID, false,
-        Price.perMillion("0.15", "0.60"), 128_000, Set.of(Capability.JSON_SCHEMA, Capability.JSON_MODE,
-        Capability.STREAMING), Timeouts.CLOUD_DEFAULT, null, 4);
+    // The local model speaks Ollama's native API, the fallback the OpenAI one; both are the simulator.
+    env.put("ORCHESTRATOR_LLM_URL", sim.baseUrl().toString());
+    env.put("ORCHESTRATOR_LLM_KIND", "ollama");
+    env.put("ORCHESTRATOR_LLM_MODEL", LOCAL_ID);
+    env.remove("ORCHESTRATOR_FALLBACK_URL");
+    env.remove("ORCHESTRATOR_FALLBACK_MODEL");
+    // The fallback is priced like the cloud model it stands for, although the simulator is on loopback.
+    Files.writeString(dir.resolve("orchestrator.yaml"), """
+        models:
+          %s:
+            kind: openai-compatible
+            endpoint: %s/v1
+            model-id: %s
+            local: false
+            price: {input: 0.15, output: 0.60}
+        fallback:
+          model: %s
+        """.formatted(CLOUD, sim.baseUrl(), CLOUD_ID, CLOUD));
+    env.put("ORCHESTRATOR_DB_URL", "jdbc:sqlite:" + dir.resolve("ledger.db"));
+    env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
+    env.put("XDG_DATA_HOME", dir.resolve("data").toString());
+    config = ConfigLoader.load(env, dir, Overrides.NONE);
+    ledger = Ledger.open(config, env, Clock.systemUTC());
   }
 
   RunPipeline pipeline() {
-    Providers providers = new Providers(Secrets.none(), Providers.Options.DEFAULTS);
-    List<ModelSpec> specs = cloudFirst ? List.of(cloud) : List.of(local, cloud);
-    Ports.Sessions sessions = (id, budget) -> {
-      List<Model> routes = specs.stream()
-          .<Model>map(s -> new StructuredOutput(providers.model(s), s, StructuredOptions.defaults())).toList();
-      RouteSession session = new RouteSession(routes, budget);
-      return new Ports.Session(session, session::escalate);
-    };
-    var verifier = VerifierProvider.find(System.getenv(), dir).orElseThrow(
-        () -> new AssertionError("no verifier on the class path"));
-    // CI installs bubblewrap; where it is missing, this test opts into the unsafe path explicitly.
-    var options = new VerifyOptions(Duration.ofMinutes(3), !sandboxed, null);
     Steps.Hook hook = step -> {
       for (Steps.Hook h : hooks) h.afterStep(step);
       if (stopAfter.remove(step)) throw new Steps.Stopped(step);
     };
-    return new RunPipeline(sessions, BuilderScaffolder.create(), new SandboxVerifier(verifier, options),
-        Ports.BuildRecorder.NONE, Progress.stderr(new PrintWriter(progress, true), Clock.systemUTC(), false),
-        Clock.systemUTC(), hook, dir.resolve("runs"), dir, () -> "run-sim");
+    // CI installs bubblewrap; where it is missing, this test opts into the unsafe path explicitly.
+    var options = new RunPipelines.Options(model, !sandboxed, new PrintWriter(progress, true), false, null);
+    return RunPipelines.create(config, ledger, env, dir, options, hook, () -> "run-sim");
   }
 
   RunRequest request(int maxIterations, dev.spectra.orchestrator.model.Money budget) throws IOException {
@@ -96,11 +95,9 @@ final class SimulatedBuild implements AutoCloseable {
     throw new IOException("examples/library-loans.txt not found");
   }
 
+  /** The benchmark's scripted replies: a plan and the handlers a capable model writes. */
   static String resource(String name) throws IOException {
-    try (InputStream in = SimulatedBuild.class.getResourceAsStream("/codegen/library/" + name)) {
-      if (in == null) throw new IOException("missing test resource " + name);
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return RunBenchmark.resource(name.endsWith(".java") ? name + ".txt" : name);
   }
 
   static String files(String... pathsAndContents) {
@@ -135,6 +132,7 @@ final class SimulatedBuild implements AutoCloseable {
   }
 
   @Override public void close() {
+    ledger.close();
     sim.close();
   }
 }
