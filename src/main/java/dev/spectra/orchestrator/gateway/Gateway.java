@@ -32,7 +32,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -54,6 +58,33 @@ public final class Gateway implements AutoCloseable {
 
     /** {@return what {@code GET /v1/models} lists, catalog models and policies} */
     List<Listed> list();
+  }
+
+  /**
+   * {@return a directory over a resolver that throws {@link IllegalArgumentException} for unknown names (as
+   * {@code Cascade.resolve} does)} Resolved models are kept, so a name is planned once; unknown names are not kept,
+   * so clients cannot grow the cache.
+   */
+  public static Directory directory(Function<String, ? extends Model> resolver, Supplier<List<Listed>> listing) {
+    ConcurrentHashMap<String, Model> cache = new ConcurrentHashMap<>();
+    return new Directory() {
+      @Override public Optional<Model> find(String name) {
+        Model m = cache.get(name);
+        if (m != null) return Optional.of(m);
+        try {
+          m = resolver.apply(name);
+        } catch (IllegalArgumentException unknown) {
+          return Optional.empty();
+        }
+        if (m == null) return Optional.empty();
+        cache.putIfAbsent(name, m);
+        return Optional.of(m);
+      }
+
+      @Override public List<Listed> list() {
+        return listing.get();
+      }
+    };
   }
 
   /**
@@ -101,6 +132,7 @@ public final class Gateway implements AutoCloseable {
   private final RateLimiter limiter;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private final Javalin app;
 
   private Gateway(Builder b) {
@@ -202,8 +234,9 @@ public final class Gateway implements AutoCloseable {
     var server = app.jettyServer() == null ? null : app.jettyServer().server();
     if (server != null) {
       for (Connector c : server.getConnectors()) {
-        // Closes the listening socket only; connections already accepted keep being served.
-        if (c instanceof ServerConnector sc) sc.shutdown();
+        // Closes the listening socket only (new connections are refused, not left in the backlog); connections
+        // already accepted keep being served.
+        if (c instanceof ServerConnector sc) sc.close();
       }
     }
     long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
@@ -219,8 +252,17 @@ public final class Gateway implements AutoCloseable {
     try {
       if (keys != null) keys.flush();
     } finally {
-      onStopped.run();
+      try {
+        onStopped.run();
+      } finally {
+        stopped.countDown();
+      }
     }
+  }
+
+  /** Blocks until {@link #close} has finished (from a shutdown hook, say). */
+  public void awaitClosed() throws InterruptedException {
+    stopped.await();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -424,7 +466,7 @@ public final class Gateway implements AutoCloseable {
       accountingHeaders(ctx, acc);
       byte[] bytes = writer.completion(requestId, clock.instant().getEpochSecond(), reply.servedBy(), content.get(),
           reply.finishReason(), acc);
-      ctx.status(200).contentType("application/json").result(bytes);
+      respond(ctx, 200, bytes);
       finishServed(call, requestId, keyId, t0, reply, acc, 200, false);
     } catch (ModelException e) {
       finishFailed(ctx, call, requestId, keyId, t0, GatewayError.fromModelError(e.error(), name),
@@ -563,7 +605,25 @@ public final class Gateway implements AutoCloseable {
     if (safe.retryAfter() != null) {
       ctx.header("Retry-After", Long.toString(Math.max(1, (safe.retryAfter().toMillis() + 999) / 1000)));
     }
-    ctx.status(safe.status()).contentType("application/json").result(writer.error(safe));
+    respond(ctx, safe.status(), writer.error(safe));
+  }
+
+  /**
+   * Writes and flushes a whole JSON response inside the handler, so that by the time a request stops counting as in
+   * flight its bytes are on the wire (a shutdown that waits for in-flight requests must not cut a finished answer).
+   */
+  private static void respond(Context ctx, int status, byte[] bytes) {
+    HttpServletResponse res = ctx.res();
+    res.setStatus(status);
+    res.setContentType("application/json");
+    res.setContentLength(bytes.length);
+    try {
+      var out = res.getOutputStream();
+      out.write(bytes);
+      out.flush();
+    } catch (IOException e) {
+      // The client is gone; nothing left to tell it.
+    }
   }
 
   private static void accountingHeaders(Context ctx, CompletionWriter.Accounting acc) {

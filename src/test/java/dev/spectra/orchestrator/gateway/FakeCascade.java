@@ -6,6 +6,7 @@ import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.ModelReply;
 import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.TokenListener;
+import dev.spectra.orchestrator.model.Usage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +36,10 @@ final class FakeCascade implements Model {
           listener.onToken(delta);
         });
         attempts.addAll(r.attempts());
-        return r.withAccounting(r.usage(), r.cost(), r.saved(), attempts);
+        // Like the real cascade: usage summed over every attempt, cost priced by the models that ran.
+        Usage total = Usage.ZERO;
+        for (Attempt a : attempts) total = total.plus(a.usage());
+        return r.withAccounting(total, r.cost(), r.saved(), attempts);
       } catch (ModelException e) {
         attempts.addAll(e.attempts());
         last = new ModelException(e.error(), attempts, e);

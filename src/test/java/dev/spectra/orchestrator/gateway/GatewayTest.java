@@ -458,7 +458,8 @@ class GatewayTest {
     boolean refused = false;
     while (!refused && System.nanoTime() < deadline) {
       try {
-        HttpResponse<String> late = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/health")).build(),
+        HttpResponse<String> late = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/health"))
+                .timeout(Duration.ofSeconds(2)).build(),
             HttpResponse.BodyHandlers.ofString());
         refused = late.statusCode() == 503;
       } catch (java.io.IOException e) {
