@@ -506,26 +506,28 @@ final class JavalinStack implements Stack {
       }
       default -> throw new IllegalStateException("unknown CRUD kind " + op.crud());
     }
+    String code = fields + body;
+    StringBuilder imports = new StringBuilder();
+    imports.append("import ").append(pkg).append(".Stores;\n");
+    for (String support : List.of("ApiError", "Http", "Json", "ResourceStore", "SchemaValidator")) {
+      if (support.equals("ResourceStore") || code.contains(support + ".")) {
+        imports.append("import ").append(pkg).append(".support.").append(support).append(";\n");
+      }
+    }
+    for (String type : List.of("com.fasterxml.jackson.databind.JsonNode", "com.fasterxml.jackson.databind.node.ArrayNode",
+        "com.fasterxml.jackson.databind.node.ObjectNode")) {
+      if (code.contains(type.substring(type.lastIndexOf('.') + 1) + " ")) imports.append("import ").append(type).append(";\n");
+    }
+    imports.append("import io.javalin.http.Context;\nimport io.javalin.http.Handler;\n");
+    if (code.contains("LinkedHashMap")) imports.append("import java.util.LinkedHashMap;\nimport java.util.Map;\n");
     return """
         package %1$s.ops;
 
-        // Tier 0 CRUD, generated without a model: %2$s on %3$s (%4$s).
+        // Tier 0 CRUD, generated without a model: %2$s on %3$s
+        // (%4$s).
 
-        import %1$s.Stores;
-        import %1$s.support.ApiError;
-        import %1$s.support.Http;
-        import %1$s.support.Json;
-        import %1$s.support.ResourceStore;
-        import %1$s.support.SchemaValidator;
-        import com.fasterxml.jackson.databind.JsonNode;
-        import com.fasterxml.jackson.databind.node.ArrayNode;
-        import com.fasterxml.jackson.databind.node.ObjectNode;
-        import io.javalin.http.Context;
-        import io.javalin.http.Handler;
-        import java.util.LinkedHashMap;
-        import java.util.Map;
+        %9$s
 
-        @SuppressWarnings("unused")
         public final class %5$s implements Handler {
           private final ResourceStore store;
         %6$s
@@ -538,7 +540,8 @@ final class JavalinStack implements Stack {
         %8$s  }
         }
         """.formatted(pkg, crudWords(op.crud()), JavaNames.comment(r.collectionPath()),
-        JavaNames.comment(op.label() + ", operationId " + op.operationId()), op.handlerClass(), fields, store, body);
+        JavaNames.comment(op.label() + ", operationId " + op.operationId()), op.handlerClass(), fields, store, body,
+        imports.toString().stripTrailing());
   }
 
   // ---------------------------------------------------------------- tests
