@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +87,7 @@ final class DependencyCache {
       Files.createDirectories(dir.getParent());
       // Another orchestrator process may be filling the same entry: wait for it, then use its result.
       try (FileChannel lock = FileChannel.open(dir.getParent().resolve(".lock"), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); var ignored = lock.lock()) {
+          StandardOpenOption.WRITE); var ignored = acquire(lock)) {
         cached = read(key, dir);
         if (cached.isPresent()) return cached.get();
         fill(deps, dir, progress);
@@ -95,6 +97,20 @@ final class DependencyCache {
     }
     return read(key, dir).orElseThrow(() -> new SandboxUnavailableException(
         "the dependency cache in " + dir + " is incomplete after filling it; delete that directory and retry"));
+  }
+
+  /**
+   * Takes the cache's file lock. A file lock belongs to the whole JVM, so a second verifier in this process gets
+   * {@link OverlappingFileLockException} instead of waiting: wait for it by polling.
+   */
+  private static FileLock acquire(FileChannel channel) throws IOException, InterruptedException {
+    while (true) {
+      try {
+        return channel.lock();
+      } catch (OverlappingFileLockException held) {
+        Thread.sleep(200);
+      }
+    }
   }
 
   private Optional<Classpaths> read(String key, Path dir) {
@@ -172,6 +188,8 @@ final class DependencyCache {
       Files.createDirectories(staged);
       Files.move(work.resolve("main.classpath"), staged.resolve("main.classpath"));
       Files.move(work.resolve("test.classpath"), staged.resolve("test.classpath"));
+      // A stale entry (its jars were cleaned away) is replaced; the lock keeps other readers out meanwhile.
+      deleteTree(dir);
       Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE);
       progress.onProgress("cache", "dependency cache ready (" + downloaded + " files downloaded)");
     } finally {

@@ -85,7 +85,13 @@ final class ProcessTree {
    * along), but killing the visible descendants too costs nothing and covers the unsandboxed run.
    */
   static void killTree(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    // Rounds, because a process that is still forking adds children between one snapshot and the kill. Without a
+    // PID namespace (the unsafe run) a child forked after the last round is orphaned and survives: best effort.
+    for (int round = 0; round < 20; round++) {
+      List<ProcessHandle> alive = process.descendants().toList();
+      if (alive.isEmpty()) break;
+      alive.forEach(ProcessHandle::destroyForcibly);
+    }
     process.destroyForcibly();
     try {
       process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
