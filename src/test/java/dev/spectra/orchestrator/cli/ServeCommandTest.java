@@ -42,6 +42,7 @@ import picocli.CommandLine;
  * {@code orchestrator serve} end to end: the seed's ORCHESTRATOR_LLM_URL points at a simulator playing the local
  * model, the fallback at another playing the cloud, and the official OpenAI client talks to the gateway.
  */
+@org.junit.jupiter.api.Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ServeCommandTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
@@ -87,7 +88,8 @@ class ServeCommandTest {
     exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
     gateway = CompletableFuture.anyOf(started, exit).thenApply(x -> started.getNow(null)).get(60, TimeUnit.SECONDS);
     assertThat(gateway).as("serve started; stderr: %s", err).isNotNull();
-    client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey("sk-ignored").maxRetries(0).build();
+    client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey("sk-ignored").maxRetries(0)
+        .timeout(java.time.Duration.ofSeconds(90)).build();
     return gateway;
   }
 
