@@ -53,6 +53,10 @@ public final class AskCommand implements Callable<Integer> {
   @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature, 0 to 2.")
   Double temperature;
 
+  @Option(names = "--schema", paramLabel = "FILE",
+      description = "JSON Schema (JSON or YAML): answer with JSON conforming to it (repaired, validated, re-asked).")
+  java.nio.file.Path schemaFile;
+
   @Option(names = "--stream", description = "Print the answer as it is generated.")
   boolean stream;
 
@@ -72,14 +76,23 @@ public final class AskCommand implements Callable<Integer> {
     if (temperature != null && (temperature < 0 || temperature > 2)) {
       throw ExitException.usage("--temperature must be between 0 and 2, got " + temperature);
     }
+    com.fasterxml.jackson.databind.JsonNode schema =
+        schemaFile == null ? null : RepairCommand.loadSchema(io.cwd().resolve(schemaFile));
     Config config = ModelFailures.loadConfig(io, url == null ? Overrides.NONE : new Overrides(url, model, null, null, null));
     try (Providers providers = ModelFailures.providers(io, config); Cascades cascades = new Cascades()) {
       Model target = resolveModel(config, providers, cascades);
+      if (schema != null && !(target instanceof dev.spectra.orchestrator.reliability.Cascade)) {
+        // A bare provider gets the structured engine here; a cascade already runs it on every route.
+        target = new dev.spectra.orchestrator.structured.StructuredOutput(target, resolveSpec(config),
+            dev.spectra.orchestrator.structured.StructuredOptions.defaults());
+      }
       List<Message> messages = new ArrayList<>();
       if (system != null && !system.isBlank()) messages.add(Message.system(system));
       messages.add(Message.user(question));
-      ModelRequest request = new ModelRequest(messages, maxTokens, temperature, stream, ResponseFormat.TEXT, null);
-      boolean printTokens = stream && !json;
+      ResponseFormat format = schema == null ? ResponseFormat.TEXT
+          : new ResponseFormat.JsonSchema(schemaName(), schema, true);
+      ModelRequest request = new ModelRequest(messages, maxTokens, temperature, stream, format, null);
+      boolean printTokens = stream && !json && schema == null;
       TokenListener listener = printTokens ? delta -> {
         io.out().print(delta);
         io.out().flush();
@@ -124,6 +137,12 @@ public final class AskCommand implements Callable<Integer> {
     });
   }
 
+  /** {@return a schema name some backends require (OpenAI: letters, digits, '_' and '-'), from the file name} */
+  private String schemaName() {
+    String n = schemaFile.getFileName().toString().replaceAll("\\.(json|ya?ml)$", "").replaceAll("[^A-Za-z0-9_-]", "_");
+    return n.isEmpty() ? "answer" : n.length() > 64 ? n.substring(0, 64) : n;
+  }
+
   private String readPrompt() {
     String text = prompt;
     if ("-".equals(prompt)) {
@@ -145,6 +164,7 @@ public final class AskCommand implements Callable<Integer> {
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       ObjectNode root = mapper.createObjectNode();
       root.put("answer", reply.text());
+      if (reply.json() != null) root.set("value", reply.json());
       root.put("model", reply.servedBy());
       root.put("servedModelId", reply.servedModelId());
       if (spec != null) root.put("endpoint", spec.endpoint().toString());
@@ -163,7 +183,8 @@ public final class AskCommand implements Callable<Integer> {
       io.out().println(root.toPrettyString());
       return;
     }
-    if (!alreadyPrinted) io.out().println(reply.text());
+    if (reply.json() != null) io.out().println(reply.json().toString());
+    else if (!alreadyPrinted) io.out().println(reply.text());
     else if (!reply.text().endsWith("\n")) io.out().println();
     if (!quiet) {
       io.err().println("[" + reply.servedBy() + (reply.servedModelId() == null ? "" : " (" + reply.servedModelId() + ")")
@@ -177,9 +198,13 @@ public final class AskCommand implements Callable<Integer> {
   /** Which models were tried and why the cascade moved on, one line each, on stderr. */
   private void printAttempts(List<dev.spectra.orchestrator.model.Attempt> attempts) {
     if (attempts.size() < 2 && (attempts.isEmpty() || attempts.get(0).succeeded())) return;
-    for (var a : attempts) {
+    for (int i = 0; i < attempts.size(); i++) {
+      var a = attempts.get(i);
+      var next = i + 1 < attempts.size() ? attempts.get(i + 1) : null;
+      String then = next == null ? "" : next.route().equals(a.route()) ? " -> retried"
+          : " -> escalated to " + next.model();
       io.err().println("tried " + a.model() + " (" + a.route() + "): "
-          + (a.succeeded() ? "answered" : a.error().type() + ": " + a.error().message()));
+          + (a.succeeded() ? "answered" : a.error().type() + ": " + a.error().message()) + then);
     }
   }
 

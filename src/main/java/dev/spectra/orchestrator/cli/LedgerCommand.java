@@ -57,11 +57,11 @@ public final class LedgerCommand implements Callable<Integer> {
       io.out().println("No calls match.");
       return;
     }
-    io.out().printf("%-19s %-18s %-26s %-8s %-28s %11s %8s %12s%n", "time (UTC)", "request", "model (route)",
+    io.out().printf("%-19s %-20s %-26s %-8s %-28s %11s %8s %12s%n", "time (UTC)", "request", "model (route)",
         "outcome", "failure -> decision", "tokens", "ms", "cost");
     for (CallRecord c : calls) {
       String failure = c.failureType() == null ? "" : c.failureType() + " -> " + c.decision();
-      io.out().printf("%-19s %-18s %-26s %-8s %-28s %11s %8s %12s%n", TIME.format(c.started()),
+      io.out().printf("%-19s %-20s %-26s %-8s %-28s %11s %8s %12s%n", TIME.format(c.started()),
           c.requestId() == null ? "-" : c.requestId(), c.model() + " (#" + (c.tier() + 1) + ")", c.outcome(), failure,
           c.tokensIn() + "/" + c.tokensOut() + (c.estimated() ? "~" : ""), ms(c.latency()),
           c.cost() == null ? "unpriced" : c.cost().toString());

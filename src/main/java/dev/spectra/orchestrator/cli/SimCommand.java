@@ -48,7 +48,10 @@ public final class SimCommand implements Runnable {
       description = "sleep for the profile's first-token latency and token rate (off: answers come at once)")
   Boolean realisticLatency = false;
 
-  @Option(names = "--json", description = "print the address and settings as one JSON object")
+  @Option(names = "--quiet", description = "no line per request on stderr")
+  Boolean quiet = false;
+
+  @Option(names = "--json", description = "print the address and settings as one JSON object (no request log)")
   Boolean json = false;
 
   public SimCommand(Io io) { this.io = io; }
@@ -71,13 +74,14 @@ public final class SimCommand implements Runnable {
       sim = Simulator.start(options);
     } catch (Simulator.BadProfileException e) {
       throw ExitException.usage(e.getMessage() + "\nbuilt-in profiles:\n" + describeBuiltIns());
-    } catch (RuntimeException e) {
-      // Javalin reports a taken port as a bind exception; that is the user's choice of port, not a bug.
-      if (e.getClass().getSimpleName().contains("Bind") || e.getCause() instanceof java.net.BindException) {
-        throw ExitException.usage("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-            + "); pass another --port, or --port 0 for a free one");
-      }
-      throw e;
+    } catch (Simulator.CannotListenException e) {
+      throw ExitException.usage(e.getMessage() + "; pass another --port, or --port 0 for a free one");
+    }
+    if (!json && !quiet) {
+      sim.onExchange(line -> {
+        io.err().println(java.time.LocalTime.now().withNano(0) + " " + line);
+        io.err().flush();
+      });
     }
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean stopOnce = new java.util.concurrent.atomic.AtomicBoolean();
@@ -93,12 +97,14 @@ public final class SimCommand implements Runnable {
       stopped.countDown();
     }, "sim-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    boolean interrupted = false;
     try {
       announce(sim, key != null);
       stopped.await();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
     } finally {
+      // Stop before restoring the interrupt flag: Jetty's graceful stop waits, and an interrupted wait fails.
       stop.run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -106,6 +112,7 @@ public final class SimCommand implements Runnable {
         // Ctrl-C: the hook is running, which is how we got here.
       }
     }
+    if (interrupted) Thread.currentThread().interrupt();
   }
 
   private void announce(Simulator sim, boolean keyRequired) {

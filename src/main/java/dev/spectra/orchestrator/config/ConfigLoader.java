@@ -308,8 +308,9 @@ public final class ConfigLoader {
     URI endpoint = null;
     if (node.has("endpoint")) {
       try {
+        // A new endpoint for a known model keeps its dialect unless kind: says otherwise.
         Endpoints.Endpoint ep = Endpoints.parse(text(doc, at + "/endpoint", node.get("endpoint")),
-            kind);
+            kind != null ? kind : base != null ? base.kind() : null);
         endpoint = ep.base();
         if (kind == null) kind = ep.kind();
       } catch (Endpoints.BadUrl e) {

@@ -4,11 +4,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Owns the ledger's one connection on one thread. Writes queue up and are committed in batches (one transaction
@@ -19,6 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BatchWriter implements AutoCloseable {
   /** Most rows per transaction: large enough to amortise the commit, small enough to keep the lock short. */
   private static final int MAX_BATCH = 512;
+  /**
+   * How long the idle writer sleeps before looking at the queue again. Writers do not wake it (a wake-up costs the
+   * calling thread more than the insertion); reads, flushes, close and a full batch do.
+   */
+  private static final long IDLE_PARK_NANOS = 2_000_000;
 
   @FunctionalInterface interface Write { void apply(Connection c, Statements st) throws SQLException; }
 
@@ -59,7 +65,8 @@ final class BatchWriter implements AutoCloseable {
   private final Connection connection;
   private final Statements statements;
   private final String where;
-  private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+  private final Queue<Op> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
   private final Thread thread;
   private final AtomicInteger failedWrites = new AtomicInteger();
   private volatile SQLException firstFailure;
@@ -76,6 +83,7 @@ final class BatchWriter implements AutoCloseable {
   void write(Write write) {
     if (closed) throw new LedgerException("ledger " + where + " is closed; nothing more can be recorded");
     queue.add(new WriteOp(write));
+    if (queued.incrementAndGet() >= MAX_BATCH) LockSupport.unpark(thread);
   }
 
   @SuppressWarnings("unchecked")
@@ -83,6 +91,8 @@ final class BatchWriter implements AutoCloseable {
     if (closed) throw new LedgerException("ledger " + where + " is closed");
     CompletableFuture<Object> result = new CompletableFuture<>();
     queue.add(new ReadOp(read, result));
+    queued.incrementAndGet();
+    LockSupport.unpark(thread);
     try {
       return (T) result.get();
     } catch (InterruptedException e) {
@@ -108,13 +118,15 @@ final class BatchWriter implements AutoCloseable {
     boolean stop = false;
     while (!stop) {
       batch.clear();
-      try {
-        batch.add(queue.take());
-      } catch (InterruptedException e) {
+      Op next;
+      while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) batch.add(next);
+      if (batch.isEmpty()) {
+        LockSupport.parkNanos(this, IDLE_PARK_NANOS);
         // Only close() stops us: an interrupt from elsewhere must not drop queued rows.
+        Thread.interrupted();
         continue;
       }
-      queue.drainTo(batch, MAX_BATCH - 1);
+      queued.addAndGet(-batch.size());
       for (Op op : batch) {
         switch (op) {
           case WriteOp w -> pending.add(w.write());
@@ -166,6 +178,9 @@ final class BatchWriter implements AutoCloseable {
       }
       if (e instanceof SQLException se) throw se;
       throw new SQLException(e);
+    } finally {
+      // Reads run outside any transaction, so PostgreSQL never holds one open between batches.
+      connection.setAutoCommit(true);
     }
   }
 
@@ -174,6 +189,7 @@ final class BatchWriter implements AutoCloseable {
     if (closed) return;
     closed = true;
     queue.add(new StopOp());
+    LockSupport.unpark(thread);
     boolean interrupted = false;
     while (thread.isAlive()) {
       try {

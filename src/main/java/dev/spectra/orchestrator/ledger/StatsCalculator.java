@@ -35,7 +35,7 @@ final class StatsCalculator {
     for (CallRecord c : calls) {
       int[] n = counts.computeIfAbsent(c.model(), k -> new int[4]);
       Money[] m = money.computeIfAbsent(c.model(), k -> new Money[] {Money.ZERO, Money.ZERO});
-      local.put(c.model(), c.local());
+      local.putIfAbsent(c.model(), c.local());  // rows come newest first: the current catalog entry wins
       n[0]++;
       switch (c.outcome()) {
         case "ok" -> n[1]++;

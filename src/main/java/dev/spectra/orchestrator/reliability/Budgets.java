@@ -18,10 +18,10 @@ import java.util.Map;
  * an optimistic guess. Local models never reach here. Thread-safe: every check-and-reserve is one critical section.
  */
 final class Budgets {
-  static final String RAISE_MONTHLY = "raise it with --budget-month USD, ORCHESTRATOR_BUDGET_MONTHLY or "
-      + "budgets.monthly-usd in orchestrator.yaml";
-  static final String RAISE_BUILD = "raise it with --budget USD, ORCHESTRATOR_BUDGET_BUILD or budgets.build-usd in "
+  static final String RAISE_MONTHLY = "raise it with ORCHESTRATOR_BUDGET_MONTHLY=USD or budgets.monthly-usd in "
       + "orchestrator.yaml";
+  static final String RAISE_BUILD = "raise it with ORCHESTRATOR_BUDGET_BUILD=USD or budgets.build-usd in "
+      + "orchestrator.yaml (or the build's own budget)";
 
   /** A held amount; {@link #settle} it exactly once. */
   record Reservation(String buildId, YearMonth month, Money amount) {}

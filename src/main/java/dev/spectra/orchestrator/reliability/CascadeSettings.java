@@ -95,6 +95,11 @@ public record CascadeSettings(
         referenceModel, budgets, retry, breaker, caps);
   }
 
+  public CascadeSettings withReferenceModel(String name) {
+    return new CascadeSettings(catalog, catalogVersion, defaultModel, fallbacks, localModels, routes, hybrid, name,
+        budgets, retry, breaker, caps);
+  }
+
   public CascadeSettings withCaps(Caps newCaps) {
     return new CascadeSettings(catalog, catalogVersion, defaultModel, fallbacks, localModels, routes, hybrid,
         referenceModel, budgets, retry, breaker, newCaps);

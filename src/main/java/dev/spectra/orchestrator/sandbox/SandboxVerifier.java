@@ -172,13 +172,18 @@ public final class SandboxVerifier implements Verifier {
     cp.test().forEach(p -> classpath.add(p.toString()));
     List<String> argv = new ArrayList<>(List.of(
         settings.javaHome().resolve("bin").resolve("java").toString(),
-        // A short-lived JVM: C1 only, the serial collector and the shared class archive start fastest.
+        // A short-lived JVM: C1 only, the serial collector and the JDK's class archive start fastest.
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData",
-        // The per-project archive of the classes this run loads (javac, Jetty, JUnit): later verifies of the
-        // same workspace, as in the fix loop, start from it. It lives in the workspace, the only writable place.
-        "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + target.resolve("spectra-verify/app.jsa"),
         "-Xlog:disable", "-Xlog:all=error:stderr",
-        "-Xmx" + limits.heap(), "-Xss1m",
+        "-Xmx" + limits.heap(), "-Xss1m"));
+    if (Files.isRegularFile(target.resolve("spectra-verify/main.sha256"))) {
+      // Verified before, so likely verified again (the fix loop): keep an archive of the classes this run loads
+      // (javac, Jetty, JUnit) for the next start. Writing it costs a moment at exit, so a one-off verify skips it.
+      // It lives in the workspace, the only writable place, and only this workspace's runs read it.
+      argv.addAll(List.of("-XX:+AutoCreateSharedArchive",
+          "-XX:SharedArchiveFile=" + target.resolve("spectra-verify/app.jsa")));
+    }
+    argv.addAll(List.of(
         "-Djava.io.tmpdir=" + target.resolve("tmp"), "-Dbasedir=" + project, "-Dfile.encoding=UTF-8",
         "-cp", String.join(File.pathSeparator, classpath),
         VerifyRunner.class.getName(),

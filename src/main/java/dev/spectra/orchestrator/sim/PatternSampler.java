@@ -66,17 +66,17 @@ final class PatternSampler {
     StringBuilder sb = new StringBuilder();
     while (pos < p.length() && p.charAt(pos) != '|' && p.charAt(pos) != ')') {
       int atomStart = pos;
-      Atom atom = atom();
+      String atom = atom();
       int[] range = quantifier();
       int n = range[0] + (range[1] > range[0] ? rng.nextInt(range[1] - range[0] + 1) : 0);
       for (int i = 0; i < n; i++) {
         if (i == 0) {
-          sb.append(atom.first);
+          sb.append(atom);
         } else {
           // Re-run the atom so repeated classes vary ("[a-z]{3}" -> "qfa", not "qqq").
           int save = pos;
           pos = atomStart;
-          sb.append(atom().first);
+          sb.append(atom());
           pos = save;
         }
       }
@@ -84,24 +84,22 @@ final class PatternSampler {
     return sb.toString();
   }
 
-  private record Atom(String first) {}
-
-  private Atom atom() {
+  private String atom() {
     char c = p.charAt(pos++);
     return switch (c) {
-      case '^', '$' -> new Atom("");
-      case '.' -> new Atom(String.valueOf(pick("abcdefghijklmnopqrstuvwxyz0123456789")));
+      case '^', '$' -> "";
+      case '.' -> String.valueOf(pick("abcdefghijklmnopqrstuvwxyz0123456789"));
       case '(' -> {
         if (p.startsWith("?:", pos)) pos += 2;
         else if (pos < p.length() && p.charAt(pos) == '?') throw new IllegalArgumentException("lookaround");
         String inner = alternation();
         if (pos >= p.length() || p.charAt(pos) != ')') throw new IllegalArgumentException("unclosed group");
         pos++;
-        yield new Atom(inner);
+        yield inner;
       }
-      case '[' -> new Atom(String.valueOf(charClass()));
-      case '\\' -> new Atom(String.valueOf(escape(p.charAt(pos++))));
-      default -> new Atom(String.valueOf(c));
+      case '[' -> String.valueOf(charClass());
+      case '\\' -> String.valueOf(escape(p.charAt(pos++)));
+      default -> String.valueOf(c);
     };
   }
 

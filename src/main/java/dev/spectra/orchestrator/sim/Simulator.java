@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,12 +31,25 @@ public final class Simulator implements AutoCloseable {
     BadProfileException(String message) { super(message); }
   }
 
+  /** The host and port cannot be bound (in use, or not a local address). */
+  public static final class CannotListenException extends RuntimeException {
+    CannotListenException(String message) { super(message); }
+  }
+
   private final Javalin app;
   private final Responder responder;
   private final Profile profile;
   private final URI baseUrl;
-  private final List<RecordedRequest> recorded = Collections.synchronizedList(new ArrayList<>());
+  /** Bounds memory when {@code orchestrator sim} serves for hours; tests never come near it. */
+  static final int MAX_RECORDED = 10_000;
+
+  private final java.util.Deque<RecordedRequest> recorded = new java.util.ArrayDeque<>();
   private boolean closed;
+  private volatile java.util.function.Consumer<String> exchangeLog;
+  private static final String MODEL = "sim.model";
+
+  /** A response header on every answer of the simulator, so tools can tell simulated rows from measured ones. */
+  public static final String SIMULATOR_HEADER = "X-Model-Simulator";
 
   private Simulator(SimOptions options, Profile profile, Fixtures fixtures) {
     this.profile = profile;
@@ -52,8 +64,15 @@ public final class Simulator implements AutoCloseable {
       // Virtual threads: a slow-drip reply sleeping in its handler costs nothing.
       config.useVirtualThreads = true;
       config.http.disableCompression();
+      // Javalin's 1 MB default would turn long prompts into 413s that no model server sends.
+      config.http.maxRequestSize = 64L * 1024 * 1024;
     });
-    app.before(ctx -> record(ctx, mapper));
+    app.before(ctx -> {
+      // Lets reports label answers from here as simulations; no real model server sends this header.
+      ctx.header(SIMULATOR_HEADER, "spectra-orchestrator");
+      record(ctx, mapper);
+    });
+    app.after(this::log);
     new OpenAiProtocol(backend).register(app);
     new OllamaProtocol(backend).register(app);
     new AnthropicProtocol(backend).register(app);
@@ -61,7 +80,13 @@ public final class Simulator implements AutoCloseable {
       // A bug in the simulator, not a simulated fault: say so in a body no client mistakes for a model reply.
       ctx.status(500).contentType("text/plain").result("simulator internal error: " + e);
     });
-    app.start(options.host(), options.port());
+    try {
+      app.start(options.host(), options.port());
+    } catch (io.javalin.util.JavalinBindException e) {
+      app.stop();
+      throw new CannotListenException("cannot listen on " + options.host() + ":" + options.port() + ": "
+          + e.getMessage());
+    }
     String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
     if (host.equals("0.0.0.0")) host = "127.0.0.1";
     this.baseUrl = URI.create("http://" + host + ":" + app.port());
@@ -72,6 +97,7 @@ public final class Simulator implements AutoCloseable {
    *
    * @throws BadProfileException when the profile is neither a built-in name nor a readable, valid profile file,
    *     or the fixture directory is unusable
+   * @throws CannotListenException when the host and port cannot be bound
    */
   public static Simulator start(SimOptions options) {
     Profile profile;
@@ -117,11 +143,29 @@ public final class Simulator implements AutoCloseable {
     responder.enqueue(modelId, steps);
   }
 
-  /** {@return every request received so far, in arrival order} */
+  /** {@return every request received so far (the last 10,000 on a long-running server), in arrival order} */
   public List<RecordedRequest> requests() {
     synchronized (recorded) {
       return List.copyOf(recorded);
     }
+  }
+
+  /**
+   * Sends one line per finished exchange to {@code log}, e.g.
+   * {@code POST /v1/chat/completions model=m -> 200 (profile mistral-7b: synthesized from schema, corrupted: fences)}.
+   * Lines never hold headers, so no credential reaches a log.
+   */
+  public void onExchange(java.util.function.Consumer<String> log) {
+    this.exchangeLog = log;
+  }
+
+  private void log(Context ctx) {
+    java.util.function.Consumer<String> log = exchangeLog;
+    if (log == null) return;
+    String note = ctx.attribute(Backend.NOTE);
+    String model = ctx.attribute(MODEL);
+    log.accept(ctx.method().name() + " " + ctx.path() + (model == null ? "" : " model=" + model) + " -> "
+        + ctx.res().getStatus() + (note == null ? "" : " (" + note + ")"));
   }
 
   private void record(Context ctx, ObjectMapper mapper) {
@@ -140,13 +184,24 @@ public final class Simulator implements AutoCloseable {
         body = TextNode.valueOf(raw);
       }
     }
-    recorded.add(new RecordedRequest(ctx.method().name(), ctx.path(), headers, body));
+    if (body.path("model").isTextual()) ctx.attribute(MODEL, body.get("model").asText());
+    RecordedRequest request = new RecordedRequest(ctx.method().name(), ctx.path(), headers, body);
+    synchronized (recorded) {
+      if (recorded.size() == MAX_RECORDED) recorded.removeFirst();
+      recorded.addLast(request);
+    }
   }
 
   /** Stops the server; safe to call more than once. */
   @Override public synchronized void close() {
     if (closed) return;
     closed = true;
-    app.stop();
+    // Jetty's graceful stop waits on its threads; an interrupted caller would make it fail half-way.
+    boolean interrupted = Thread.interrupted();
+    try {
+      app.stop();
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
   }
 }

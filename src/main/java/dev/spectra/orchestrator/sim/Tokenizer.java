@@ -18,7 +18,15 @@ final class Tokenizer {
   /** Chat formats add a few tokens per message for roles and separators (OpenAI's cookbook counts ~3). */
   static final int PER_MESSAGE_OVERHEAD = 3;
 
-  private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+  /**
+   * Loading cl100k takes about a second; the encoding is immutable and thread-safe, so every simulator in a JVM
+   * shares one, loaded on first use (holder idiom: no mutable static state).
+   */
+  private static final class Cl100k {
+    static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+  }
+
+  private final Encoding encoding = Cl100k.ENCODING;
 
   int count(String text) {
     return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);

@@ -1,7 +1,9 @@
 package dev.spectra.orchestrator.structured;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
  * Finds where JSON may be in a model's text: after reasoning blocks, inside markdown fences, or between prose.
@@ -108,8 +110,9 @@ final class Extraction {
    * when they never do. Prose such as {@code See [docs]} yields candidates too; the caller keeps only those that
    * parse.
    */
-  static List<Candidate> spans(String s, int from, int to) {
-    List<Candidate> found = new ArrayList<>(4);
+  static List<Candidate> spans(String s, int from, int to, int cap) {
+    // Prose can hold millions of "[x]": keep the largest stretches only, so memory and work stay bounded.
+    PriorityQueue<Candidate> found = new PriorityQueue<>(Comparator.comparingInt(Candidate::length));
     int depth = 0;
     int start = -1;
     boolean inString = false;
@@ -131,13 +134,21 @@ final class Extraction {
         case '"' -> inString = true;
         case '{', '[' -> depth++;
         case '}', ']' -> {
-          if (--depth == 0) found.add(new Candidate(start, i + 1, Repair.PROSE));
+          if (--depth == 0) {
+            found.add(new Candidate(start, i + 1, Repair.PROSE));
+            if (found.size() > cap) found.poll();
+          }
         }
         default -> { }
       }
     }
-    if (depth > 0) found.add(new Candidate(start, to, Repair.PROSE));
-    return found;
+    if (depth > 0) {
+      found.add(new Candidate(start, to, Repair.PROSE));
+      if (found.size() > cap) found.poll();
+    }
+    List<Candidate> inOrder = new ArrayList<>(found);
+    inOrder.sort(Comparator.comparingInt(Candidate::start));
+    return inOrder;
   }
 
   /** {@return whether a candidate from {@link #spans} closed its brackets (rather than running to the end)} */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Turns a model's text into a JSON value, in this order: strip leading reasoning blocks; parse the whole text
@@ -27,7 +28,7 @@ import java.util.function.Predicate;
  * <p>Thread-safe; reusable.
  */
 public final class JsonRepair {
-  private static final int MAX_CANDIDATES = 256;
+  private static final int MAX_CANDIDATES = 1024;
 
   private final StrictJson strict = new StrictJson();
   private final SchemaValidator validator = new SchemaValidator();
@@ -59,7 +60,7 @@ public final class JsonRepair {
     // Fast path: the whole answer is strict JSON (even one whose strings mention <think>).
     Outcome asIs = run.strictOnly(new Candidate(first, Extraction.trimEnd(raw, first, raw.length()), null));
     if (asIs.ok()) return recovered(asIs, EnumSet.noneOf(Repair.class), 1, conforms);
-    if (asIs.fatal) return new Unrecoverable(Kind.UNPARSEABLE, asIs.reason);
+    if (asIs.fatal) return new Unrecoverable(Kind.UNPARSEABLE, asIs.reason.get());
     int from = Extraction.skipReasoning(raw);
     if (from < 0) {
       return new Unrecoverable(mayCloseBrackets ? Kind.EMPTY : Kind.TRUNCATED,
@@ -72,15 +73,15 @@ public final class JsonRepair {
     if (thought) {
       Outcome whole = run.strictOnly(new Candidate(from, to, null));
       if (whole.ok()) return recovered(whole, base, 1, conforms);
-      if (whole.fatal) return new Unrecoverable(Kind.UNPARSEABLE, whole.reason);
+      if (whole.fatal) return new Unrecoverable(Kind.UNPARSEABLE, whole.reason.get());
     }
 
     List<Outcome> outcomes = new ArrayList<>();
     for (Candidate c : Extraction.fences(raw, from, to)) outcomes.add(run.evaluate(c));
     List<Candidate> spans = List.of();
     if (outcomes.stream().noneMatch(Outcome::ok)) {
-      spans = Extraction.spans(raw, from, to);
-      for (Candidate c : spans.subList(0, Math.min(spans.size(), MAX_CANDIDATES))) {
+      spans = Extraction.spans(raw, from, to, MAX_CANDIDATES);
+      for (Candidate c : spans) {
         boolean all = c.start() == from && c.end() == to;
         outcomes.add(run.evaluate(all ? new Candidate(from, to, null) : c));
       }
@@ -91,7 +92,7 @@ public final class JsonRepair {
       for (Candidate outer : spans) {
         // Only inside stretches whose brackets balance: pieces of a cut-off value are not answers.
         if (outer.length() < 3 || budget <= 0 || !Extraction.balanced(raw, outer)) continue;
-        for (Candidate inner : Extraction.spans(raw, outer.start() + 1, outer.end())) {
+        for (Candidate inner : Extraction.spans(raw, outer.start() + 1, outer.end(), MAX_CANDIDATES)) {
           if (budget-- <= 0) break;
           outcomes.add(run.evaluate(inner));
         }
@@ -144,7 +145,7 @@ public final class JsonRepair {
     if (noBrackets && worst.kind == Kind.UNPARSEABLE && !raw.strip().matches("(?s)^[-+.\\d\"'tfnTFN].*")) {
       return new Unrecoverable(Kind.UNPARSEABLE, "no JSON value found in the reply; answer with the JSON value only");
     }
-    return new Unrecoverable(worst.kind, worst.reason);
+    return new Unrecoverable(worst.kind, worst.reason.get());
   }
 
   private static boolean looksLikeRefusal(String raw) {
@@ -181,7 +182,8 @@ public final class JsonRepair {
     final boolean repaired;
     final boolean conforms;
     final Kind kind;
-    final String reason;
+    /** Computed only for the failure reported: positions cost a scan of the text. */
+    final Supplier<String> reason;
     final boolean fatal;
 
     Outcome(Candidate candidate, JsonNode value, Set<Repair> repairs, boolean repaired, boolean conforms) {
@@ -195,7 +197,7 @@ public final class JsonRepair {
       this.fatal = false;
     }
 
-    Outcome(Candidate candidate, Kind kind, String reason, boolean fatal) {
+    Outcome(Candidate candidate, Kind kind, Supplier<String> reason, boolean fatal) {
       this.candidate = candidate;
       this.value = null;
       this.repairs = Set.of();
@@ -233,24 +235,41 @@ public final class JsonRepair {
       this.mayCloseBrackets = mayCloseBrackets;
     }
 
+    private int failedStart = -1;
+    private int failedEnd = -1;
+
     Outcome strictOnly(Candidate c) {
+      // A parse that cannot succeed costs an exception inside Jackson: skip text that cannot start a value.
+      if (c.start() >= c.end() || !startsValue(raw.charAt(c.start()))) {
+        return new Outcome(c, Kind.UNPARSEABLE, () -> position(raw, c.start()) + ": not JSON", false);
+      }
       StrictJson.Parsed p = strict.parse(raw.substring(c.start(), c.end()));
       if (p.ok()) return new Outcome(c, p.value(), Set.of(), false, conforms == null || conforms.test(p.value()));
-      return new Outcome(c, Kind.UNPARSEABLE, positionIn(c, p.line(), p.column()) + ": " + p.problem(), p.fatal());
+      failedStart = c.start();
+      failedEnd = c.end();
+      return new Outcome(c, Kind.UNPARSEABLE, () -> positionIn(c, p.line(), p.column()) + ": " + p.problem(),
+          p.fatal());
     }
 
     Outcome evaluate(Candidate c) {
-      Outcome o = strictOnly(c);
-      if (o.ok() || o.fatal) return o;
+      if (c.start() != failedStart || c.end() != failedEnd) {
+        Outcome o = strictOnly(c);
+        if (o.ok() || o.fatal) return o;
+      }
       Repairer.Repaired r;
       try {
         r = new Repairer(raw, c.start(), c.end(), mayCloseBrackets, StrictJson.MAX_DEPTH).repair();
       } catch (Repairer.Failure f) {
-        return new Outcome(c, f.kind, position(raw, f.offset) + ": " + f.getMessage(), false);
+        return new Outcome(c, f.kind, () -> position(raw, f.offset) + ": " + f.getMessage(), false);
       }
       StrictJson.Parsed p = strict.parse(r.json());
-      if (!p.ok()) return new Outcome(c, Kind.UNPARSEABLE, p.problem(), true);
+      if (!p.ok()) return new Outcome(c, Kind.UNPARSEABLE, p::problem, true);
       return new Outcome(c, p.value(), r.repairs(), true, conforms == null || conforms.test(p.value()));
+    }
+
+    private static boolean startsValue(char c) {
+      return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f'
+          || c == 'n';
     }
 
     /** Converts a line and column inside the candidate to the whole text's. */

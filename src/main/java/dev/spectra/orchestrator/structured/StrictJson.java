@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +25,8 @@ import java.util.regex.Pattern;
  * </ul>
  */
 final class StrictJson {
-  static final int MAX_DEPTH = 512;
+  /** Deep enough for any real answer; shallow enough for the recursive validator and tree printers. */
+  static final int MAX_DEPTH = 256;
   static final int MAX_NUMBER_LENGTH = 1000;
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:Object property|field) [\"']([^\"']*)[\"']");
 
@@ -39,11 +39,12 @@ final class StrictJson {
             .maxNumberLength(MAX_NUMBER_LENGTH)
             .maxStringLength(200_000_000)
             .build())
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
     mapper = new ObjectMapper(factory)
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        // Checked while building the tree (the replaced entry), cheaper than the parser's per-object key set.
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
         .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
         .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
   }

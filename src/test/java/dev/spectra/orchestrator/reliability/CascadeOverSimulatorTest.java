@@ -80,6 +80,7 @@ class CascadeOverSimulatorTest {
 
   CascadeSettings settings() {
     return CascadeSettings.defaults(List.of(local, cloud), "sim-1", List.of("cloud-mini"))
+        .withReferenceModel("cloud-mini")
         .withRetry(new CascadeSettings.RetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(1),
             Duration.ofSeconds(30), 7));
   }
@@ -188,7 +189,7 @@ class CascadeOverSimulatorTest {
         .isInstanceOfSatisfying(ModelException.class, e -> {
           assertThat(e.error()).isInstanceOf(ModelError.BudgetExhausted.class);
           assertThat(e.getMessage()).contains("monthly", "spent $0.000000 of $0.000100", "cloud-mini",
-              "--budget-month");
+              "budgets.monthly-usd");
         });
     assertThat(cloudSim.requests()).isEmpty();
     assertThat(c.chat(ModelRequest.of("hi again")).servedBy()).isEqualTo("local-7b");

@@ -178,7 +178,7 @@ class CascadeTest {
     assertThatThrownBy(() -> c.chat(ModelRequest.of("x")))
         .isInstanceOfSatisfying(ModelException.class, e -> {
           assertThat(e.error()).isInstanceOf(ModelError.BudgetExhausted.class);
-          assertThat(e.getMessage()).contains("monthly", "$0.000100", "--budget-month", "budgets.monthly-usd");
+          assertThat(e.getMessage()).contains("monthly", "$0.000100", "ORCHESTRATOR_BUDGET_MONTHLY", "budgets.monthly-usd");
         });
     assertThat(fake("gpt-4o-mini").calls()).isZero();
     assertThat(c.chat(ModelRequest.of("y")).servedBy()).isEqualTo("small");
@@ -216,7 +216,7 @@ class CascadeTest {
     Cascade c = cascade(settings()).resolve("gpt-4o-mini");
     CascadeSession build = c.session("b1", Money.usd("0.00001"));
     assertThatThrownBy(() -> build.chat(ModelRequest.of("x"))).hasMessageContaining("build b1")
-        .hasMessageContaining("--budget");
+        .hasMessageContaining("budgets.build-usd");
     assertThat(c.chat(ModelRequest.of("x")).servedBy()).isEqualTo("gpt-4o-mini");
   }
 
@@ -304,6 +304,17 @@ class CascadeTest {
     ModelRequest json = new ModelRequest(List.of(Message.user("x")), null, null, false, ResponseFormat.JSON, null);
     c.chat(json);
     assertThat(wrapped).containsExactly("small");
+  }
+
+  @Test
+  void warmUpSendsOneTinyRequestToEachLocalModelOfTheCascadeOnly() {
+    fake("big").then(new ModelError.ConnectionRefused("http://local-big:11434", "start ollama"));
+    List<Cascade.WarmUp> warm = cascade(settings()).warmUp();
+    assertThat(warm).extracting(Cascade.WarmUp::model).containsExactly("small", "big");
+    assertThat(warm).extracting(Cascade.WarmUp::ok).containsExactly(true, false);
+    assertThat(warm.get(1).error()).contains("cannot connect");
+    assertThat(fake("small").requests()).singleElement().satisfies(r -> assertThat(r.maxTokens()).isEqualTo(1));
+    assertThat(fake("gpt-4o-mini").calls()).as("never warms a paid model").isZero();
   }
 
   static ModelError.InvalidOutput invalid(String model) {

@@ -22,7 +22,9 @@ final class SimHttp {
   final HttpClient client = HttpClient.newHttpClient();
   final URI base;
 
-  SimHttp(Simulator sim) { this.base = sim.baseUrl(); }
+  SimHttp(Simulator sim) { this(sim.baseUrl()); }
+
+  SimHttp(URI base) { this.base = base; }
 
   HttpResponse<String> post(String path, String body, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")

@@ -20,7 +20,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Duration;
 
 /**
  * Anthropic Messages, whole or SSE-streamed. Anthropic has no JSON mode: a constrained schema becomes one tool
@@ -52,7 +51,6 @@ final class AnthropicChat extends HttpChatModel {
     HttpRequest.Builder b = Transport.request(url)
         .header("Content-Type", "application/json")
         .header("anthropic-version", VERSION)
-        .timeout(spec.timeouts().total().plus(Duration.ofSeconds(1)))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
     if (apiKey != null && !apiKey.isBlank()) b.header("x-api-key", apiKey);
     return b.build();

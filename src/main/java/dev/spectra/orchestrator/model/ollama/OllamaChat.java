@@ -21,7 +21,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.function.Consumer;
 
 /** Ollama {@code /api/chat}, whole or NDJSON-streamed. */
@@ -65,7 +64,6 @@ final class OllamaChat extends HttpChatModel {
   @Override protected HttpRequest buildRequest(ModelRequest request) throws ModelException {
     return Transport.request(url)
         .header("Content-Type", "application/json")
-        .timeout(spec.timeouts().total().plus(Duration.ofSeconds(1)))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)))
         .build();
   }

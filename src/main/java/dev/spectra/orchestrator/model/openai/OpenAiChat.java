@@ -22,7 +22,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Duration;
 
 /** OpenAI chat completions over HTTP, plain and SSE-streamed. */
 final class OpenAiChat extends HttpChatModel {
@@ -45,8 +44,6 @@ final class OpenAiChat extends HttpChatModel {
     HttpRequest.Builder b = Transport.request(url)
         .header("Content-Type", "application/json")
         .header("Accept", request.stream() ? "text/event-stream" : "application/json")
-        // Bounds the wait for headers only; the body deadlines are enforced while reading.
-        .timeout(spec.timeouts().total().plus(Duration.ofSeconds(1)))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
     if (authorization != null) b.header("Authorization", authorization);
     return b.build();

@@ -5,7 +5,8 @@ import dev.spectra.orchestrator.model.ModelError.Timeout;
 import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.Timeouts;
 import java.io.IOException;
-import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,8 +21,8 @@ import java.util.Optional;
  * <p>Not thread-safe: one caller reads an exchange. Always {@link #close()} it.
  */
 public final class Exchange implements AutoCloseable {
-  private final HttpResponse<BodyQueue> response;
   private final BodyQueue body;
+  private final CompletableFuture<?> future;
   private final long start;
   private final long firstDeadline;
   private final long totalDeadline;
@@ -33,27 +34,42 @@ public final class Exchange implements AutoCloseable {
   private int from;
   private int to;
   private boolean ended;
-  private long firstByteAt = -1;
 
-  Exchange(HttpResponse<BodyQueue> response, BodyQueue body, long start, long firstDeadline, Timeout.Phase firstPhase,
-      Timeouts timeouts, String endpoint) {
-    this.response = response;
+  Exchange(BodyQueue body, CompletableFuture<?> future, long start, Timeouts timeouts, String endpoint) {
     this.body = body;
+    this.future = future;
     this.start = start;
-    this.firstDeadline = firstDeadline;
+    this.firstDeadline = start + Math.min(timeouts.firstToken().toNanos(), timeouts.total().toNanos());
     this.totalDeadline = start + timeouts.total().toNanos();
-    this.firstPhase = firstPhase;
+    this.firstPhase = timeouts.firstToken().compareTo(timeouts.total()) <= 0
+        ? Timeout.Phase.FIRST_TOKEN : Timeout.Phase.TOTAL;
     this.timeouts = timeouts;
     this.endpoint = endpoint;
   }
 
-  public int status() { return response.statusCode(); }
+  /** Waits for the first item: the response has begun, or it failed before any answer. */
+  void begin(Function<Throwable, ModelError> early) throws ModelException {
+    try {
+      fill();
+    } catch (EarlyFailure e) {
+      close();
+      throw new ModelException(early.apply(e.getCause()));
+    } catch (IOException e) {
+      // The body broke right away; the first read by the caller reports it again through ended state.
+      pending = e;
+    }
+  }
 
-  public Optional<String> header(String name) { return response.headers().firstValue(name); }
+  private IOException pending;
+
+  public int status() { return body.info().statusCode(); }
+
+  public Optional<String> header(String name) { return body.info().headers().firstValue(name); }
 
   /** {@return from request sent to the first body byte, or null before it arrived} */
   public Duration timeToFirstByte() {
-    return firstByteAt < 0 ? null : Duration.ofNanos(firstByteAt - start);
+    long at = body.firstByteAt();
+    return at < 0 ? null : Duration.ofNanos(at - start);
   }
 
   /** {@return time since the request was sent} */
@@ -66,6 +82,7 @@ public final class Exchange implements AutoCloseable {
    * @throws ModelException on a first-token or total timeout
    */
   public byte[] readAll() throws IOException, ModelException {
+    throwPending();
     while (!ended) fill();
     byte[] all = Arrays.copyOfRange(buf, from, to);
     from = to;
@@ -101,6 +118,7 @@ public final class Exchange implements AutoCloseable {
         }
       }
       scanned = to - from;
+      throwPending();
       if (ended) {
         if (from == to) return null;
         String last = new String(buf, from, to - from, StandardCharsets.UTF_8);
@@ -111,25 +129,47 @@ public final class Exchange implements AutoCloseable {
     }
   }
 
-  /** Waits for the next chunk and appends it to the buffer. */
-  private void fill() throws IOException, ModelException {
-    boolean beforeFirst = firstByteAt < 0;
-    long deadline = beforeFirst ? firstDeadline : totalDeadline;
-    Object item;
-    try {
-      item = body.poll(deadline - System.nanoTime());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close();
-      throw new IOException("interrupted while reading from " + endpoint, e);
+  private void throwPending() throws IOException {
+    if (pending != null) {
+      IOException e = pending;
+      pending = null;
+      throw e;
     }
-    if (item == null) {
+  }
+
+  /** A failure before any response; {@link #begin} maps it with the transport's rules. */
+  private static final class EarlyFailure extends IOException {
+    EarlyFailure(Throwable cause) { super(cause); }
+  }
+
+  /** Waits for the next item and takes it in. */
+  private void fill() throws IOException, ModelException {
+    Object item;
+    while (true) {
+      boolean beforeFirst = body.firstByteAt() < 0;
+      long deadline = beforeFirst ? firstDeadline : totalDeadline;
+      try {
+        item = body.poll(deadline - System.nanoTime());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new IOException("interrupted while reading from " + endpoint, e);
+      }
+      if (item != null) break;
+      // The first byte may have arrived while we waited (whole bodies are only handed over at their end).
+      if (beforeFirst && body.firstByteAt() >= 0 && System.nanoTime() < totalDeadline) continue;
       close();
-      Timeout.Phase phase = beforeFirst ? firstPhase : Timeout.Phase.TOTAL;
+      Timeout.Phase phase = body.firstByteAt() < 0 ? firstPhase : Timeout.Phase.TOTAL;
       Duration limit = phase == Timeout.Phase.FIRST_TOKEN ? timeouts.firstToken() : timeouts.total();
       throw new ModelException(new Timeout(phase, limit, endpoint));
     }
     if (item == BodyQueue.END) {
+      ended = true;
+      return;
+    }
+    if (item instanceof BodyQueue.Early early) throw new EarlyFailure(early.cause());
+    if (item instanceof BodyQueue.Whole whole) {
+      for (ByteBuffer chunk : whole.chunks()) append(chunk);
       ended = true;
       return;
     }
@@ -144,7 +184,6 @@ public final class Exchange implements AutoCloseable {
   private void append(ByteBuffer chunk) {
     int n = chunk.remaining();
     if (n == 0) return;
-    if (firstByteAt < 0) firstByteAt = System.nanoTime();
     if (to + n > buf.length) {
       // Compact first; grow only when the unread part itself does not fit.
       int unread = to - from;
@@ -162,11 +201,9 @@ public final class Exchange implements AutoCloseable {
 
   /** Stops reading and releases the connection (cancels the body when it is not finished). */
   @Override public void close() {
-    if (!ended) body.cancel();
-  }
-
-  /** {@return a transport failure for a body that broke after the headers} */
-  public ModelError brokenBody(String partialText) {
-    return new ModelError.StreamCutOff(partialText, endpoint);
+    if (!ended) {
+      body.cancel();
+      future.cancel(true);
+    }
   }
 }

@@ -61,7 +61,7 @@ public abstract class HttpChatModel implements Model {
     HttpRequest http = buildRequest(request);
     StringBuilder streamed = new StringBuilder();
     WireReply wire;
-    Exchange exchange = transport.open(http, spec.timeouts(), endpoint(), unreachableHint);
+    Exchange exchange = transport.open(http, spec.timeouts(), endpoint(), unreachableHint, !request.stream());
     try (exchange) {
       if (exchange.status() / 100 != 2) {
         String body = exchange.readErrorBody();

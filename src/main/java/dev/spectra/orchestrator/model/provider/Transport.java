@@ -21,9 +21,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -78,41 +75,34 @@ public final class Transport implements AutoCloseable {
   }
 
   /**
-   * Sends {@code request} and returns once the response headers arrived, with the body still streaming.
+   * Sends {@code request} and returns once the response has begun: status and headers known and, for a
+   * {@code whole} body, the entire body received. A streaming body keeps arriving through the exchange.
    *
+   * @param whole read the body in one piece (non-streaming calls): one thread hand-over per call
    * @param endpoint what to name in error messages (a URL, never with credentials)
    * @param unreachableHint what to do when nothing listens (e.g. "start it with `ollama serve`")
    * @throws ModelException connection refused, connect timeout, first-token or total timeout
    */
-  public Exchange open(HttpRequest request, Timeouts timeouts, String endpoint, String unreachableHint)
+  public Exchange open(HttpRequest request, Timeouts timeouts, String endpoint, String unreachableHint, boolean whole)
       throws ModelException {
     long start = System.nanoTime();
-    long firstDeadline = start + Math.min(timeouts.firstToken().toNanos(), timeouts.total().toNanos());
-    Timeout.Phase firstPhase = timeouts.firstToken().compareTo(timeouts.total()) <= 0
-        ? Timeout.Phase.FIRST_TOKEN : Timeout.Phase.TOTAL;
-    BodyQueue body = new BodyQueue();
-    CompletableFuture<HttpResponse<BodyQueue>> future =
-        client(timeouts.connect()).sendAsync(request, info -> body);
-    HttpResponse<BodyQueue> response;
-    try {
-      response = future.get(Math.max(0, firstDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      body.cancel();
-      Duration limit = firstPhase == Timeout.Phase.FIRST_TOKEN ? timeouts.firstToken() : timeouts.total();
-      throw new ModelException(new Timeout(firstPhase, limit, endpoint));
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new ModelException(new ModelError.ConnectionRefused(endpoint, "interrupted"), java.util.List.of(), e);
-    } catch (ExecutionException e) {
-      throw new ModelException(connectFailure(e.getCause(), timeouts, endpoint, unreachableHint), java.util.List.of(),
-          null);
-    }
-    return new Exchange(response, body, start, firstDeadline, firstPhase, timeouts, endpoint);
+    BodyQueue body = new BodyQueue(whole);
+    CompletableFuture<HttpResponse<BodyQueue>> future = client(timeouts.connect()).sendAsync(request, body::handle);
+    future.whenComplete((response, failure) -> {
+      if (failure != null) body.failEarly(failure);
+    });
+    Exchange exchange = new Exchange(body, future, start, timeouts, endpoint);
+    exchange.begin(t -> connectFailure(t, timeouts, endpoint, unreachableHint));
+    return exchange;
   }
 
-  private static ModelError connectFailure(Throwable cause, Timeouts timeouts, String endpoint, String hint) {
+  /** Same as {@link #open(HttpRequest, Timeouts, String, String, boolean)} with a whole body. */
+  public Exchange open(HttpRequest request, Timeouts timeouts, String endpoint, String unreachableHint)
+      throws ModelException {
+    return open(request, timeouts, endpoint, unreachableHint, true);
+  }
+
+  static ModelError connectFailure(Throwable cause, Timeouts timeouts, String endpoint, String hint) {
     // The JDK wraps the real cause a level or two deep; walk the chain.
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof HttpConnectTimeoutException) {
