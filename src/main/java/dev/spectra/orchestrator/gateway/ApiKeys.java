@@ -70,6 +70,7 @@ public final class ApiKeys {
   private final SecureRandom random = new SecureRandom();
   private final ObjectMapper json = new ObjectMapper();
   private final Object lock = new Object();
+  private final Object writeLock = new Object();
   /** Rows as last read, with the file's modification time, so a request costs one stat when nothing changed. */
   private Map<String, Row> rows = Map.of();
   private FileTime loadedAt;
@@ -247,8 +248,17 @@ public final class ApiKeys {
     T apply(Map<String, Row> rows);
   }
 
-  /** Read-modify-write under an exclusive file lock, replacing the file atomically. */
+  /**
+   * Read-modify-write under an exclusive file lock, replacing the file atomically. File locks are held per process,
+   * so writers in this process are serialised first (a second lock attempt in the same JVM would throw).
+   */
   private <T> T update(Change<T> change) {
+    synchronized (writeLock) {
+      return lockedUpdate(change);
+    }
+  }
+
+  private <T> T lockedUpdate(Change<T> change) {
     try {
       Path dir = file.getParent();
       if (!Files.isDirectory(dir)) {
@@ -260,7 +270,7 @@ public final class ApiKeys {
       }
       Path lockFile = dir.resolve(file.getFileName() + ".lock");
       try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock ignored = ch.lock()) {
+          FileLock ignored = lock(ch)) {
         Map<String, Row> current = new LinkedHashMap<>(Files.exists(file) ? read() : Map.of());
         T result = change.apply(current);
         write(current);
@@ -272,6 +282,23 @@ public final class ApiKeys {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write gateway keys file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Another {@code ApiKeys} on the same file in this process holds the lock: wait for it, briefly. */
+  private static FileLock lock(FileChannel ch) throws IOException {
+    for (int i = 0; ; i++) {
+      try {
+        return ch.lock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        if (i >= 200) throw new IOException("keys file stayed locked by this process", e);
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for the keys file lock", ie);
+        }
+      }
     }
   }
 

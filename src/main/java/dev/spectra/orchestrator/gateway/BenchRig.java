@@ -66,7 +66,8 @@ public final class BenchRig implements AutoCloseable {
         null, 1024);
     Cascade cascade = new CascadeBuilder(CascadeSettings.defaults(List.of(spec), "bench", List.of())
         .withDefaultModel("bench-local")).providers(providers::model).ledger(ledger).build();
-    Gateway gateway = Gateway.builder(Gateway.directory(cascade::resolve, List::of))
+    // Every target gets the same body (model "bench"); the gateway serves it through the cascade's one route.
+    Gateway gateway = Gateway.builder(Gateway.directory(name -> cascade, List::of))
         .options(GatewayOptions.defaults().withPort(0)).start();
     return new BenchRig(sim, providers, ledger, tmp, gateway);
   }

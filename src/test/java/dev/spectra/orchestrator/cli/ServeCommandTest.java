@@ -17,6 +17,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.spectra.orchestrator.gateway.Gateway;
 import dev.spectra.orchestrator.ledger.CallRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.sim.Scripted;
 import dev.spectra.orchestrator.sim.SimOptions;
 import dev.spectra.orchestrator.sim.Simulator;
 import java.io.ByteArrayInputStream;
@@ -42,6 +43,7 @@ import picocli.CommandLine;
  * {@code orchestrator serve} end to end: the seed's ORCHESTRATOR_LLM_URL points at a simulator playing the local
  * model, the fallback at another playing the cloud, and the official OpenAI client talks to the gateway.
  */
+@org.junit.jupiter.api.Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ServeCommandTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
@@ -84,10 +86,14 @@ class ServeCommandTest {
     args[0] = "--port";
     args[1] = "0";
     System.arraycopy(extraArgs, 0, args, 2, extraArgs.length);
-    exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
+    // Its own thread: serve blocks until closed, and parking it on the common pool (one worker on a 2-core machine)
+    // would starve the HTTP client's asynchronous steps.
+    exit = new CompletableFuture<>();
+    Thread.ofPlatform().name("serve-under-test").start(() -> exit.complete(cl.execute(args)));
     gateway = CompletableFuture.anyOf(started, exit).thenApply(x -> started.getNow(null)).get(60, TimeUnit.SECONDS);
     assertThat(gateway).as("serve started; stderr: %s", err).isNotNull();
-    client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey("sk-ignored").maxRetries(0).build();
+    client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey("sk-ignored").maxRetries(0)
+        .timeout(java.time.Duration.ofSeconds(90)).build();
     return gateway;
   }
 
@@ -148,6 +154,9 @@ class ServeCommandTest {
 
   @Test void jsonSchemaFromTheBrokenThenPerfectPairConformsAndEveryCallIsInTheLedger() throws Exception {
     serve("broken");
+    // Beyond the profile's repairable breakage: answers no repair can turn into the value, so every re-ask fails
+    // and the cascade must fall back to the perfect cloud simulator.
+    for (int i = 0; i < 10; i++) local.enqueue("*", Scripted.text("Sorry, I can only describe people in prose."));
     ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder().jsonSchema(
         ResponseFormatJsonSchema.JsonSchema.builder().name("person").strict(true)
             .schema(ResponseFormatJsonSchema.JsonSchema.Schema.builder()

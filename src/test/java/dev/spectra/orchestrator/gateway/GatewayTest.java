@@ -453,7 +453,11 @@ class GatewayTest {
     CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
         .POST(HttpRequest.BodyPublishers.ofString(chat("m", false))).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(g::close);
+    CompletableFuture<Void> closing = new CompletableFuture<>();
+    Thread.ofPlatform().start(() -> {
+      g.close();
+      closing.complete(null);
+    });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     boolean refused = false;
     while (!refused && System.nanoTime() < deadline) {
