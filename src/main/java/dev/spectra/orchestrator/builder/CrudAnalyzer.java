@@ -101,7 +101,7 @@ final class CrudAnalyzer {
           r.idKind(), r.schema(), m, r.requestSchemas(), r.statuses(), r.filterFields(), r.paging(), r.defaults(),
           r.serverFields());
     }).toList();
-    return new ServicePlan(title, slug, pkg, contract, finalResources, all);
+    return new ServicePlan(title, slug, pkg, contract, finalResources, all, errorSchema(all));
   }
 
   private Resource resource(String path, String itemPath, String itemParam, Map<String, Operation> coll,
@@ -133,7 +133,10 @@ final class CrudAnalyzer {
     JsonNode createBody = requestSchema(post);
     if (createBody != null) {
       Integer status = declared(post, 201, 200);
-      if (status != null && !isArray(responseSchema(post, status))) {
+      JsonNode created = status == null ? null : responseSchema(post, status);
+      // Without a body in the answer, the new id can only travel in the Location header of a 201.
+      boolean idReachable = created != null ? isObject(created) : status != null && status == 201;
+      if (status != null && idReachable) {
         ops.put(CrudKind.CREATE, post);
         requests.put(CrudKind.CREATE, createBody);
         statuses.put(CrudKind.CREATE, status);
@@ -153,7 +156,8 @@ final class CrudAnalyzer {
       Operation o = items.get(e.getKey());
       JsonNode body = requestSchema(o);
       Integer status = declared(o, 200, 204);
-      if (body != null && status != null && (status == 204 || isObject(responseSchema(o, 200)))) {
+      JsonNode answer = status == null || status == 204 ? null : responseSchema(o, 200);
+      if (body != null && status != null && (answer == null || isObject(answer))) {
         ops.put(e.getValue(), o);
         requests.put(e.getValue(), body);
         statuses.put(e.getValue(), status);
@@ -205,6 +209,18 @@ final class CrudAnalyzer {
     return new Resource(resourceNames.unique(JavaNames.lowerCamel(segment)),
         typeNames.unique(JavaNames.upperCamel(segment)), path, itemPath, itemParam, idField, idKind, schema, ops,
         requests, statuses, filters, paging, defaults, serverFields);
+  }
+
+  /** {@return the first object schema the contract declares for a 4xx or default answer, or null} */
+  private JsonNode errorSchema(List<Operation> ops) {
+    for (String status : List.of("404", "400", "default", "409", "422")) {
+      for (Operation o : ops) {
+        JsonNode response = resolve(o.node().path("responses").path(status));
+        JsonNode schema = jsonSchema(response.path("content"));
+        if (isObject(schema)) return schema;
+      }
+    }
+    return null;
   }
 
   /** {@return the declared parameters of an operation and its path item, references resolved} */

@@ -65,6 +65,7 @@ final class JavalinStack implements Stack {
     for (String s : List.of("Json", "ApiError", "Http", "SchemaValidator", "ResourceStore")) {
       files.add(new GeneratedFile(main + "support/" + s + ".java", template("support/" + s + ".java.txt", pkg)));
     }
+    files.add(new GeneratedFile(main + "support/ErrorBody.java", errorBody(plan)));
     files.add(new GeneratedFile(main + "Stores.java", stores(plan)));
     files.add(new GeneratedFile(main + "App.java", app(plan)));
     for (Resource r : plan.resources()) {
@@ -274,6 +275,66 @@ final class JavalinStack implements Stack {
         """.formatted(plan.javaPackage(), plan.javaPackage(), plan.javaPackage(), components, creation);
   }
 
+  /**
+   * The error body, shaped to the contract's error schema so error answers validate: string fields named like a
+   * message get the message, numeric fields the status, string arrays the details, a field named "error" the short
+   * reason. Without a schema, the default {"error", "message", "details"} fields are used.
+   */
+  private String errorBody(ServicePlan plan) {
+    JsonNode schema = plan.errorSchema();
+    StringBuilder puts = new StringBuilder();
+    // swagger-request-validator rejects properties a schema does not declare, so only declared ones are written.
+    boolean open = schema == null;
+    Set<String> used = new TreeSet<>();
+    if (schema != null) {
+      Set<String> required = CrudAnalyzer.requiredOf(schema);
+      for (var e : SchemaInliner.properties(schema).entrySet()) {
+        String name = e.getKey();
+        String lit = JavaNames.literal(name);
+        String type = SchemaInliner.type(e.getValue());
+        boolean req = required.contains(name);
+        switch (type) {
+          case "string" -> {
+            if (name.equals("error")) puts.append("    body.put(").append(lit).append(", error);\n");
+            else if (req || List.of("message", "detail", "description", "title", "reason", "msg").contains(name)) {
+              puts.append("    body.put(").append(lit).append(", message);\n");
+            } else continue;
+          }
+          case "integer", "number" -> puts.append("    body.put(").append(lit).append(", status);\n");
+          case "array" -> {
+            if (!SchemaInliner.type(e.getValue().get("items")).equals("string")) continue;
+            puts.append("    if (").append(req ? "true" : "!details.isEmpty()").append(") details.forEach(body.putArray(")
+                .append(lit).append(")::add);\n");
+          }
+          default -> { continue; }
+        }
+        used.add(name);
+      }
+    }
+    if (open) {
+      if (!used.contains("error")) puts.append("    body.put(\"error\", error);\n");
+      if (!used.contains("message")) puts.append("    body.put(\"message\", message);\n");
+      if (!used.contains("details")) puts.append("    if (!details.isEmpty()) details.forEach(body.putArray(\"details\")::add);\n");
+    }
+    return """
+        package %s.support;
+
+        import com.fasterxml.jackson.databind.node.ObjectNode;
+        import java.util.List;
+
+        /** Error bodies in the shape the contract declares for its error answers. */
+        final class ErrorBody {
+          private ErrorBody() {}
+
+          @SuppressWarnings("unused")
+          static ObjectNode of(int status, String error, String message, List<String> details) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+        %s    return body;
+          }
+        }
+        """.formatted(plan.javaPackage(), puts);
+  }
+
   private String app(ServicePlan plan) {
     String pkg = plan.javaPackage();
     List<Operation> ordered = new ArrayList<>(plan.operations());
@@ -324,6 +385,11 @@ final class JavalinStack implements Stack {
           }
         }
         """.formatted(pkg, health, routes);
+  }
+
+  /** {@return whether the contract declares a JSON body for this answer} */
+  private static boolean answers(ServicePlan plan, Operation op, int status) {
+    return new CrudAnalyzer(plan.contract()).responseSchema(op, status) != null;
   }
 
   /** Sort key putting literal path segments before parameters, position by position. */
@@ -392,7 +458,8 @@ final class JavalinStack implements Stack {
                 + JavaNames.literal(r.idField()) + ").asText());\n" : "";
         body = "    ObjectNode input = Http.readObject(ctx, requestSchema, SchemaValidator.Mode.WRITE);\n"
             + "    ObjectNode created = store.create(input);\n" + location
-            + "    Http.json(ctx, " + status + ", created);\n";
+            + (answers(plan, op, status) ? "    Http.json(ctx, " + status + ", created);\n"
+                : "    ctx.status(" + status + ");\n");
       }
       case LIST -> {
         StringBuilder b = new StringBuilder("    Map<String, String> filters = new LinkedHashMap<>();\n");
@@ -416,7 +483,8 @@ final class JavalinStack implements Stack {
         body = "    String id = ctx.pathParam(" + idParam + ");\n"
             + "    ObjectNode input = Http.readObject(ctx, requestSchema, SchemaValidator.Mode.WRITE);\n"
             + "    ObjectNode replaced = store.replace(id, input).orElseThrow(" + notFound + ");\n"
-            + (status == 204 ? "    Http.noContent(ctx);\n" : "    Http.json(ctx, 200, replaced);\n");
+            + (status == 204 ? "    Http.noContent(ctx);\n" : answers(plan, op, 200)
+                ? "    Http.json(ctx, 200, replaced);\n" : "    ctx.status(200);\n");
       }
       case UPDATE -> {
         fields = schemaField + "  private final JsonNode itemSchema = Http.schema(\"/schemas/" + r.typeName()
@@ -426,7 +494,8 @@ final class JavalinStack implements Stack {
             + "    ObjectNode updated = store.update(id, patch,\n"
             + "        item -> SchemaValidator.validate(itemSchema, item, SchemaValidator.Mode.FULL))\n"
             + "        .orElseThrow(" + notFound + ");\n"
-            + (status == 204 ? "    Http.noContent(ctx);\n" : "    Http.json(ctx, 200, updated);\n");
+            + (status == 204 ? "    Http.noContent(ctx);\n" : answers(plan, op, 200)
+                ? "    Http.json(ctx, 200, updated);\n" : "    ctx.status(200);\n");
       }
       case DELETE -> {
         boolean withBody = status == 200 && new CrudAnalyzer(plan.contract()).responseSchema(op, 200) != null;
@@ -505,24 +574,38 @@ final class JavalinStack implements Stack {
     JsonNode sample1 = create ? SampleValues.of(r.requestSchemas().get(CrudKind.CREATE), 1, true) : null;
     JsonNode sample2 = create ? SampleValues.of(r.requestSchemas().get(CrudKind.CREATE), 2, true) : null;
     List<String> compared = create ? compared(r, sample1) : List.of();
+    boolean createAnswers = create && answers(plan, ops.get(CrudKind.CREATE), r.statuses().get(CrudKind.CREATE));
     String consts = "";
     if (create) {
       consts = "  private static final String SAMPLE = " + JavaNames.literal(sample1.toString()) + ";\n"
           + "  private static final String OTHER = " + JavaNames.literal(sample2.toString()) + ";\n"
           + "  private static final List<String> COMPARED = List.of(" + literals(compared) + ");\n";
       int cs = r.statuses().get(CrudKind.CREATE);
-      m.append("""
-            @Test
-            void createsAndAnswersWithTheNewItem() {
-              Exchange created = send("POST", %1$s, SAMPLE);
-              assertConforms(created, %2$d);
-              assertThat(created.json().has(%3$s)).as("id in %%s", created).isTrue();
-              assertCarries(created.json(), SAMPLE, COMPARED);
-          %4$s  }
+      if (createAnswers) {
+        m.append("""
+              @Test
+              void createsAndAnswersWithTheNewItem() {
+                Exchange created = send("POST", %1$s, SAMPLE);
+                assertConforms(created, %2$d);
+                assertThat(created.json().has(%3$s)).as("id in %%s", created).isTrue();
+                assertCarries(created.json(), SAMPLE, COMPARED);
+            %4$s  }
 
-          """.formatted(JavaNames.literal(r.collectionPath()), cs, id, cs == 201
-          ? "    assertThat(created.headers().firstValue(\"Location\")).hasValue(" + JavaNames.literal(
-              r.collectionPath() + "/") + " + created.json().get(" + id + ").asText());\n" : ""));
+            """.formatted(JavaNames.literal(r.collectionPath()), cs, id, cs == 201
+            ? "    assertThat(created.headers().firstValue(\"Location\")).hasValue(" + JavaNames.literal(
+                r.collectionPath() + "/") + " + created.json().get(" + id + ").asText());\n" : ""));
+      } else {
+        m.append("""
+              @Test
+              void createsAndAnswersWithTheLocationOfTheNewItem() {
+                Exchange created = send("POST", %1$s, SAMPLE);
+                assertConforms(created, %2$d);
+                assertThat(created.headers().firstValue("Location")).hasValueSatisfying(
+                    l -> assertThat(l).startsWith(%3$s));
+              }
+
+            """.formatted(JavaNames.literal(r.collectionPath()), cs, JavaNames.literal(r.collectionPath() + "/")));
+      }
       m.append("""
             @Test
             void rejectsABodyThatIsNotAnObjectWith400() {
@@ -629,7 +712,8 @@ final class JavalinStack implements Stack {
             %4$s%5$s  }
 
             """.formatted(item, JavaNames.literal(replacement.toString()), st,
-            st == 200 ? "    assertCarries(replaced.json(), " + JavaNames.literal(replacement.toString())
+            st == 200 && answers(plan, ops.get(CrudKind.REPLACE), 200)
+                ? "    assertCarries(replaced.json(), " + JavaNames.literal(replacement.toString())
                 + ", List.of(" + literals(cmp) + "));\n" : "",
             ops.containsKey(CrudKind.GET) ? "    assertCarries(send(\"GET\", " + item + " id, null).json(), "
                 + JavaNames.literal(replacement.toString()) + ", List.of(" + literals(cmp) + "));\n" : ""));
@@ -669,7 +753,8 @@ final class JavalinStack implements Stack {
             %4$s%5$s  }
 
             """.formatted(item, patchJson, st,
-            st == 200 ? "    assertCarries(updated.json(), " + patchJson + ", List.of(" + patchCmp + "));\n" : "",
+            st == 200 && answers(plan, ops.get(CrudKind.UPDATE), 200)
+                ? "    assertCarries(updated.json(), " + patchJson + ", List.of(" + patchCmp + "));\n" : "",
             ops.containsKey(CrudKind.GET) ? "    assertCarries(send(\"GET\", " + item + " id, null).json(), "
                 + patchJson + ", List.of(" + patchCmp + "));\n" : ""));
       }
@@ -706,7 +791,7 @@ final class JavalinStack implements Stack {
           private String createdId(String body) {
             Exchange created = send("POST", %s, body);
             assertThat(created.status()).as("create: %%s", created).isBetween(200, 299);
-            return created.json().get(%s).asText();
+            %s
           }
 
           private static void assertCarries(JsonNode actual, String sentJson, List<String> fields) {
@@ -716,7 +801,10 @@ final class JavalinStack implements Stack {
                   || Json.same(actual.get(f), sent.get(f))).as("field %%s of %%s (sent %%s)", f, actual, sent).isTrue();
             }
           }
-        """.formatted(JavaNames.literal(r.collectionPath()), id) : "";
+        """.formatted(JavaNames.literal(r.collectionPath()), createAnswers
+        ? "return created.json().get(" + id + ").asText();"
+        : "String location = created.headers().firstValue(\"Location\").orElseThrow();\n"
+            + "    return location.substring(location.lastIndexOf('/') + 1);") : "";
     return """
         package %1$s.contract;
 

@@ -32,16 +32,24 @@ public final class OpenApiBuild {
   private final Clock clock;
   private final ProgressListener progress;
   private final Random random;
+  private final BuildJournal journal;
 
   /**
    * @param verifier the production verifier ({@link VerifierProvider#find}); empty makes every build refuse with
    *     {@link SandboxUnavailableException} after validating the contract
    */
   public OpenApiBuild(Optional<Verifier> verifier, Clock clock, ProgressListener progress, Random random) {
+    this(verifier, clock, progress, random, BuildJournal.NONE);
+  }
+
+  /** @param journal receives a row per build and step (the ledger, in production) */
+  public OpenApiBuild(Optional<Verifier> verifier, Clock clock, ProgressListener progress, Random random,
+      BuildJournal journal) {
     this.verifier = verifier;
     this.clock = clock;
     this.progress = progress == null ? ProgressListener.NONE : progress;
     this.random = random;
+    this.journal = journal == null ? BuildJournal.NONE : journal;
   }
 
   /**
@@ -61,16 +69,45 @@ public final class OpenApiBuild {
   public BuildReport run(Request request) throws InvalidContractException, OutputExistsException,
       SandboxUnavailableException, InterruptedException, IOException {
     Instant started = clock.instant();
-    List<BuildReport.Step> steps = new ArrayList<>();
     String id = "b" + started.toString().replaceAll("[^0-9]", "").substring(0, 14) + "-"
         + HexFormat.of().toHexDigits(random.nextInt() & 0xffff, 4);
+    journal.buildStarted(id, "build --openapi " + request.openapi(), request.out(), null);
+    String outcome = BuildJournal.FAILED;
+    Path delivered = null;
+    try {
+      BuildReport report = run(request, id, started);
+      outcome = report.passed() ? BuildJournal.VERIFIED : BuildJournal.FAILED;
+      delivered = Path.of(report.out());
+      return report;
+    } catch (InvalidContractException | OutputExistsException | SandboxUnavailableException e) {
+      outcome = BuildJournal.REJECTED;
+      throw e;
+    } catch (InterruptedException e) {
+      outcome = BuildJournal.INTERRUPTED;
+      throw e;
+    } finally {
+      journal.buildFinished(id, outcome, delivered);
+    }
+  }
+
+  private BuildReport run(Request request, String id, Instant started) throws InvalidContractException,
+      OutputExistsException, SandboxUnavailableException, InterruptedException, IOException {
+    List<BuildReport.Step> steps = new ArrayList<>();
     Path openapi = request.cwd().resolve(request.openapi());
 
     long t = clock.millis();
     progress.onProgress("parse", "reading " + request.openapi());
+    journal.stepStarted(id, "parse");
     Scaffolder scaffolder = new Scaffolder();
-    Scaffolder.Scaffold planned = scaffolder.plan(openapi, request.stack());
+    Scaffolder.Scaffold planned;
+    try {
+      planned = scaffolder.plan(openapi, request.stack());
+    } catch (InvalidContractException e) {
+      journal.stepFinished(id, "parse", false, detail("problems", e.problems().size()));
+      throw e;
+    }
     steps.add(new BuildReport.Step("parse", clock.millis() - t));
+    journal.stepFinished(id, "parse", true, detail("operations", planned.plan().operations().size()));
     progress.onProgress("parse", planned.plan().operations().size() + " operations, "
         + planned.plan().needsModel().size() + " need a model");
 
@@ -95,17 +132,23 @@ public final class OpenApiBuild {
     try {
       t = clock.millis();
       progress.onProgress("scaffold", "writing " + planned.stackName() + " project");
+      journal.stepStarted(id, "scaffold");
       Files.createDirectories(staging);
       Scaffolder.Scaffold written = scaffolder.write(planned, staging);
       steps.add(new BuildReport.Step("scaffold", clock.millis() - t));
+      journal.stepFinished(id, "scaffold", true, detail("files", written.files().size()));
       progress.onProgress("scaffold", written.files().size() + " files");
       checkInterrupted();
 
       t = clock.millis();
       progress.onProgress("verify", "compiling and testing");
+      journal.stepStarted(id, "verify");
       VerifyResult result = v.verify(staging, new VerifyOptions(request.verifyLimit() == null
           ? VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT : request.verifyLimit(), request.unsafeNoSandbox(), progress));
       steps.add(new BuildReport.Step("verify", clock.millis() - t));
+      journal.stepFinished(id, "verify", result.passed(), JSON.createObjectNode().put("sandbox", result.sandbox())
+          .put("testsRun", result.testsRun()).put("testsPassed", result.testsPassed())
+          .put("testsFailed", result.testsFailed()).put("compiled", result.compiled()).toString());
       progress.onProgress("verify", result.compiled()
           ? result.testsPassed() + "/" + result.testsRun() + " tests passed (" + result.sandbox() + ")"
           : "compilation failed (" + result.sandbox() + ")");
@@ -128,7 +171,9 @@ public final class OpenApiBuild {
       checkInterrupted();
 
       progress.onProgress("move", "into " + out);
+      journal.stepStarted(id, "move");
       moveIntoPlace(staging, out, id);
+      journal.stepFinished(id, "move", true, null);
       return report;
     } finally {
       deleteQuietly(staging);
@@ -138,6 +183,10 @@ public final class OpenApiBuild {
         // The JVM is already shutting down: the hook runs and deletes the staging directory.
       }
     }
+  }
+
+  private static String detail(String key, int value) {
+    return JSON.createObjectNode().put(key, value).toString();
   }
 
   /** Puts the finished staging directory at {@code out}. With an old {@code out}, it is set aside first. */

@@ -9,7 +9,7 @@ import java.util.Map;
  * plain CRUD (implemented without a model), and the operations that need a model.
  */
 record ServicePlan(String title, String slug, String javaPackage, Contract contract, List<Resource> resources,
-    List<Operation> operations) {
+    List<Operation> operations, JsonNode errorSchema) {
 
   /** {@return the operations that get a 501 body and wait for a model} */
   List<Operation> needsModel() {

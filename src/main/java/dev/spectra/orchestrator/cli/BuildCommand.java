@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.spectra.orchestrator.builder.BuildHistory;
+import dev.spectra.orchestrator.builder.BuildJournal;
 import dev.spectra.orchestrator.builder.BuildReport;
 import dev.spectra.orchestrator.builder.ContractProblem;
 import dev.spectra.orchestrator.builder.InvalidContractException;
@@ -12,6 +13,7 @@ import dev.spectra.orchestrator.builder.ProgressListener;
 import dev.spectra.orchestrator.builder.SandboxUnavailableException;
 import dev.spectra.orchestrator.builder.Verifier;
 import dev.spectra.orchestrator.builder.VerifierProvider;
+import dev.spectra.orchestrator.config.Overrides;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -84,8 +86,11 @@ public final class BuildCommand implements Callable<Integer> {
     var request = new OpenApiBuild.Request(openapi, stack, out, force, unsafeNoSandbox,
         timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd());
     BuildReport report;
-    try {
-      report = new OpenApiBuild(verifier.get(), Clock.systemUTC(), progress, new SecureRandom()).run(request);
+    Ledgers.Handle ledger = openLedger();
+    BuildJournal journal = ledger == null ? BuildJournal.NONE : BuildJournal.ledger(ledger.ledger());
+    try (ledger) {
+      report = new OpenApiBuild(verifier.get(), Clock.systemUTC(), progress, new SecureRandom(), journal)
+          .run(request);
     } catch (InvalidContractException e) {
       throw new ExitException(ExitCodes.USAGE, "the OpenAPI document cannot be built:\n" + e.problems().stream()
           .map(p -> "  " + p).collect(Collectors.joining("\n")));
@@ -98,6 +103,7 @@ public final class BuildCommand implements Callable<Integer> {
           + " directory): " + e.getMessage());
     }
     try {
+      // The index keeps what the ledger does not: tests and operations per build, for 'builds'.
       BuildHistory.forEnvironment(io.env()).append(report);
     } catch (IOException e) {
       io.err().println("warning: could not record the build in the builds index: " + e.getMessage());
@@ -121,5 +127,15 @@ public final class BuildCommand implements Callable<Integer> {
           .resolve("BUILD-REPORT.md"));
     }
     return ExitCodes.OK;
+  }
+
+  /** The ledger, when it can be opened; a build still runs (and says so) without one. */
+  private Ledgers.Handle openLedger() {
+    try {
+      return Ledgers.open(io, ModelFailures.loadConfig(io, Overrides.NONE));
+    } catch (ExitException e) {
+      io.err().println("warning: the build is not recorded in the ledger: " + e.getMessage());
+      return null;
+    }
   }
 }

@@ -48,7 +48,10 @@ public final class SimCommand implements Runnable {
       description = "sleep for the profile's first-token latency and token rate (off: answers come at once)")
   Boolean realisticLatency = false;
 
-  @Option(names = "--json", description = "print the address and settings as one JSON object")
+  @Option(names = "--quiet", description = "no line per request on stderr")
+  Boolean quiet = false;
+
+  @Option(names = "--json", description = "print the address and settings as one JSON object (no request log)")
   Boolean json = false;
 
   public SimCommand(Io io) { this.io = io; }
@@ -73,6 +76,12 @@ public final class SimCommand implements Runnable {
       throw ExitException.usage(e.getMessage() + "\nbuilt-in profiles:\n" + describeBuiltIns());
     } catch (Simulator.CannotListenException e) {
       throw ExitException.usage(e.getMessage() + "; pass another --port, or --port 0 for a free one");
+    }
+    if (!json && !quiet) {
+      sim.onExchange(line -> {
+        io.err().println(java.time.LocalTime.now().withNano(0) + " " + line);
+        io.err().flush();
+      });
     }
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean stopOnce = new java.util.concurrent.atomic.AtomicBoolean();

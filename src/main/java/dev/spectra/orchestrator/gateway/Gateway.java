@@ -32,7 +32,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -54,6 +58,33 @@ public final class Gateway implements AutoCloseable {
 
     /** {@return what {@code GET /v1/models} lists, catalog models and policies} */
     List<Listed> list();
+  }
+
+  /**
+   * {@return a directory over a resolver that throws {@link IllegalArgumentException} for unknown names (as
+   * {@code Cascade.resolve} does)} Resolved models are kept, so a name is planned once; unknown names are not kept,
+   * so clients cannot grow the cache.
+   */
+  public static Directory directory(Function<String, ? extends Model> resolver, Supplier<List<Listed>> listing) {
+    ConcurrentHashMap<String, Model> cache = new ConcurrentHashMap<>();
+    return new Directory() {
+      @Override public Optional<Model> find(String name) {
+        Model m = cache.get(name);
+        if (m != null) return Optional.of(m);
+        try {
+          m = resolver.apply(name);
+        } catch (IllegalArgumentException unknown) {
+          return Optional.empty();
+        }
+        if (m == null) return Optional.empty();
+        cache.putIfAbsent(name, m);
+        return Optional.of(m);
+      }
+
+      @Override public List<Listed> list() {
+        return listing.get();
+      }
+    };
   }
 
   /**
@@ -101,6 +132,7 @@ public final class Gateway implements AutoCloseable {
   private final RateLimiter limiter;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private final Javalin app;
 
   private Gateway(Builder b) {
@@ -220,8 +252,17 @@ public final class Gateway implements AutoCloseable {
     try {
       if (keys != null) keys.flush();
     } finally {
-      onStopped.run();
+      try {
+        onStopped.run();
+      } finally {
+        stopped.countDown();
+      }
     }
+  }
+
+  /** Blocks until {@link #close} has finished (from a shutdown hook, say). */
+  public void awaitClosed() throws InterruptedException {
+    stopped.await();
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -178,6 +178,9 @@ final class BatchWriter implements AutoCloseable {
       }
       if (e instanceof SQLException se) throw se;
       throw new SQLException(e);
+    } finally {
+      // Reads run outside any transaction, so PostgreSQL never holds one open between batches.
+      connection.setAutoCommit(true);
     }
   }
 

@@ -79,7 +79,7 @@ final class AnthropicProtocol {
       return;
     }
     SimRequest req = request(body, model);
-    Outcome outcome = b.responder().respond(req);
+    Outcome outcome = b.decide(ctx, req);
     switch (outcome) {
       case Outcome.Failure f -> {
         Backend.retryAfter(ctx, f.retryAfter());

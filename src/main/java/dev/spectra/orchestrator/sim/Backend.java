@@ -20,6 +20,16 @@ record Backend(SimOptions options, Responder responder, Tokenizer tokenizer, Obj
       "mistral-small:22b", "llama3.1:70b", "llama3.3:70b", "qwen2.5-coder:32b", "deepseek-coder-v2:236b");
   static final List<String> SEED_CLOUD_MODELS = List.of("gpt-4o-mini", "gpt-4-turbo", "claude-3-5-sonnet-20241022");
 
+  /** Ctx attribute holding the decision note, read by the request log after the reply is sent. */
+  static final String NOTE = "sim.note";
+
+  /** Decides the outcome and keeps its note on the exchange for the request log. */
+  Outcome decide(Context ctx, SimRequest req) {
+    Responder.Decision d = responder.decide(req);
+    ctx.attribute(NOTE, d.note());
+    return d.outcome();
+  }
+
   boolean serves(String model) {
     return servedModels.isEmpty() || servedModels.contains(model);
   }

@@ -24,8 +24,10 @@ import java.util.SplittableRandom;
  */
 final class Corruptor {
 
-  /** The corrupted text and whether it stopped at the token limit. */
-  record Result(String text, boolean truncated) {}
+  /**
+   * The corrupted text, whether it stopped at the token limit, and the family applied (null: none could be).
+   */
+  record Result(String text, boolean truncated, Family family) {}
 
   private final ObjectMapper mapper;
   private final ObjectMapper strict;
@@ -60,11 +62,11 @@ final class Corruptor {
       Family fam = draw(candidates, rng);
       candidates.remove(fam);
       Result r = apply(fam, valid, schema, rng);
-      if (r != null && !isRawValid(r.text(), schema)) return r;
+      if (r != null && !isRawValid(r.text(), schema)) return new Result(r.text(), r.truncated(), fam);
     }
     // Every drawn family left the value valid (e.g. no literals to pythonise): prose always breaks strict JSON.
-    if (toolInput) return new Result(valid, false);
-    return apply(Family.PROSE, valid, schema, rng);
+    if (toolInput) return new Result(valid, false, null);
+    return new Result(apply(Family.PROSE, valid, schema, rng).text(), false, Family.PROSE);
   }
 
   /** {@return true when text is one strict JSON value that passes the schema (when there is one)} */
@@ -100,11 +102,11 @@ final class Corruptor {
   private Result apply(Family fam, String t, JsonNode schema, SplittableRandom rng) {
     JsonText jt = new JsonText(t);
     return switch (fam) {
-      case FENCES -> new Result("```json\n" + t + "\n```", false);
+      case FENCES -> new Result("```json\n" + t + "\n```", false, null);
       case PROSE -> new Result("Sure! Here is the JSON you asked for (see [the schema] above):\n\n" + t
-          + "\n\nLet me know if you need anything else.", false);
+          + "\n\nLet me know if you need anything else.", false, null);
       case THINK -> new Result("<think>\nThe user wants JSON. I will fill in every field with sensible values "
-          + "and check the types.\n</think>\n\n" + t, false);
+          + "and check the types.\n</think>\n\n" + t, false, null);
       case TRAILING_COMMA -> ok(jt.trailingComma(rng));
       case SINGLE_QUOTES -> ok(jt.singleQuotes());
       case UNQUOTED_KEYS -> ok(jt.unquotedKeys());
@@ -113,16 +115,16 @@ final class Corruptor {
       case UNESCAPED_QUOTES -> ok(jt.unescapedQuote(rng));
       case TRUNCATION -> {
         int cut = (int) (t.length() * (0.3 + 0.6 * rng.nextDouble()));
-        yield new Result(t.substring(0, Math.max(1, Math.min(cut, t.length() - 1))), true);
+        yield new Result(t.substring(0, Math.max(1, Math.min(cut, t.length() - 1))), true, null);
       }
       case MISSING_FIELDS -> semantic(t, schema, rng, true);
       case WRONG_TYPES -> semantic(t, schema, rng, false);
-      case EMPTY_OBJECT -> new Result("{}", false);
+      case EMPTY_OBJECT -> new Result("{}", false, null);
     };
   }
 
   private static Result ok(String s) {
-    return s == null ? null : new Result(s, false);
+    return s == null ? null : new Result(s, false, null);
   }
 
   private record Slot(ObjectNode parent, String key, JsonNode schema) {}
@@ -145,7 +147,7 @@ final class Corruptor {
       s.parent().set(s.key(), wrongValue(s.schema(), s.parent().get(s.key())));
     }
     try {
-      return new Result(mapper.writer(Responder.modelStyle()).writeValueAsString(tree), false);
+      return new Result(mapper.writer(Responder.modelStyle()).writeValueAsString(tree), false, null);
     } catch (JsonProcessingException e) {
       return null;
     }

@@ -156,7 +156,7 @@ final class OllamaProtocol {
       return;
     }
     SimRequest req = request(body, model, messages);
-    Outcome outcome = b.responder().respond(req);
+    Outcome outcome = b.decide(ctx, req);
     switch (outcome) {
       case Outcome.Failure f -> {
         Backend.retryAfter(ctx, f.retryAfter());

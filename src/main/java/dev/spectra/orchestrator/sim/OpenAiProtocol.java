@@ -72,7 +72,7 @@ final class OpenAiProtocol {
       return;
     }
     SimRequest req = request(body, model, messages);
-    Outcome outcome = b.responder().respond(req);
+    Outcome outcome = b.decide(ctx, req);
     switch (outcome) {
       case Outcome.Failure f -> failure(ctx, f);
       case Outcome.Malformed m -> malformed(ctx, m, req);

@@ -69,9 +69,38 @@ final class Responder {
     return counters.merge(model, 1L, Long::sum);
   }
 
+  /** An outcome and a short note on where it came from, for the request log. */
+  record Decision(Outcome outcome, String note) {}
+
   Outcome respond(SimRequest req) {
+    return decide(req).outcome();
+  }
+
+  Decision decide(SimRequest req) {
     Scripted step = nextScripted(req.model());
-    return step != null ? fromScript(step, req) : fromProfile(req);
+    if (step != null) return new Decision(fromScript(step, req), "scripted " + scriptName(step));
+    Content content = new Content();
+    Outcome o = fromProfile(req, content);
+    return new Decision(o, "profile " + profile.name() + ": " + content.note);
+  }
+
+  private static String scriptName(Scripted step) {
+    return switch (step) {
+      case Scripted.Text t -> "text";
+      case Scripted.Truncated t -> "truncated";
+      case Scripted.Status s -> "status " + s.status();
+      case Scripted.RateLimited r -> "rate limited";
+      case Scripted.SlowFirstToken s -> "slow first token";
+      case Scripted.SlowDrip s -> "slow drip";
+      case Scripted.ResetMidStream r -> "reset mid-stream";
+      case Scripted.MalformedBody m -> "malformed body (" + m.kind().name().toLowerCase(java.util.Locale.ROOT) + ")";
+      case Scripted.NoUsage n -> "no usage";
+    };
+  }
+
+  /** Collects the description of a profile answer while it is made. */
+  private static final class Content {
+    String note = "";
   }
 
   private Outcome fromScript(Scripted step, SimRequest req) {
@@ -129,16 +158,34 @@ final class Responder {
         + n * 0x165667B19E3779F9L);
   }
 
-  private Outcome fromProfile(SimRequest req) {
+  private Outcome fromProfile(SimRequest req, Content note) {
     SplittableRandom rng = rngFor(req.model());
     // Draw in a fixed order (fault, content, timing) so one draw never shifts another between runs.
     double faultDraw = rng.nextDouble();
     boolean malformedJson = rng.nextBoolean();
-    Corruptor.Result content = content(req, rng);
+    Corruptor.Result content = content(req, rng, note);
     Outcome.Answer answer = capped(new Outcome.Answer(content.text(), content.truncated(), true, Duration.ZERO,
         Duration.ZERO, false), req);
     if (options.realisticLatency()) answer = withRealisticTiming(answer, rng);
     Profile.Faults f = profile.faults();
+    Outcome fault = fault(faultDraw, f, answer, malformedJson);
+    if (fault instanceof Outcome.Answer) note.note += ", fault: " + describe(fault, answer);
+    else if (fault != null) note.note = "fault: " + describe(fault, answer);
+    return fault != null ? fault : answer;
+  }
+
+  private static String describe(Outcome fault, Outcome.Answer clean) {
+    return switch (fault) {
+      case Outcome.Failure fail -> String.valueOf(fail.status());
+      case Outcome.Malformed m -> "malformed body";
+      case Outcome.Answer a when a.cutOff() -> "reset mid-reply";
+      case Outcome.Answer a when !a.firstToken().equals(clean.firstToken()) -> "slow first token";
+      case Outcome.Answer a -> "slow drip";
+    };
+  }
+
+  /** {@return the transport fault drawn for this request, or null for none} */
+  private Outcome fault(double faultDraw, Profile.Faults f, Outcome.Answer answer, boolean malformedJson) {
     double edge = f.rateLimited();
     if (faultDraw < edge) {
       return new Outcome.Failure(429, "Rate limit reached for requests", null, Duration.ofMillis(f.retryAfterMs()));
@@ -162,7 +209,7 @@ final class Responder {
       return new Outcome.Malformed(malformedJson ? Scripted.MalformedBody.Kind.MISSING_FIELDS
           : Scripted.MalformedBody.Kind.NOT_JSON);
     }
-    return answer;
+    return null;
   }
 
   private Outcome.Answer withRealisticTiming(Outcome.Answer a, SplittableRandom rng) {
@@ -173,7 +220,7 @@ final class Responder {
   }
 
   /** The model's answer before transport faults: fixture, synthesized JSON or the default reply, then corrupted. */
-  private Corruptor.Result content(SimRequest req, SplittableRandom rng) {
+  private Corruptor.Result content(SimRequest req, SplittableRandom rng, Content note) {
     double validDraw = rng.nextDouble();
     SplittableRandom contentRng = rng.split();
     Fixtures.Fixture fixture = fixtures.match(req.lastUserText()).orElse(null);
@@ -193,8 +240,15 @@ final class Responder {
       base = defaultReply(req.lastUserText());
       json = false;
     }
-    if (!json || validDraw < profile.validRate()) return new Corruptor.Result(base, false);
-    return corruptor.corrupt(base, schema, profile.families(), req.toolName() != null, contentRng);
+    String source = fixture != null ? "fixture " + fixture.name() : schema != null ? "synthesized from schema"
+        : json ? "JSON reply" : "default reply";
+    if (!json || validDraw < profile.validRate()) {
+      note.note = source + (json ? ", valid" : "");
+      return new Corruptor.Result(base, false, null);
+    }
+    Corruptor.Result r = corruptor.corrupt(base, schema, profile.families(), req.toolName() != null, contentRng);
+    note.note = source + (r.family() == null ? ", left valid" : ", corrupted: " + r.family().wire());
+    return r;
   }
 
   private String pretty(JsonNode node) {

@@ -45,6 +45,11 @@ public final class Simulator implements AutoCloseable {
 
   private final java.util.Deque<RecordedRequest> recorded = new java.util.ArrayDeque<>();
   private boolean closed;
+  private volatile java.util.function.Consumer<String> exchangeLog;
+  private static final String MODEL = "sim.model";
+
+  /** A response header on every answer of the simulator, so tools can tell simulated rows from measured ones. */
+  public static final String SIMULATOR_HEADER = "X-Model-Simulator";
 
   private Simulator(SimOptions options, Profile profile, Fixtures fixtures) {
     this.profile = profile;
@@ -62,7 +67,12 @@ public final class Simulator implements AutoCloseable {
       // Javalin's 1 MB default would turn long prompts into 413s that no model server sends.
       config.http.maxRequestSize = 64L * 1024 * 1024;
     });
-    app.before(ctx -> record(ctx, mapper));
+    app.before(ctx -> {
+      // Lets reports label answers from here as simulations; no real model server sends this header.
+      ctx.header(SIMULATOR_HEADER, "spectra-orchestrator");
+      record(ctx, mapper);
+    });
+    app.after(this::log);
     new OpenAiProtocol(backend).register(app);
     new OllamaProtocol(backend).register(app);
     new AnthropicProtocol(backend).register(app);
@@ -140,6 +150,24 @@ public final class Simulator implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends one line per finished exchange to {@code log}, e.g.
+   * {@code POST /v1/chat/completions model=m -> 200 (profile mistral-7b: synthesized from schema, corrupted: fences)}.
+   * Lines never hold headers, so no credential reaches a log.
+   */
+  public void onExchange(java.util.function.Consumer<String> log) {
+    this.exchangeLog = log;
+  }
+
+  private void log(Context ctx) {
+    java.util.function.Consumer<String> log = exchangeLog;
+    if (log == null) return;
+    String note = ctx.attribute(Backend.NOTE);
+    String model = ctx.attribute(MODEL);
+    log.accept(ctx.method().name() + " " + ctx.path() + (model == null ? "" : " model=" + model) + " -> "
+        + ctx.res().getStatus() + (note == null ? "" : " (" + note + ")"));
+  }
+
   private void record(Context ctx, ObjectMapper mapper) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (String name : Collections.list(ctx.req().getHeaderNames())) {
@@ -156,6 +184,7 @@ public final class Simulator implements AutoCloseable {
         body = TextNode.valueOf(raw);
       }
     }
+    if (body.path("model").isTextual()) ctx.attribute(MODEL, body.get("model").asText());
     RecordedRequest request = new RecordedRequest(ctx.method().name(), ctx.path(), headers, body);
     synchronized (recorded) {
       if (recorded.size() == MAX_RECORDED) recorded.removeFirst();

@@ -150,7 +150,10 @@ final class SchemaAdapter {
     if (!(schema instanceof ObjectNode o) || allowsNull(o)) return schema;
     ObjectNode copy = o.deepCopy();
     JsonNode type = copy.get("type");
-    if (type != null && type.isTextual() && !copy.has("enum") && !copy.has("const")) {
+    // Primitives take a type union; objects and arrays an anyOf branch (what OpenAI documents for optionals).
+    boolean container = type != null && type.isTextual()
+        && (type.textValue().equals("object") || type.textValue().equals("array"));
+    if (type != null && type.isTextual() && !container && !copy.has("enum") && !copy.has("const")) {
       copy.set("type", F.arrayNode().add(type.textValue()).add("null"));
       return copy;
     }

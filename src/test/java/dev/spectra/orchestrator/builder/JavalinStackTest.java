@@ -103,6 +103,21 @@ class JavalinStackTest {
   }
 
   @Test
+  void shapesErrorBodiesAndBodilessAnswersLikeThePetstoreContract() throws Exception {
+    Path project = dir.resolve("pet");
+    new Scaffolder().scaffold(Path.of("src/test/resources/builder/petstore.yaml"), null, project);
+    String pkg = "src/main/java/com/example/swaggerpetstore/";
+    // Error {code: integer, message: string}, nothing else: the validator rejects undeclared properties.
+    assertThat(Files.readString(project.resolve(pkg + "support/ErrorBody.java")))
+        .contains("body.put(\"code\", status);").contains("body.put(\"message\", message);")
+        .doesNotContain("\"error\"");
+    // createPets answers 201 without a body: the id travels in Location only.
+    assertThat(Files.readString(project.resolve(pkg + "ops/CreatePetsHandler.java")))
+        .contains("ctx.header(\"Location\"").contains("ctx.status(201);").doesNotContain("Http.json(ctx, 201");
+    assertThat(compileMain(project)).isEmpty();
+  }
+
+  @Test
   void keywordAndCollidingNamesStillCompile() throws Exception {
     Path f = Contracts.write(dir, "names.yaml", """
         openapi: 3.0.3

@@ -152,6 +152,31 @@ class OpenApiBuildTest {
         .hasMessageContaining("javalin");
   }
 
+  @Test
+  void journalsTheBuildAndEachStep() throws Exception {
+    RecordingJournal journal = new RecordingJournal();
+    new OpenApiBuild(Optional.of(new FakeVerifier(FakeVerifier.Behaviour.PASS)), clock, ProgressListener.NONE,
+        new Random(1), journal).run(request(dir.resolve("out"), false));
+    assertThat(journal.events).containsExactly("build started", "parse started", "parse done", "scaffold started",
+        "scaffold done", "verify started", "verify done", "move started", "move done", "build verified -> out");
+  }
+
+  @Test
+  void journalsRejectedAndInterruptedBuilds() throws Exception {
+    RecordingJournal journal = new RecordingJournal();
+    Path swagger = Contracts.write(dir, "s.yaml", "swagger: '2.0'\n");
+    assertThatThrownBy(() -> new OpenApiBuild(Optional.of(new FakeVerifier(FakeVerifier.Behaviour.PASS)), clock,
+        ProgressListener.NONE, new Random(1), journal).run(new OpenApiBuild.Request(swagger, null, dir.resolve("o"),
+        false, false, null, dir))).isInstanceOf(InvalidContractException.class);
+    assertThat(journal.events).containsExactly("build started", "parse started", "parse failed", "build rejected");
+
+    journal.events.clear();
+    assertThatThrownBy(() -> new OpenApiBuild(Optional.of(new FakeVerifier(FakeVerifier.Behaviour.INTERRUPT)),
+        clock, ProgressListener.NONE, new Random(1), journal).run(request(dir.resolve("o"), false)))
+        .isInstanceOf(InterruptedException.class);
+    assertThat(journal.events).last().isEqualTo("build interrupted");
+  }
+
   /** Entries next to {@code out} (staging and old directories would show up here). */
   private static List<String> siblings(Path out) throws Exception {
     if (!Files.exists(out.getParent())) return List.of();

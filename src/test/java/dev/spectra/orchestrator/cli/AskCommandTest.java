@@ -145,9 +145,11 @@ class AskCommandTest {
   @Test
   void modelErrorsExitFour() {
     useOpenAiCompatible();
-    sim.enqueue(id, Scripted.status(503, "overloaded"));
+    // A rejected request is not retried, so one scripted failure is the whole story.
+    sim.enqueue(id, Scripted.status(400, "{\"error\":{\"message\":\"temperature must be <= 2\"}}"));
     assertThat(run("ask", "hello")).isEqualTo(ExitCodes.MODEL_ERROR);
-    assertThat(err.toString()).contains("HTTP 503").contains(sim.baseUrl().toString());
+    assertThat(err.toString()).contains("HTTP 400").contains("temperature must be <= 2")
+        .contains(sim.baseUrl().toString());
   }
 
   @Test

@@ -64,9 +64,13 @@ class BuildCommandTest {
     out.getBuffer().setLength(0);
     assertThat(run(new BuildsCommand(io()), "--json")).isEqualTo(ExitCodes.OK);
     JsonNode builds = new ObjectMapper().readTree(out.toString());
+    // One build, from both the ledger (outcome "verified") and the index (tests and operations).
     assertThat(builds).singleElement().satisfies(b -> {
-      assertThat(b.path("outcome").asText()).isEqualTo("passed");
+      assertThat(b.path("kind").asText()).isEqualTo("build");
+      assertThat(b.path("outcome").asText()).isEqualTo("verified");
       assertThat(b.path("out").asText()).isEqualTo(target.toString());
+      assertThat(b.path("tests").path("passed").asInt()).isEqualTo(4);
+      assertThat(b.path("operations").path("implemented").asInt()).isEqualTo(6);
     });
   }
 

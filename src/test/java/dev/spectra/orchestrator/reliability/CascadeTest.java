@@ -306,6 +306,17 @@ class CascadeTest {
     assertThat(wrapped).containsExactly("small");
   }
 
+  @Test
+  void warmUpSendsOneTinyRequestToEachLocalModelOfTheCascadeOnly() {
+    fake("big").then(new ModelError.ConnectionRefused("http://local-big:11434", "start ollama"));
+    List<Cascade.WarmUp> warm = cascade(settings()).warmUp();
+    assertThat(warm).extracting(Cascade.WarmUp::model).containsExactly("small", "big");
+    assertThat(warm).extracting(Cascade.WarmUp::ok).containsExactly(true, false);
+    assertThat(warm.get(1).error()).contains("cannot connect");
+    assertThat(fake("small").requests()).singleElement().satisfies(r -> assertThat(r.maxTokens()).isEqualTo(1));
+    assertThat(fake("gpt-4o-mini").calls()).as("never warms a paid model").isZero();
+  }
+
   static ModelError.InvalidOutput invalid(String model) {
     return new ModelError.InvalidOutput(ModelError.InvalidOutput.Kind.SCHEMA_INVALID, List.of("/id: required"), "{}",
         model);

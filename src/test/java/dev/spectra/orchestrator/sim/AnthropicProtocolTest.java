@@ -116,6 +116,37 @@ class AnthropicProtocolTest {
   }
 
   @Test
+  void toolChoiceAnyWithASingleToolIsAForcedTool() {
+    ObjectNode req = forcedTool("claude-any", false);
+    req.putObject("tool_choice").put("type", "any");
+
+    JsonNode body = json(http.anthropic(req));
+
+    assertThat(body.at("/content/0/type").asText()).isEqualTo("tool_use");
+    assertThat(SimHttp.violations(PLAN, body.at("/content/0/input"))).isEmpty();
+  }
+
+  @Test
+  void toolChoiceAutoIsAnsweredWithText() {
+    ObjectNode req = forcedTool("claude-auto", false);
+    req.putObject("tool_choice").put("type", "auto");
+
+    JsonNode body = json(http.anthropic(req));
+
+    assertThat(body.at("/content/0/type").asText()).isEqualTo("text");
+    assertThat(body.path("stop_reason").asText()).isEqualTo("end_turn");
+  }
+
+  @Test
+  void scriptedJsonForAForcedToolBecomesTheToolInput() {
+    sim.enqueue("claude-scripted-tool", Scripted.json("{\"steps\":[],\"version\":1}"));
+
+    JsonNode body = json(http.anthropic(forcedTool("claude-scripted-tool", false)));
+
+    assertThat(body.at("/content/0/input")).isEqualTo(json("{\"steps\":[],\"version\":1}"));
+  }
+
+  @Test
   void maxTokensCutoffStopsWithMaxTokens() {
     sim.enqueue("claude-cap", Scripted.text("alpha beta gamma delta epsilon zeta eta theta"));
 

@@ -119,6 +119,22 @@ class ProfileRatesTest {
     assertThat(fenced).isPositive();
   }
 
+  @Test
+  void theRequestLogNamesTheCorruptionFamilyAndTheFault() throws Exception {
+    List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (Simulator sim = Simulator.start(SimOptions.defaults().withProfile("mistral-7b").withSeed(14))) {
+      sim.onExchange(lines::add);
+      sim.enqueue("m", Scripted.rateLimited(java.time.Duration.ofSeconds(1)));
+      run(sim, 30, h -> h.postRequest("/v1/chat/completions", schemaRequest("m")), b -> "", b -> "");
+    }
+
+    assertThat(lines).hasSize(30);
+    assertThat(lines).anyMatch(l -> l.contains("-> 429 (scripted rate limited)"));
+    assertThat(lines).anyMatch(l -> l.contains("synthesized from schema, corrupted: "));
+    assertThat(lines).anyMatch(l -> l.contains("synthesized from schema, valid"));
+    assertThat(lines).allMatch(l -> l.startsWith("POST /v1/chat/completions model=m -> "));
+  }
+
   static boolean parses(String text) {
     try {
       STRICT.readTree(text);

@@ -66,6 +66,7 @@ class SimCommandTest {
     server.join(60_000);
 
     assertThat(reply).isEqualTo("pong");
+    assertThat(err.toString()).contains("POST /v1/chat/completions model=any -> 200 (profile perfect: fixture ping)");
     assertThat(out.toString()).contains("Simulator listening on http://127.0.0.1:").contains("profile perfect");
     assertThat(code.get()).isEqualTo(ExitCodes.OK);
     assertThat(err.toString()).contains("simulator stopped");
