@@ -45,9 +45,13 @@ final class Planner {
    * @param given the user's OpenAPI document (authoritative), or null to let the model write one
    */
   Result plan(String request, OpenApiDoc given, Tally tally) throws ModelException {
-    if (request == null || request.isBlank()) {
+    if ((request == null || request.isBlank()) && given == null) {
       // Nothing to ask a model about; say what a request needs.
       return new Result.Clarification(emptyRequestMessage());
+    }
+    if (request == null || request.isBlank()) {
+      // The contract alone says what to build; the model plans behaviours and scenarios from it.
+      request = "Implement the operations of the given OpenAPI document as its names and schemas suggest.";
     }
     JsonNode schema = schemaFor(given);
     List<Message> messages = List.of(Message.system(systemPrompt(given)), Message.user(userPrompt(request, given)));

@@ -234,6 +234,21 @@ class RunPipelineTest {
   }
 
   @Test
+  void aGivenOpenApiDocumentIsAuthoritativeAndTheModelOnlyPlansBehaviours() throws Exception {
+    var full = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(plan());
+    Files.writeString(dir.resolve("given.json"), full.get("openapi").toString());
+    // The model answers with its own contract anyway: it must not replace the user's.
+    ((com.fasterxml.jackson.databind.node.ObjectNode) full.get("openapi").get("paths")).putObject("/evil");
+    model.enqueue("local", full.toString(), files(FakeScaffolder.HANDLER, GOOD));
+    RunOutcome outcome = pipeline().run(new RunRequest("", Path.of("given.json"), null, Path.of("out"), 3, null,
+        false));
+    assertThat(outcome).isInstanceOf(RunOutcome.Verified.class);
+    assertThat(outcome.report().path("plan").path("openapi").path("paths").has("/evil")).isFalse();
+    String prompt = model.calls.get(0).request().promptText();
+    assertThat(prompt).contains("given and authoritative").contains("POST /loans/{id}/return (returnLoan)");
+  }
+
+  @Test
   void implementPromptCarriesOnlyTheOperationsSlice() throws Exception {
     model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, GOOD));
     pipeline().run(request());
