@@ -62,7 +62,30 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     // Subcommands, by task. Each is one class in this package.
+    cl.addSubcommand("run", new RunCommand(io));
+    cl.addSubcommand("build", new BuildCommand(io));
+    cl.addSubcommand("resume", new ResumeCommand(io));
+    cl.addSubcommand("builds", new BuildsCommand(io));
+    cl.addSubcommand(new AskCommand(io));
+    cl.addSubcommand(new RepairCommand(io));
+    cl.addSubcommand(new ModelsCommand(io));
+    cl.addSubcommand("serve", new ServeCommand(io));
+    cl.addSubcommand("keys", new KeysCommand(io));
+    cl.addSubcommand(new StatsCommand(io));
+    cl.addSubcommand(new LedgerCommand(io));
+    CommandLine bench = new BenchCommand(io).commandLine();   // benchmarks: one bench.addSubcommand line each
+    bench.addSubcommand(new BenchProvidersCommand(io));
+    bench.addSubcommand(new BenchRepairCommand(io));
+    bench.addSubcommand(new BenchCascadeCommand(io));
+    bench.addSubcommand(new BenchGatewayCommand(io));
+    bench.addSubcommand(new BenchVerifyCommand(io));
+    bench.addSubcommand(new BenchRunCommand(io));
+    cl.addSubcommand(bench);
+    cl.addSubcommand("sim", new SimCommand(io));
+    cl.addSubcommand(new DoctorCommand(io));
 
+    // Every command answers --help (and -h), whether or not its class asked for it.
+    addHelpOptions(cl);
     cl.setOut(io.out());
     cl.setErr(io.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -71,6 +94,16 @@ public final class Main implements Runnable {
     cl.setParameterExceptionHandler(Main::handleParameterException);
     cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::groupedCommandList);
     return cl;
+  }
+
+  private static void addHelpOptions(CommandLine cl) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (!sub.getCommandSpec().mixinStandardHelpOptions()
+          && !(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+        sub.getCommandSpec().mixinStandardHelpOptions(true);
+      }
+      addHelpOptions(sub);
+    }
   }
 
   private static int handleException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

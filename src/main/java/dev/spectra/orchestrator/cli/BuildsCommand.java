@@ -1,0 +1,105 @@
+package dev.spectra.orchestrator.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.builder.BuildHistory;
+import dev.spectra.orchestrator.config.Overrides;
+import dev.spectra.orchestrator.ledger.BuildRecord;
+import dev.spectra.orchestrator.ledger.Ledger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code orchestrator builds}: past builds, newest first, from the ledger and the builds index. */
+@Command(name = "builds", mixinStandardHelpOptions = true,
+    description = {"List past builds, newest first: outcome, tests, operations implemented, cost, output directory.",
+        "Builds come from the ledger (every kind: build, run, eval); test and operation counts of 'build' come from",
+        "the builds index in the user's data directory."})
+public final class BuildsCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Io io;
+
+  @Option(names = "--json", description = "Print the builds as a JSON array.")
+  boolean json;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Show at most N builds (default: 50).")
+  int limit = 50;
+
+  public BuildsCommand(Io io) {
+    this.io = io;
+  }
+
+  /** One line of the listing: a ledger row, an index entry, or both (same id). */
+  private record Row(String id, String kind, String started, String finished, String outcome, String out,
+      String cost, BuildHistory.Entry details) {}
+
+  @Override public Integer call() throws Exception {
+    if (limit <= 0) throw new ExitException(ExitCodes.USAGE, "--limit must be positive");
+    BuildHistory history = BuildHistory.forEnvironment(io.env());
+    Map<String, Row> rows = new LinkedHashMap<>();
+    for (BuildHistory.Entry e : history.list()) {
+      rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), e.outcome(), e.out(), null, e));
+    }
+    String ledgerWhere = null;
+    try (Ledgers.Handle h = Ledgers.open(io, ModelFailures.loadConfig(io, Overrides.NONE))) {
+      ledgerWhere = h.ledger().location();
+      for (BuildRecord b : h.ledger().builds(Ledger.BuildFilter.latest(limit))) {
+        Row known = rows.get(b.id());
+        rows.put(b.id(), new Row(b.id(), b.kind().wire(), b.started().toString(),
+            b.finished() == null ? null : b.finished().toString(),
+            b.outcome() == null ? (b.finished() == null ? "unfinished" : "") : b.outcome(),
+            b.outDir(), b.cost() == null ? null : b.cost().usd().toPlainString(),
+            known == null ? null : known.details()));
+      }
+    } catch (ExitException e) {
+      io.err().println("warning: the ledger cannot be read (" + e.getMessage() + "); listing the builds index only");
+    }
+    List<Row> shown = new ArrayList<>(rows.values());
+    shown.sort(Comparator.comparing(Row::started).reversed());
+    if (shown.size() > limit) shown = shown.subList(0, limit);
+
+    if (json) {
+      ArrayNode arr = JSON.createArrayNode();
+      for (Row r : shown) {
+        ObjectNode o = arr.addObject().put("id", r.id()).put("kind", r.kind()).put("startedAt", r.started())
+            .put("finishedAt", r.finished()).put("outcome", r.outcome()).put("out", r.out()).put("costUsd", r.cost());
+        if (r.details() != null) {
+          var d = r.details();
+          o.put("service", d.service()).put("openapi", d.openapi()).put("sandbox", d.sandbox());
+          o.putObject("tests").put("run", d.testsRun()).put("passed", d.testsPassed()).put("failed", d.testsFailed());
+          o.putObject("operations").put("implemented", d.implemented()).put("needsModel", d.needsModel());
+        }
+      }
+      io.out().println(JSON.writeValueAsString(arr));
+      return ExitCodes.OK;
+    }
+    if (shown.isEmpty()) {
+      io.out().println("no builds yet; try: orchestrator build --openapi examples/todo-api.yaml");
+      return ExitCodes.OK;
+    }
+    String format = "%-22s %-6s %-19s %-11s %-7s %-10s %-9s %s%n";
+    io.out().printf(format, "BUILD", "KIND", "STARTED", "OUTCOME", "TESTS", "OPERATIONS", "COST", "OUT");
+    for (Row r : shown) {
+      var d = r.details();
+      io.out().printf(format, r.id(), r.kind(), shorten(r.started()), r.outcome(),
+          d == null ? "-" : d.testsPassed() + "/" + d.testsRun(),
+          d == null ? "-" : d.implemented() + " + " + d.needsModel(),
+          r.cost() == null ? "-" : "$" + r.cost(), r.out() == null ? "-" : r.out());
+    }
+    io.out().println("TESTS: passed/run. OPERATIONS: implemented + needing a model. Index: " + history.file()
+        + (ledgerWhere == null ? "" : "; ledger: " + ledgerWhere));
+    return ExitCodes.OK;
+  }
+
+  private static String shorten(String instant) {
+    return instant != null && instant.length() >= 19 ? instant.substring(0, 19).replace('T', ' ') : instant;
+  }
+}

@@ -1,0 +1,271 @@
+package dev.spectra.orchestrator.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.structured.InvalidSchemaException;
+import dev.spectra.orchestrator.structured.JsonRepair;
+import dev.spectra.orchestrator.structured.RepairResult;
+import dev.spectra.orchestrator.structured.Schemas;
+import dev.spectra.orchestrator.structured.Violation;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code orchestrator repair}: the structured engine's response side on text from a file, stdin or a JSONL batch. */
+@Command(name = "repair", description = {
+    "Recover the JSON value from a model's raw output, repairing only where there is one reading.",
+    "Strips reasoning blocks, extracts from fences and prose, fixes trailing commas, quotes, comments, literals...",
+    "Prints the value (stdout) and what was repaired (stderr). Exit 1 with the reason when the value cannot be",
+    "recovered without guessing, 2 for a missing file or schema.",
+    "With --jsonl FILE: one JSON object per line with \"id\" and \"input\"; prints one line per case, in order:",
+    "{\"id\": ..., \"ok\": true|false, \"value\": <JSON or null>, \"error\": <string or null>}."})
+public final class RepairCommand implements Callable<Integer> {
+  private final Io io;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The model output; '-' or none: stdin.")
+  String file;
+
+  @Option(names = "--schema", paramLabel = "FILE", description = "JSON Schema (JSON or YAML) the value must conform to.")
+  Path schemaFile;
+
+  @Option(names = "--jsonl", paramLabel = "FILE", description = "Repair every case of a JSONL file (id, input).")
+  Path jsonl;
+
+  @Option(names = "--json", description = "Print the result as JSON: ok, value, stage, repairs, error.")
+  boolean json;
+
+  @Option(names = "--quiet", description = "Do not print the repairs to stderr.")
+  boolean quiet;
+
+  public RepairCommand(Io io) {
+    this.io = io;
+  }
+
+  @Override public Integer call() {
+    if (jsonl != null && file != null) throw ExitException.usage("give either FILE or --jsonl FILE, not both");
+    JsonNode schema = schemaFile == null ? null : loadSchema(io.cwd().resolve(schemaFile));
+    JsonRepair repair = new JsonRepair();
+    return jsonl != null ? batch(repair, schema, io.cwd().resolve(jsonl)) : single(repair, schema);
+  }
+
+  static JsonNode loadSchema(Path path) {
+    try {
+      return Schemas.load(path);
+    } catch (InvalidSchemaException e) {
+      throw ExitException.usage("schema " + e.path() + ": " + String.join("; ", e.problems())
+          + (e.missing() ? "" : " (fix the schema file)"));
+    }
+  }
+
+  private int single(JsonRepair repair, JsonNode schema) {
+    byte[] bytes = readInput();
+    String text;
+    try {
+      text = decode(bytes);
+    } catch (CharacterCodingException e) {
+      return fail(repair, "the input is not valid UTF-8 " + e.getMessage() + "; it cannot be read without guessing");
+    }
+    RepairResult result = repair.repair(text, schema);
+    if (result instanceof RepairResult.Unrecoverable u) {
+      return fail(repair, u.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + u.reason());
+    }
+    RepairResult.Recovered r = (RepairResult.Recovered) result;
+    if (schema != null) {
+      List<Violation> violations = Schemas.validate(schema, r.value());
+      if (!violations.isEmpty()) {
+        return fail(repair, "the value does not conform to the schema: "
+            + String.join("; ", violations.stream().map(Violation::toString).toList()));
+      }
+    }
+    if (json) {
+      ObjectNode out = repair.mapper().createObjectNode();
+      out.put("ok", true);
+      out.set("value", r.value());
+      out.put("stage", r.stage().name());
+      out.set("repairs", repair.mapper().valueToTree(r.repairs()));
+      out.putNull("error");
+      io.out().println(write(repair.mapper(), out));
+    } else {
+      io.out().println(write(repair.mapper(), r.value()));
+      if (!quiet && !r.repairs().isEmpty()) io.err().println("repaired: " + String.join(", ", r.repairs()));
+    }
+    return ExitCodes.OK;
+  }
+
+  private int fail(JsonRepair repair, String reason) {
+    if (json) {
+      ObjectNode out = repair.mapper().createObjectNode();
+      out.put("ok", false);
+      out.putNull("value");
+      out.put("error", reason);
+      io.out().println(write(repair.mapper(), out));
+    }
+    throw new ExitException(ExitCodes.FAILED, "cannot recover a JSON value without guessing: " + reason);
+  }
+
+  private int batch(JsonRepair repair, JsonNode schema, Path path) {
+    ObjectMapper mapper = repair.mapper();
+    try (InputStream in = Files.newInputStream(path)) {
+      LineReader lines = new LineReader(in);
+      int lineNo = 0;
+      for (byte[] line = lines.next(); line != null; line = lines.next()) {
+        lineNo++;
+        ObjectNode out = mapper.createObjectNode();
+        out.putNull("id");
+        String text;
+        try {
+          text = decode(line);
+        } catch (CharacterCodingException e) {
+          io.out().println(write(mapper, error(out, "line " + lineNo + ": not valid UTF-8")));
+          continue;
+        }
+        if (text.isBlank()) continue;
+        JsonNode c;
+        try {
+          c = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+          String what = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+          io.out().println(write(mapper, error(out, "line " + lineNo + ": not valid JSON: " + what)));
+          continue;
+        }
+        if (c != null && c.isObject() && c.has("id")) out.set("id", c.get("id"));
+        if (c == null || !c.isObject() || !c.path("input").isTextual()) {
+          io.out().println(write(mapper, error(out, "line " + lineNo + ": needs an object with \"id\" and \"input\" "
+              + "(a string)")));
+          continue;
+        }
+        io.out().println(write(mapper, one(repair, schema, c.get("input").textValue(), out)));
+      }
+    } catch (NoSuchFileException e) {
+      throw ExitException.usage("no such file: " + path);
+    } catch (IOException e) {
+      throw ExitException.usage("cannot read " + path + ": " + e.getMessage());
+    }
+    return ExitCodes.OK;
+  }
+
+  private static ObjectNode one(JsonRepair repair, JsonNode schema, String input, ObjectNode out) {
+    RepairResult result = repair.repair(input, schema);
+    if (result instanceof RepairResult.Unrecoverable u) {
+      return error(out, u.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + u.reason());
+    }
+    RepairResult.Recovered r = (RepairResult.Recovered) result;
+    if (schema != null) {
+      List<Violation> violations = Schemas.validate(schema, r.value());
+      if (!violations.isEmpty()) {
+        return error(out, "schema: " + String.join("; ", violations.stream().map(Violation::toString).toList()));
+      }
+    }
+    out.put("ok", true);
+    out.set("value", r.value());
+    out.putNull("error");
+    return out;
+  }
+
+  private static ObjectNode error(ObjectNode out, String message) {
+    out.put("ok", false);
+    out.putNull("value");
+    out.put("error", message);
+    return out;
+  }
+
+  private byte[] readInput() {
+    if (file == null || file.equals("-")) {
+      try {
+        return io.in().readAllBytes();
+      } catch (IOException e) {
+        throw ExitException.usage("cannot read standard input: " + e.getMessage());
+      }
+    }
+    Path path = io.cwd().resolve(file);
+    try {
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw ExitException.usage("no such file: " + path);
+    } catch (IOException e) {
+      throw ExitException.usage("cannot read " + path + ": " + e.getMessage());
+    }
+  }
+
+  /** Strict UTF-8: replacing bad bytes would change the text the model wrote. */
+  static String decode(byte[] bytes) throws CharacterCodingException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    try {
+      return decoder.decode(buffer).toString();
+    } catch (CharacterCodingException e) {
+      throw new CharacterCodingException() {
+        @Override public String getMessage() {
+          return "(bad byte near offset " + buffer.position() + ")";
+        }
+      };
+    }
+  }
+
+  private static String write(ObjectMapper mapper, JsonNode node) {
+    try {
+      return mapper.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a parsed value always serializes", e);
+    }
+  }
+
+  /** Splits a byte stream on '\n' (a trailing '\r' dropped) without decoding, so one bad line stays one line. */
+  static final class LineReader {
+    private final InputStream in;
+    private final byte[] buffer = new byte[1 << 16];
+    private int pos;
+    private int limit;
+    private boolean eof;
+
+    LineReader(InputStream in) {
+      this.in = in;
+    }
+
+    byte[] next() throws IOException {
+      ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+      boolean any = false;
+      while (true) {
+        if (pos >= limit) {
+          if (eof) break;
+          limit = in.read(buffer);
+          pos = 0;
+          if (limit <= 0) {
+            eof = true;
+            limit = 0;
+            break;
+          }
+        }
+        int start = pos;
+        while (pos < limit && buffer[pos] != '\n') pos++;
+        line.write(buffer, start, pos - start);
+        any = true;
+        if (pos < limit) {
+          pos++;
+          byte[] b = line.toByteArray();
+          int n = b.length;
+          if (n > 0 && b[n - 1] == '\r') n--;
+          return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+        }
+      }
+      return any && line.size() > 0 ? line.toByteArray() : null;
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.spectra.orchestrator.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.builder.Scaffolder;
+import dev.spectra.orchestrator.codegen.RunOutcome;
+import dev.spectra.orchestrator.codegen.RunPipeline;
+import dev.spectra.orchestrator.codegen.RunPipelines;
+import dev.spectra.orchestrator.codegen.RunRequest;
+import dev.spectra.orchestrator.config.Config;
+import dev.spectra.orchestrator.config.ConfigException;
+import dev.spectra.orchestrator.config.ConfigLoader;
+import dev.spectra.orchestrator.config.Overrides;
+import dev.spectra.orchestrator.model.Money;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code orchestrator run "Build a service that ..."}: plan, implement, verify and fix with the model. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Builds a verified service from a sentence: plan, scaffold, implement, verify, fix.",
+        "CRUD comes from the deterministic scaffold; the model writes only the rest, and nothing is called done",
+        "until it compiles and passes its tests in the sandbox."})
+public final class RunCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private final Io io;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "REQUEST",
+      description = "What to build, in a sentence, or @FILE to read it from a file.")
+  String request;
+
+  @Option(names = "--openapi", paramLabel = "FILE",
+      description = "Your OpenAPI 3 document: authoritative; the model only plans behaviours and scenarios.")
+  Path openApi;
+
+  @Option(names = "--stack", paramLabel = "NAME", description = "Stack of the generated project (default: javalin).")
+  String stack;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where the verified project goes (default: ./<service>).")
+  Path out;
+
+  @Option(names = "--model", paramLabel = "M", description = "Catalog model to use (default: the configured one).")
+  String model;
+
+  @Option(names = "--route", paramLabel = "POLICY",
+      description = "Routing policy instead of one model (local-first, hybrid, cheapest-passing, fixed).")
+  String route;
+
+  @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "3",
+      description = "Fix iterations at most (default: ${DEFAULT-VALUE}).")
+  Integer maxIterations;
+
+  @Option(names = "--budget", paramLabel = "USD", description = "Most the whole build may spend, in US dollars.")
+  BigDecimal budget;
+
+  @Option(names = "--force", description = "Replace a non-empty --out directory.")
+  Boolean force;
+
+  @Option(names = "--unsafe-no-sandbox", description = "Run generated code without a sandbox when none exists.")
+  Boolean unsafeNoSandbox;
+
+  @Option(names = "--json", description = "Print the outcome and the report as JSON.")
+  Boolean json;
+
+  @Option(names = "--quiet", description = "No progress on stderr.")
+  Boolean quiet;
+
+  public RunCommand(Io io) {
+    this.io = io;
+  }
+
+  @Override public Integer call() throws IOException {
+    if (model != null && route != null) throw ExitException.usage("--model and --route exclude each other");
+    if (maxIterations < 0) throw ExitException.usage("--max-iterations must be 0 or more, got " + maxIterations);
+    if (budget != null && budget.signum() < 0) throw ExitException.usage("--budget must be 0 or more, got " + budget);
+    if (stack != null && !Scaffolder.stacks().contains(stack)) {
+      throw ExitException.usage("--stack " + stack + ": unknown; available: " + String.join(", ", Scaffolder.stacks()));
+    }
+    String text = requestText(request);
+    Config config = config(io);
+    try (Ledgers.Handle ledger = Ledgers.open(io, config)) {
+      RunPipeline pipeline = pipeline(io, config, ledger, model != null ? model : route, on(unsafeNoSandbox),
+          on(quiet) || on(json));
+      RunOutcome outcome = pipeline.run(new RunRequest(text, openApi, stack, out, maxIterations,
+          budget == null ? null : new Money(budget), on(force)));
+      return print(io, outcome, on(json));
+    }
+  }
+
+  private String requestText(String arg) {
+    if (arg == null) return "";
+    if (!arg.startsWith("@")) return arg;
+    Path file = io.cwd().resolve(arg.substring(1));
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      throw ExitException.usage("cannot read the request from " + arg.substring(1) + ": " + e.getMessage());
+    }
+  }
+
+  static boolean on(Boolean flag) {
+    return flag != null && flag;
+  }
+
+  static Config config(Io io) {
+    try {
+      return ConfigLoader.load(io.env(), io.cwd(), Overrides.NONE);
+    } catch (ConfigException e) {
+      throw ExitException.usage(e.getMessage());
+    }
+  }
+
+  static RunPipeline pipeline(Io io, Config config, Ledgers.Handle ledger, String model, boolean unsafe,
+      boolean silent) {
+    try {
+      return RunPipelines.create(config, ledger.ledger(), io.env(), io.cwd(), new RunPipelines.Options(model, unsafe,
+          silent ? null : io.err(), System.console() != null, null));
+    } catch (IllegalArgumentException e) {
+      throw ExitException.usage(e.getMessage());
+    }
+  }
+
+  /** Prints an outcome and returns its exit code; shared with {@code resume}. */
+  static int print(Io io, RunOutcome outcome, boolean json) throws IOException {
+    int code = switch (outcome) {
+      case RunOutcome.Verified v -> ExitCodes.OK;
+      case RunOutcome.ClarificationNeeded c -> ExitCodes.USAGE;
+      case RunOutcome.BadInput b -> ExitCodes.USAGE;
+      case RunOutcome.Stopped s -> switch (s.reason()) {
+        case FAILED -> ExitCodes.FAILED;
+        case BUDGET -> ExitCodes.BUDGET;
+        case UNREACHABLE -> ExitCodes.UNREACHABLE;
+        case MODEL_ERROR -> ExitCodes.MODEL_ERROR;
+        case NO_SANDBOX -> ExitCodes.NO_SANDBOX;
+        case INTERRUPTED -> ExitCodes.INTERRUPTED;
+      };
+    };
+    if (json) {
+      ObjectNode node = JSON.createObjectNode();
+      node.put("status", status(outcome));
+      if (outcome.buildId() != null) node.put("buildId", outcome.buildId());
+      node.put("message", outcome.message());
+      if (outcome instanceof RunOutcome.Verified v) node.put("out", v.out().toString());
+      if (outcome instanceof RunOutcome.Stopped s) {
+        node.put("staging", s.staging().toString());
+        if (s.resumeCommand() != null) node.put("resume", s.resumeCommand());
+      }
+      node.put("exitCode", code);
+      if (outcome.report() != null) node.set("report", outcome.report());
+      io.out().println(JSON.writeValueAsString(node));
+      return code;
+    }
+    switch (outcome) {
+      case RunOutcome.Verified v -> {
+        var totals = v.report().path("totals");
+        io.out().println(v.message());
+        io.out().println("  tokens " + totals.path("tokens").asInt() + ", cost $" + totals.path("costUsd").asText()
+            + ", saved $" + totals.path("savedUsd").asText() + ", escalations "
+            + v.report().path("escalations").size() + "; report: " + v.out().resolve("BUILD-REPORT.md"));
+      }
+      case RunOutcome.ClarificationNeeded c -> throw ExitException.usage("the request needs more detail: "
+          + c.message());
+      case RunOutcome.BadInput b -> throw ExitException.usage(b.message());
+      case RunOutcome.Stopped s -> {
+        io.err().println("error: " + s.message());
+        if (s.resumeCommand() != null) io.err().println("to continue: " + s.resumeCommand());
+      }
+    }
+    return code;
+  }
+
+  private static String status(RunOutcome outcome) {
+    return switch (outcome) {
+      case RunOutcome.Verified v -> "verified";
+      case RunOutcome.ClarificationNeeded c -> "clarification-needed";
+      case RunOutcome.BadInput b -> "bad-input";
+      case RunOutcome.Stopped s -> s.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    };
+  }
+}

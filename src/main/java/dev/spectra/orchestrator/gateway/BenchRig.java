@@ -1,0 +1,200 @@
+package dev.spectra.orchestrator.gateway;
+
+import dev.spectra.orchestrator.config.Secrets;
+import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.model.Capability;
+import dev.spectra.orchestrator.model.ModelSpec;
+import dev.spectra.orchestrator.model.Price;
+import dev.spectra.orchestrator.model.ProviderKind;
+import dev.spectra.orchestrator.model.Providers;
+import dev.spectra.orchestrator.model.Timeouts;
+import dev.spectra.orchestrator.reliability.Cascade;
+import dev.spectra.orchestrator.reliability.CascadeBuilder;
+import dev.spectra.orchestrator.reliability.CascadeSettings;
+import dev.spectra.orchestrator.sim.SimOptions;
+import dev.spectra.orchestrator.sim.Simulator;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Everything {@code orchestrator bench gateway} measures, started in one process: the simulator as the upstream,
+ * our gateway in front of it through the real cascade (retry, breaker, structured engine, ledger), and the Portkey
+ * gateway as a Node process when Node and its npm package are available. Closing stops all of it.
+ */
+public final class BenchRig implements AutoCloseable {
+  /** The Portkey version measured; installed into a cache directory with npm when missing. */
+  public static final String PORTKEY_PACKAGE = "@portkey-ai/gateway@1.15.2";
+
+  private final Simulator sim;
+  private final Providers providers;
+  private final Ledger ledger;
+  private final Path tmp;
+  private final Gateway gateway;
+  private Process portkey;
+  private Integer portkeyPort;
+  private String portkeyNote;
+
+  private BenchRig(Simulator sim, Providers providers, Ledger ledger, Path tmp, Gateway gateway) {
+    this.sim = sim;
+    this.providers = providers;
+    this.ledger = ledger;
+    this.tmp = tmp;
+    this.gateway = gateway;
+  }
+
+  /** Starts the simulator and our gateway; {@link #startPortkey} adds the peer. */
+  public static BenchRig start() throws IOException {
+    Simulator sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(42));
+    Path tmp = Files.createTempDirectory("orchestrator-bench-gateway");
+    Providers providers = new Providers(Secrets.none(), Providers.Options.DEFAULTS);
+    Ledger ledger = Ledger.openFile(tmp.resolve("ledger.db"), Clock.systemUTC());
+    ModelSpec spec = new ModelSpec("bench-local", ProviderKind.OPENAI_COMPATIBLE, URI.create(sim.baseUrl() + "/v1"),
+        "bench", true, Price.FREE, 8192, EnumSet.of(Capability.JSON_MODE, Capability.STREAMING), Timeouts.LOCAL_DEFAULT,
+        null, 1024);
+    Cascade cascade = new CascadeBuilder(CascadeSettings.defaults(List.of(spec), "bench", List.of())
+        .withDefaultModel("bench-local")).providers(providers::model).ledger(ledger).build();
+    Gateway gateway = Gateway.builder(Gateway.directory(cascade::resolve, List::of))
+        .options(GatewayOptions.defaults().withPort(0)).start();
+    return new BenchRig(sim, providers, ledger, tmp, gateway);
+  }
+
+  public URI simulatorChatUrl() { return URI.create(sim.baseUrl() + "/v1/chat/completions"); }
+
+  public URI gatewayChatUrl() { return URI.create(gateway.baseUrl() + "/v1/chat/completions"); }
+
+  public Optional<URI> portkeyChatUrl() {
+    return portkeyPort == null ? Optional.empty() : Optional.of(URI.create("http://127.0.0.1:" + portkeyPort + "/v1/chat/completions"));
+  }
+
+  /** {@return Portkey's upstream headers: provider openai at the simulator's /v1} */
+  public Map<String, String> portkeyHeaders() {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("x-portkey-provider", "openai");
+    h.put("x-portkey-custom-host", sim.baseUrl() + "/v1");
+    h.put("Authorization", "Bearer sk-bench-not-a-key");
+    return h;
+  }
+
+  /** {@return why Portkey is not measured, or null when it runs} */
+  public String portkeyNote() { return portkeyNote; }
+
+  /**
+   * Starts Portkey from {@code cacheDir} (installing it there with npm when missing). Never fails the benchmark:
+   * when Node, npm or the package is unavailable, {@link #portkeyNote} says why and Portkey is skipped.
+   */
+  public void startPortkey(Path cacheDir, Consumer<String> progress) {
+    Optional<Path> node = onPath("node");
+    if (node.isEmpty()) {
+      portkeyNote = "node is not installed; Portkey skipped";
+      return;
+    }
+    Path script = cacheDir.resolve("node_modules/@portkey-ai/gateway/build/start-server.js");
+    try {
+      if (!Files.exists(script)) {
+        Optional<Path> npm = onPath("npm");
+        if (npm.isEmpty()) {
+          portkeyNote = "npm is not installed; Portkey skipped";
+          return;
+        }
+        progress.accept("installing " + PORTKEY_PACKAGE + " into " + cacheDir + " (once)");
+        Files.createDirectories(cacheDir);
+        Process p = new ProcessBuilder(npm.get().toString(), "install", "--no-audit", "--no-fund", "--prefix",
+            cacheDir.toString(), PORTKEY_PACKAGE).redirectErrorStream(true)
+            .redirectOutput(cacheDir.resolve("npm-install.log").toFile()).start();
+        if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.exists(script)) {
+          p.destroyForcibly();
+          portkeyNote = "npm install " + PORTKEY_PACKAGE + " failed (see " + cacheDir.resolve("npm-install.log")
+              + "); Portkey skipped";
+          return;
+        }
+      }
+      int port = freePort();
+      ProcessBuilder pb = new ProcessBuilder(node.get().toString(), script.toString(), "--port=" + port, "--headless")
+          .redirectErrorStream(true).redirectOutput(tmp.resolve("portkey.log").toFile());
+      // Production mode: no console UI, no log streaming, as Portkey is deployed.
+      pb.environment().put("NODE_ENV", "production");
+      portkey = pb.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline && portkey.isAlive()) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+          portkeyPort = port;
+          return;
+        } catch (IOException notYet) {
+          Thread.sleep(100);
+        }
+      }
+      portkeyNote = "Portkey did not start listening within 30 s (see " + tmp.resolve("portkey.log") + "); skipped";
+      portkey.destroyForcibly();
+      portkey = null;
+    } catch (IOException e) {
+      portkeyNote = "cannot run Portkey: " + e.getMessage() + "; skipped";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      portkeyNote = "interrupted while starting Portkey; skipped";
+    }
+  }
+
+  /** Portkey did not answer correctly: stop it and say why in the report. */
+  public void dropPortkey(String why) {
+    portkeyNote = why;
+    portkeyPort = null;
+    if (portkey != null) portkey.destroyForcibly();
+    portkey = null;
+  }
+
+  private static Optional<Path> onPath(String exe) {
+    String path = System.getenv("PATH");
+    if (path == null) return Optional.empty();
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      Path p = Path.of(dir, exe);
+      if (Files.isExecutable(p)) return Optional.of(p);
+    }
+    return Optional.empty();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override public void close() {
+    List<RuntimeException> errors = new ArrayList<>();
+    if (portkey != null) {
+      portkey.destroy();
+      try {
+        if (!portkey.waitFor(5, TimeUnit.SECONDS)) portkey.destroyForcibly();
+      } catch (InterruptedException e) {
+        portkey.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (Runnable r : List.<Runnable>of(gateway::close, ledger::close, providers::close, sim::close)) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        errors.add(e);
+      }
+    }
+    try (var files = Files.walk(tmp)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // A temp directory left behind is harmless.
+    }
+    if (!errors.isEmpty()) throw errors.getFirst();
+  }
+
+}

@@ -1,0 +1,205 @@
+package dev.spectra.orchestrator.gateway;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.model.Attempt;
+import dev.spectra.orchestrator.model.FinishReason;
+import dev.spectra.orchestrator.model.ModelReply;
+import dev.spectra.orchestrator.model.Money;
+import dev.spectra.orchestrator.model.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.RoundingMode;
+import java.util.List;
+
+/**
+ * Writes OpenAI wire JSON: {@code chat.completion} bodies, {@code chat.completion.chunk} stream events and error
+ * objects. Uses a streaming generator, not a tree, because this runs on every token of every stream.
+ *
+ * <p>Besides OpenAI's fields, completions and final chunks carry an {@code orchestrator} object (served model,
+ * attempts, cost, saved). Official clients ignore unknown fields, so this is safe and visible to those who look.
+ */
+final class CompletionWriter {
+  private final ObjectMapper mapper;
+  private final JsonFactory factory;
+
+  CompletionWriter(ObjectMapper mapper) {
+    this.mapper = mapper;
+    this.factory = mapper.getFactory();
+  }
+
+  /** What one served call amounts to, for the body extension and the headers. */
+  record Accounting(String servedModel, int attempts, Money cost, Money saved, Usage usage) {
+    static Accounting of(ModelReply reply) {
+      return new Accounting(reply.servedBy(), Math.max(1, reply.attempts().size()), reply.cost(), reply.saved(),
+          reply.usage());
+    }
+
+    static Accounting ofFailure(List<Attempt> attempts) {
+      Money cost = Money.ZERO;
+      Money saved = Money.ZERO;
+      Usage usage = Usage.ZERO;
+      for (Attempt a : attempts) {
+        if (a.cost() != null) cost = cost.plus(a.cost());
+        saved = saved.plus(a.saved());
+        usage = usage.plus(a.usage());
+      }
+      return new Accounting(null, attempts.size(), cost, saved, usage);
+    }
+
+    String costText() { return usd(cost); }
+
+    String savedText() { return usd(saved); }
+
+    static String usd(Money m) {
+      return m == null ? "unpriced" : m.usd().setScale(6, RoundingMode.HALF_UP).toPlainString();
+    }
+  }
+
+  byte[] completion(String id, long created, String model, String content, FinishReason finish, Accounting acc) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("id", id);
+      g.writeStringField("object", "chat.completion");
+      g.writeNumberField("created", created);
+      g.writeStringField("model", model);
+      g.writeArrayFieldStart("choices");
+      g.writeStartObject();
+      g.writeNumberField("index", 0);
+      g.writeObjectFieldStart("message");
+      g.writeStringField("role", "assistant");
+      g.writeStringField("content", content);
+      g.writeNullField("refusal");
+      g.writeEndObject();
+      g.writeNullField("logprobs");
+      g.writeStringField("finish_reason", finishReason(finish));
+      g.writeEndObject();
+      g.writeEndArray();
+      usage(g, acc.usage());
+      g.writeNullField("system_fingerprint");
+      extension(g, acc);
+      g.writeEndObject();
+    });
+  }
+
+  /** A content chunk; {@code role} is written on the first one only, as OpenAI does. */
+  byte[] deltaChunk(String id, long created, String model, String content, boolean withRole) {
+    return write(g -> {
+      chunkStart(g, id, created, model);
+      g.writeArrayFieldStart("choices");
+      g.writeStartObject();
+      g.writeNumberField("index", 0);
+      g.writeObjectFieldStart("delta");
+      if (withRole) g.writeStringField("role", "assistant");
+      g.writeStringField("content", content);
+      g.writeEndObject();
+      g.writeNullField("logprobs");
+      g.writeNullField("finish_reason");
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  byte[] finishChunk(String id, long created, String model, FinishReason finish, Accounting acc) {
+    return write(g -> {
+      chunkStart(g, id, created, model);
+      g.writeArrayFieldStart("choices");
+      g.writeStartObject();
+      g.writeNumberField("index", 0);
+      g.writeObjectFieldStart("delta");
+      g.writeEndObject();
+      g.writeNullField("logprobs");
+      g.writeStringField("finish_reason", finishReason(finish));
+      g.writeEndObject();
+      g.writeEndArray();
+      extension(g, acc);
+      g.writeEndObject();
+    });
+  }
+
+  /** The {@code stream_options.include_usage} chunk: empty choices, usage set. */
+  byte[] usageChunk(String id, long created, String model, Usage usage) {
+    return write(g -> {
+      chunkStart(g, id, created, model);
+      g.writeArrayFieldStart("choices");
+      g.writeEndArray();
+      usage(g, usage);
+      g.writeEndObject();
+    });
+  }
+
+  byte[] error(GatewayError e) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeObjectFieldStart("error");
+      g.writeStringField("message", e.message());
+      g.writeStringField("type", e.type());
+      if (e.param() == null) g.writeNullField("param"); else g.writeStringField("param", e.param());
+      g.writeStringField("code", e.code());
+      g.writeEndObject();
+      g.writeEndObject();
+    });
+  }
+
+  byte[] tree(Object value) {
+    try {
+      return mapper.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String finishReason(FinishReason f) {
+    return switch (f) {
+      case STOP, UNKNOWN -> "stop";
+      case LENGTH -> "length";
+      case TOOL_CALL -> "tool_calls";
+      case CONTENT_FILTER -> "content_filter";
+    };
+  }
+
+  private static void chunkStart(JsonGenerator g, String id, long created, String model) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", id);
+    g.writeStringField("object", "chat.completion.chunk");
+    g.writeNumberField("created", created);
+    g.writeStringField("model", model);
+    g.writeNullField("system_fingerprint");
+  }
+
+  private static void usage(JsonGenerator g, Usage u) throws IOException {
+    g.writeObjectFieldStart("usage");
+    g.writeNumberField("prompt_tokens", u.promptTokens());
+    g.writeNumberField("completion_tokens", u.completionTokens());
+    g.writeNumberField("total_tokens", u.totalTokens());
+    if (u.estimated()) g.writeBooleanField("estimated", true);
+    g.writeEndObject();
+  }
+
+  private static void extension(JsonGenerator g, Accounting acc) throws IOException {
+    g.writeObjectFieldStart("orchestrator");
+    g.writeStringField("served_model", acc.servedModel());
+    g.writeNumberField("attempts", acc.attempts());
+    g.writeStringField("cost_usd", acc.costText());
+    g.writeStringField("saved_usd", acc.savedText());
+    g.writeEndObject();
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private byte[] write(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = factory.createGenerator(out)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+    }
+    return out.toByteArray();
+  }
+}

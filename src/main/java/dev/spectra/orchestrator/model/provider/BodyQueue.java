@@ -1,0 +1,103 @@
+package dev.spectra.orchestrator.model.provider;
+
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands a response from the client's threads to the calling thread, which waits for each item with its own
+ * deadline. Everything travels through one queue (body chunks, the end, a failure before the headers), so a call
+ * costs as few thread wake-ups as possible: in {@code whole} mode the body is handed over once, at its end, and
+ * the first byte is only time-stamped, which is what keeps the provider layer's overhead per call small.
+ */
+final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
+  /** Marks the end of the body. */
+  static final Object END = new Object();
+
+  /** A failure before any response: connect refused, TLS, connection closed early. */
+  record Early(Throwable cause) {}
+
+  /** A whole body and its end in one item, so the waiting thread wakes once. */
+  record Whole(List<ByteBuffer> chunks) {}
+
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final boolean whole;
+  private List<ByteBuffer> held;
+  private volatile HttpResponse.ResponseInfo info;
+  private volatile long firstByteAt = -1;
+  private volatile Flow.Subscription subscription;
+  private volatile boolean cancelled;
+
+  BodyQueue(boolean whole) {
+    this.whole = whole;
+  }
+
+  /** The body handler: remembers status and headers, then subscribes this queue to the body. */
+  HttpResponse.BodySubscriber<BodyQueue> handle(HttpResponse.ResponseInfo responseInfo) {
+    this.info = responseInfo;
+    return this;
+  }
+
+  HttpResponse.ResponseInfo info() { return info; }
+
+  /** {@return {@code System.nanoTime()} of the first body byte, or -1} */
+  long firstByteAt() { return firstByteAt; }
+
+  void failEarly(Throwable t) { queue.add(new Early(t)); }
+
+  @Override public CompletionStage<BodyQueue> getBody() { return CompletableFuture.completedFuture(this); }
+
+  @Override public void onSubscribe(Flow.Subscription s) {
+    subscription = s;
+    if (cancelled) {
+      s.cancel();
+      return;
+    }
+    // Model replies are small; unbounded demand avoids a round trip per chunk.
+    s.request(Long.MAX_VALUE);
+  }
+
+  @Override public void onNext(List<ByteBuffer> item) {
+    if (firstByteAt < 0) {
+      for (ByteBuffer b : item) {
+        if (b.hasRemaining()) {
+          firstByteAt = System.nanoTime();
+          break;
+        }
+      }
+    }
+    if (whole) {
+      if (held == null) held = new ArrayList<>(item.size() + 2);
+      held.addAll(item);
+    } else {
+      queue.add(item);
+    }
+  }
+
+  @Override public void onError(Throwable throwable) {
+    if (whole && held != null) queue.add(held);
+    queue.add(throwable);
+  }
+
+  @Override public void onComplete() {
+    if (whole) queue.add(new Whole(held == null ? List.of() : held));
+    else queue.add(END);
+  }
+
+  /** {@return a {@code List<ByteBuffer>}, {@link #END}, an {@link Early}, a {@code Throwable}, or null when the wait ran out} */
+  Object poll(long nanos) throws InterruptedException {
+    return nanos <= 0 ? queue.poll() : queue.poll(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void cancel() {
+    cancelled = true;
+    Flow.Subscription s = subscription;
+    if (s != null) s.cancel();
+  }
+}

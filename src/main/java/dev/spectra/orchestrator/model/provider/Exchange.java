@@ -1,0 +1,209 @@
+package dev.spectra.orchestrator.model.provider;
+
+import dev.spectra.orchestrator.model.ModelError;
+import dev.spectra.orchestrator.model.ModelError.Timeout;
+import dev.spectra.orchestrator.model.ModelException;
+import dev.spectra.orchestrator.model.Timeouts;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One response being read: status and headers are here, the body arrives chunk by chunk. Reads wait at most
+ * until the first-token deadline (before the first body byte) or the total deadline (after it).
+ *
+ * <p>Not thread-safe: one caller reads an exchange. Always {@link #close()} it.
+ */
+public final class Exchange implements AutoCloseable {
+  private final BodyQueue body;
+  private final CompletableFuture<?> future;
+  private final long start;
+  private final long firstDeadline;
+  private final long totalDeadline;
+  private final Timeout.Phase firstPhase;
+  private final Timeouts timeouts;
+  private final String endpoint;
+
+  private byte[] buf = new byte[8192];
+  private int from;
+  private int to;
+  private boolean ended;
+
+  Exchange(BodyQueue body, CompletableFuture<?> future, long start, Timeouts timeouts, String endpoint) {
+    this.body = body;
+    this.future = future;
+    this.start = start;
+    this.firstDeadline = start + Math.min(timeouts.firstToken().toNanos(), timeouts.total().toNanos());
+    this.totalDeadline = start + timeouts.total().toNanos();
+    this.firstPhase = timeouts.firstToken().compareTo(timeouts.total()) <= 0
+        ? Timeout.Phase.FIRST_TOKEN : Timeout.Phase.TOTAL;
+    this.timeouts = timeouts;
+    this.endpoint = endpoint;
+  }
+
+  /** Waits for the first item: the response has begun, or it failed before any answer. */
+  void begin(Function<Throwable, ModelError> early) throws ModelException {
+    try {
+      fill();
+    } catch (EarlyFailure e) {
+      close();
+      throw new ModelException(early.apply(e.getCause()));
+    } catch (IOException e) {
+      // The body broke right away; the first read by the caller reports it again through ended state.
+      pending = e;
+    }
+  }
+
+  private IOException pending;
+
+  public int status() { return body.info().statusCode(); }
+
+  public Optional<String> header(String name) { return body.info().headers().firstValue(name); }
+
+  /** {@return from request sent to the first body byte, or null before it arrived} */
+  public Duration timeToFirstByte() {
+    long at = body.firstByteAt();
+    return at < 0 ? null : Duration.ofNanos(at - start);
+  }
+
+  /** {@return time since the request was sent} */
+  public Duration elapsed() { return Duration.ofNanos(System.nanoTime() - start); }
+
+  /**
+   * Reads the whole remaining body.
+   *
+   * @throws IOException when the connection broke before the end of the body
+   * @throws ModelException on a first-token or total timeout
+   */
+  public byte[] readAll() throws IOException, ModelException {
+    throwPending();
+    while (!ended) fill();
+    byte[] all = Arrays.copyOfRange(buf, from, to);
+    from = to;
+    return all;
+  }
+
+  /** {@return the whole remaining body as text, for error messages; never throws, gives up at the deadline} */
+  public String readErrorBody() {
+    try {
+      return new String(readAll(), StandardCharsets.UTF_8);
+    } catch (IOException | ModelException e) {
+      return new String(buf, from, to - from, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Reads one line (LF or CRLF terminated, terminator removed) for SSE and NDJSON.
+   *
+   * @return the line, or null at the end of the body
+   * @throws IOException when the connection broke mid-body
+   * @throws ModelException on a first-token or total timeout
+   */
+  public String readLine() throws IOException, ModelException {
+    // Offset from {@code from} already scanned: fill() may compact the buffer and move {@code from}.
+    int scanned = 0;
+    while (true) {
+      for (int i = from + scanned; i < to; i++) {
+        if (buf[i] == '\n') {
+          int end = i > from && buf[i - 1] == '\r' ? i - 1 : i;
+          String line = new String(buf, from, end - from, StandardCharsets.UTF_8);
+          from = i + 1;
+          return line;
+        }
+      }
+      scanned = to - from;
+      throwPending();
+      if (ended) {
+        if (from == to) return null;
+        String last = new String(buf, from, to - from, StandardCharsets.UTF_8);
+        from = to;
+        return last;
+      }
+      fill();
+    }
+  }
+
+  private void throwPending() throws IOException {
+    if (pending != null) {
+      IOException e = pending;
+      pending = null;
+      throw e;
+    }
+  }
+
+  /** A failure before any response; {@link #begin} maps it with the transport's rules. */
+  private static final class EarlyFailure extends IOException {
+    EarlyFailure(Throwable cause) { super(cause); }
+  }
+
+  /** Waits for the next item and takes it in. */
+  private void fill() throws IOException, ModelException {
+    Object item;
+    while (true) {
+      boolean beforeFirst = body.firstByteAt() < 0;
+      long deadline = beforeFirst ? firstDeadline : totalDeadline;
+      try {
+        item = body.poll(deadline - System.nanoTime());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new IOException("interrupted while reading from " + endpoint, e);
+      }
+      if (item != null) break;
+      // The first byte may have arrived while we waited (whole bodies are only handed over at their end).
+      if (beforeFirst && body.firstByteAt() >= 0 && System.nanoTime() < totalDeadline) continue;
+      close();
+      Timeout.Phase phase = body.firstByteAt() < 0 ? firstPhase : Timeout.Phase.TOTAL;
+      Duration limit = phase == Timeout.Phase.FIRST_TOKEN ? timeouts.firstToken() : timeouts.total();
+      throw new ModelException(new Timeout(phase, limit, endpoint));
+    }
+    if (item == BodyQueue.END) {
+      ended = true;
+      return;
+    }
+    if (item instanceof BodyQueue.Early early) throw new EarlyFailure(early.cause());
+    if (item instanceof BodyQueue.Whole whole) {
+      for (ByteBuffer chunk : whole.chunks()) append(chunk);
+      ended = true;
+      return;
+    }
+    if (item instanceof Throwable t) {
+      ended = true;
+      throw t instanceof IOException io ? io : new IOException(t.getMessage(), t);
+    }
+    @SuppressWarnings("unchecked") List<ByteBuffer> chunks = (List<ByteBuffer>) item;
+    for (ByteBuffer chunk : chunks) append(chunk);
+  }
+
+  private void append(ByteBuffer chunk) {
+    int n = chunk.remaining();
+    if (n == 0) return;
+    if (to + n > buf.length) {
+      // Compact first; grow only when the unread part itself does not fit.
+      int unread = to - from;
+      if (unread + n > buf.length) {
+        buf = Arrays.copyOfRange(buf, from, Math.max(buf.length * 2, unread + n));
+      } else {
+        System.arraycopy(buf, from, buf, 0, unread);
+      }
+      from = 0;
+      to = unread;
+    }
+    chunk.get(buf, to, n);
+    to += n;
+  }
+
+  /** Stops reading and releases the connection (cancels the body when it is not finished). */
+  @Override public void close() {
+    if (!ended) {
+      body.cancel();
+      future.cancel(true);
+    }
+  }
+}

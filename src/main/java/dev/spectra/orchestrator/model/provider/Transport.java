@@ -1,0 +1,132 @@
+package dev.spectra.orchestrator.model.provider;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.model.ModelError;
+import dev.spectra.orchestrator.model.ModelError.Timeout;
+import dev.spectra.orchestrator.model.ModelException;
+import dev.spectra.orchestrator.model.Timeouts;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+
+/**
+ * The HTTP side of every provider: one {@link HttpClient} per connect timeout (the JDK client takes its
+ * connect timeout per client, and a process sees one or two distinct values), one Jackson mapper, and
+ * exchanges with separate first-token and total deadlines.
+ *
+ * <p>Why not {@code HttpRequest.timeout}: it only bounds the wait for response headers, and a streaming
+ * server sends its headers at once and its first token much later. So we read the body through our own
+ * subscriber and enforce both deadlines while reading.
+ */
+public final class Transport implements AutoCloseable {
+  private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final TokenEstimator tokens = new TokenEstimator();
+
+  public Transport(Clock clock) {
+    this.clock = clock;
+    // Servers add fields all the time (Ollama's /v1 route leaves some out): read leniently.
+    this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  }
+
+  public Transport() {
+    this(Clock.systemUTC());
+  }
+
+  /** {@return the shared mapper; build bodies with its generator, never a new mapper per call} */
+  public ObjectMapper json() { return json; }
+
+  public Clock clock() { return clock; }
+
+  /** {@return the shared tokenizer for usage estimates, loaded on first use} */
+  public TokenEstimator tokens() { return tokens; }
+
+  /** {@return the client for this connect timeout, created once} */
+  public HttpClient client(Duration connectTimeout) {
+    return clients.computeIfAbsent(connectTimeout, t -> HttpClient.newBuilder()
+        .connectTimeout(t)
+        // Plain-http model servers (Ollama, llama.cpp, the simulator) speak HTTP/1.1; an h2c upgrade attempt only
+        // costs a round of headers. TLS endpoints still negotiate HTTP/2 through ALPN per request.
+        .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build());
+  }
+
+  /** {@return a request builder for {@code uri}, with HTTP/2 allowed on TLS} */
+  public static HttpRequest.Builder request(URI uri) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+    if ("https".equalsIgnoreCase(uri.getScheme())) b.version(HttpClient.Version.HTTP_2);
+    return b;
+  }
+
+  /**
+   * Sends {@code request} and returns once the response has begun: status and headers known and, for a
+   * {@code whole} body, the entire body received. A streaming body keeps arriving through the exchange.
+   *
+   * @param whole read the body in one piece (non-streaming calls): one thread hand-over per call
+   * @param endpoint what to name in error messages (a URL, never with credentials)
+   * @param unreachableHint what to do when nothing listens (e.g. "start it with `ollama serve`")
+   * @throws ModelException connection refused, connect timeout, first-token or total timeout
+   */
+  public Exchange open(HttpRequest request, Timeouts timeouts, String endpoint, String unreachableHint, boolean whole)
+      throws ModelException {
+    long start = System.nanoTime();
+    BodyQueue body = new BodyQueue(whole);
+    CompletableFuture<HttpResponse<BodyQueue>> future = client(timeouts.connect()).sendAsync(request, body::handle);
+    future.whenComplete((response, failure) -> {
+      if (failure != null) body.failEarly(failure);
+    });
+    Exchange exchange = new Exchange(body, future, start, timeouts, endpoint);
+    exchange.begin(t -> connectFailure(t, timeouts, endpoint, unreachableHint));
+    return exchange;
+  }
+
+  /** Same as {@link #open(HttpRequest, Timeouts, String, String, boolean)} with a whole body. */
+  public Exchange open(HttpRequest request, Timeouts timeouts, String endpoint, String unreachableHint)
+      throws ModelException {
+    return open(request, timeouts, endpoint, unreachableHint, true);
+  }
+
+  static ModelError connectFailure(Throwable cause, Timeouts timeouts, String endpoint, String hint) {
+    // The JDK wraps the real cause a level or two deep; walk the chain.
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof HttpConnectTimeoutException) {
+        return new Timeout(Timeout.Phase.CONNECT, timeouts.connect(), endpoint);
+      }
+      if (t instanceof ConnectException || t instanceof UnresolvedAddressException
+          || t instanceof UnknownHostException) {
+        boolean dns = t instanceof UnresolvedAddressException || t instanceof UnknownHostException;
+        return new ModelError.ConnectionRefused(endpoint, dns ? "cannot resolve the host name; check the URL" : hint);
+      }
+      if (t instanceof SSLException) {
+        return new ModelError.ConnectionRefused(endpoint, "TLS handshake failed (" + t.getMessage()
+            + "); check that the URL scheme matches the server");
+      }
+      if (t instanceof HttpTimeoutException) {
+        return new Timeout(Timeout.Phase.TOTAL, timeouts.total(), endpoint);
+      }
+    }
+    String detail = cause instanceof IOException && cause.getMessage() != null ? cause.getMessage() : String.valueOf(cause);
+    return new ModelError.MalformedResponse("connection closed before a response (" + detail + ")", endpoint);
+  }
+
+  @Override public void close() {
+    clients.values().forEach(HttpClient::close);
+    clients.clear();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.spectra.orchestrator.reliability;
+
+import dev.spectra.orchestrator.ledger.CallRecord;
+import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.model.Attempt;
+import dev.spectra.orchestrator.model.ModelError;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Writes every attempt to the ledger as one call row. Queues only: the ledger writes on its own thread. */
+final class LedgerRecorder implements AttemptListener {
+  private final Ledger ledger;
+
+  private final AtomicLong sequence = new AtomicLong();
+
+  LedgerRecorder(Ledger ledger) { this.ledger = ledger; }
+
+  /**
+   * Ids sort in recording order within a process (the ledger breaks ties of equal start times by id), and a random
+   * suffix keeps them unique across processes sharing one database.
+   */
+  private String newId() {
+    return String.format("%012x%06x-%08x", System.currentTimeMillis(), sequence.incrementAndGet() & 0xFFFFFF,
+        ThreadLocalRandom.current().nextInt());
+  }
+
+  @Override public void attemptEnded(Ended e) {
+    Attempt a = e.attempt();
+    ModelError error = a.error();
+    String outcome = error == null ? "ok"
+        : error instanceof ModelError.CircuitOpen || error instanceof ModelError.BudgetExhausted ? "skipped"
+        : "failed";
+    ledger.record(new CallRecord(
+        newId(),
+        a.started(), e.context().requestId(), e.context().buildId(), e.context().step(), e.requestedAs(), a.route(),
+        e.tier(), a.model(), e.servedModelId(), e.spec().local(), a.usage().promptTokens(),
+        a.usage().completionTokens(), a.usage().estimated(), a.timeToFirstToken(), a.latency(), outcome,
+        error == null ? null : error.type(), error == null ? null : error.message(), e.decision(),
+        a.json().name().toLowerCase(Locale.ROOT), String.join(",", a.repairs()), a.reasks(), a.cost(), a.saved(),
+        e.catalogVersion()));
+  }
+}

@@ -1,0 +1,65 @@
+package dev.spectra.orchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.sim.SimOptions;
+import dev.spectra.orchestrator.sim.Simulator;
+import dev.spectra.orchestrator.structured.Schemas;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code ask --schema} end to end against every simulator profile, over HTTP. */
+class AskSchemaTest {
+  static final ObjectMapper M = new ObjectMapper();
+  static final String SCHEMA = """
+      {"type": "object",
+       "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 0},
+                      "tags": {"type": "array", "items": {"type": "string"}}},
+       "required": ["name", "age", "tags"]}""";
+
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"perfect", "broken", "down", "flaky", "mistral-7b", "qwen2.5-coder-32b", "gpt-4o-mini",
+      "claude-3-5-sonnet"})
+  void everyProfileYieldsAConformingValueOrATypedFailure(String profile) throws Exception {
+    Files.writeString(dir.resolve("person.json"), SCHEMA);
+    JsonNode schema = M.readTree(SCHEMA);
+    int ok = 0;
+    try (Simulator sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile(profile).withSeed(7))) {
+      for (int i = 0; i < 4; i++) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Io io = new Io(new PrintWriter(out), new PrintWriter(err), new ByteArrayInputStream(new byte[0]),
+            Map.of("ORCHESTRATOR_LLM_URL", sim.baseUrl() + "/v1/chat/completions", "ORCHESTRATOR_LLM_MODEL", profile,
+                "XDG_CONFIG_HOME", dir.toString(), "HOME", dir.toString()), dir);
+        int code = Main.run(new String[] {"ask", "--schema", "person.json", "--quiet", "Describe person " + i}, io);
+        assertThat(err.toString()).as(profile).doesNotContain("Exception").doesNotContain("internal error");
+        if (code == ExitCodes.OK) {
+          ok++;
+          assertThat(Schemas.validate(schema, M.readTree(out.toString()))).as(profile + ": " + out).isEmpty();
+        } else if (code == ExitCodes.FAILED) {
+          assertThat(err.toString()).as(profile).contains("output of");
+        } else {
+          // Transport faults (down, flaky) surface as model errors; nothing was invented.
+          assertThat(Set.of("down", "flaky")).as(profile + " exit " + code + ": " + err).contains(profile);
+          assertThat(code).isIn(ExitCodes.MODEL_ERROR, ExitCodes.UNREACHABLE);
+          assertThat(out.toString()).isEmpty();
+        }
+      }
+    }
+    if (!profile.equals("down")) assertThat(ok).as(profile + " successes").isPositive();
+    if (profile.equals("perfect")) assertThat(ok).isEqualTo(4);
+    if (profile.equals("down")) assertThat(ok).isZero();
+  }
+}

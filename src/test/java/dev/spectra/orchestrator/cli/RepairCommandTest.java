@@ -1,0 +1,130 @@
+package dev.spectra.orchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepairCommandTest {
+  static final ObjectMapper M = new ObjectMapper();
+
+  @TempDir Path dir;
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  int run(byte[] stdin, String... args) {
+    Io io = new Io(new PrintWriter(out), new PrintWriter(err), new ByteArrayInputStream(stdin), Map.of(), dir);
+    return Main.run(args, io);
+  }
+
+  int run(String... args) {
+    return run(new byte[0], args);
+  }
+
+  @Test
+  void printsTheRecoveredValueAndTheRepairsFromStandardInput() {
+    int code = run("Sure:\n```json\n{'a': 1, b: [True,],}\n```".getBytes(StandardCharsets.UTF_8), "repair", "-");
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString().strip()).isEqualTo("{\"a\":1,\"b\":[true]}");
+    assertThat(err.toString()).contains("fence", "trailing-comma", "single-quotes", "unquoted-key", "python-literal");
+  }
+
+  @Test
+  void keepsNumberPrecisionExactly() throws Exception {
+    Files.writeString(dir.resolve("n.txt"), "{\"a\": 0.1, \"b\": 1e400, \"c\": 12345678901234567890123}");
+    assertThat(run("repair", "n.txt")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString().strip()).isEqualTo("{\"a\":0.1,\"b\":1E+400,\"c\":12345678901234567890123}");
+  }
+
+  @Test
+  void exitsOneWithThePositionWhenTheValueWouldHaveToBeGuessed() throws Exception {
+    Files.writeString(dir.resolve("bad.txt"), "{\"a\": \"hello\n\"b\": 2}");
+    assertThat(run("repair", "bad.txt")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("line 1, column 7").contains("closing quote").doesNotContain("Exception");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void exitsTwoForAMissingFile() {
+    assertThat(run("repair", "nope.txt")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("no such file").contains("nope.txt");
+  }
+
+  @Test
+  void rejectsInvalidUtf8WithoutGuessing() throws Exception {
+    Files.write(dir.resolve("bin.txt"), new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+    assertThat(run("repair", "bin.txt")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("not valid UTF-8");
+  }
+
+  @Test
+  void invalidSchemaFileNamesThePathAndTheProblem() throws Exception {
+    Files.writeString(dir.resolve("s.json"), "{\"type\": \"objekt\", \"required\": \"a\"}");
+    Files.writeString(dir.resolve("in.txt"), "{}");
+    assertThat(run("repair", "in.txt", "--schema", "s.json")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("s.json").contains("/type").contains("/required");
+  }
+
+  @Test
+  void schemaViolationIsAFailureWithThePointer() throws Exception {
+    Files.writeString(dir.resolve("s.yaml"), "type: object\nproperties:\n  age: {type: integer}\nrequired: [age]\n");
+    Files.writeString(dir.resolve("in.txt"), "{\"age\": \"x\"}");
+    assertThat(run("repair", "in.txt", "--schema", "s.yaml", "--json")).isEqualTo(ExitCodes.FAILED);
+    JsonNode result = M.readTree(out.toString());
+    assertThat(result.get("ok").asBoolean()).isFalse();
+    assertThat(result.get("error").asText()).contains("/age: string found, integer expected");
+  }
+
+  @Test
+  void jsonlWritesExactlyOneLinePerCaseInOrderEvenForBadLines() throws Exception {
+    Files.write(dir.resolve("cases.jsonl"), List.of(
+        "{\"id\": 1, \"input\": \"{'a': 1,}\"}",
+        "this line is not json",
+        "{\"id\": \"two\", \"input\": \"[1, 2, ...]\", \"ignored\": true}",
+        "{\"id\": 3}",
+        "{\"id\": 4, \"input\": \"prose {\\\"ok\\\": true} prose\"}"));
+    assertThat(run("repair", "--jsonl", "cases.jsonl")).isEqualTo(ExitCodes.OK);
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines).hasSize(5);
+    List<JsonNode> rows = lines.stream().map(l -> {
+      try {
+        return M.readTree(l);
+      } catch (Exception e) {
+        throw new AssertionError(l, e);
+      }
+    }).toList();
+    for (JsonNode row : rows) {
+      assertThat(row.fieldNames()).toIterable().containsExactly("id", "ok", "value", "error");
+    }
+    assertThat(rows.get(0).toString()).isEqualTo("{\"id\":1,\"ok\":true,\"value\":{\"a\":1},\"error\":null}");
+    assertThat(rows.get(1).get("id").isNull()).isTrue();
+    assertThat(rows.get(1).get("error").asText()).startsWith("line 2: not valid JSON");
+    assertThat(rows.get(2).get("id").asText()).isEqualTo("two");
+    assertThat(rows.get(2).get("ok").asBoolean()).isFalse();
+    assertThat(rows.get(2).get("value").isNull()).isTrue();
+    assertThat(rows.get(2).get("error").asText()).contains("placeholder");
+    assertThat(rows.get(3).get("error").asText()).contains("line 4").contains("\"input\"");
+    assertThat(rows.get(4).get("value").toString()).isEqualTo("{\"ok\":true}");
+  }
+
+  @Test
+  void benchRepairReportsThroughputOnAJsonlCorpus() throws Exception {
+    Files.write(dir.resolve("b.jsonl"), List.of("{\"input\": \"{\\\"a\\\": 1,}\"}", "{\"input\": \"[1, 2]\"}"));
+    assertThat(run("bench", "repair", "--jsonl", "b.jsonl", "--repeat", "2", "--json")).isEqualTo(ExitCodes.OK);
+    JsonNode r = M.readTree(out.toString());
+    assertThat(r.get("cases").asInt()).isEqualTo(2);
+    assertThat(r.get("recovered").asInt()).isEqualTo(2);
+    assertThat(r.get("casesPerSecond").asDouble()).isPositive();
+    assertThat(r.get("mbPerSecond").isNumber()).isTrue();
+  }
+}

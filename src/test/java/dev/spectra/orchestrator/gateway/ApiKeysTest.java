@@ -1,0 +1,72 @@
+package dev.spectra.orchestrator.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spectra.orchestrator.model.Money;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiKeysTest {
+  @TempDir Path dir;
+
+  @Test void storesOnlyASaltedHashInAnOwnerOnlyFile() throws Exception {
+    Path file = dir.resolve("cfg/keys.json");
+    ApiKeys keys = ApiKeys.open(file);
+
+    ApiKeys.Created created = keys.create("ci", Money.usd("5"), 60);
+
+    String stored = Files.readString(file);
+    String secretPart = created.secret().substring(created.secret().lastIndexOf('_') + 1);
+    assertThat(created.secret()).startsWith("sko_" + created.info().id() + "_");
+    assertThat(stored).doesNotContain(secretPart).contains("\"sha256\"").contains("\"salt\"");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(created.toString()).doesNotContain(secretPart);
+    assertThat(Files.list(file.getParent()).map(p -> p.getFileName().toString())).doesNotContain("keys.json.tmp");
+  }
+
+  @Test void authenticatesTheExactKeyOnlyAndNotAfterRevocation() {
+    ApiKeys keys = ApiKeys.open(dir.resolve("keys.json"));
+    ApiKeys.Created a = keys.create("a", null, null);
+    ApiKeys.Created b = keys.create("b", null, null);
+
+    assertThat(keys.authenticate(a.secret())).hasValueSatisfying(k -> assertThat(k.name()).isEqualTo("a"));
+    assertThat(keys.authenticate(b.secret())).hasValueSatisfying(k -> assertThat(k.name()).isEqualTo("b"));
+    assertThat(keys.authenticate(a.secret().substring(0, a.secret().length() - 1) + "A")).isEmpty();
+    assertThat(keys.authenticate("sko_" + b.info().id() + "_" + a.secret().substring(a.secret().lastIndexOf('_') + 1))).isEmpty();
+    assertThat(keys.authenticate("sk-whatever")).isEmpty();
+
+    assertThat(keys.revoke(a.info().id())).isTrue();
+    assertThat(keys.revoke("nope")).isFalse();
+    assertThat(keys.authenticate(a.secret())).isEmpty();
+    assertThat(keys.list()).hasSize(2).filteredOn(ApiKeys.KeyInfo::active).singleElement()
+        .satisfies(k -> assertThat(k.name()).isEqualTo("b"));
+  }
+
+  @Test void aKeyCreatedByAnotherProcessIsSeenWithoutRestartAndPendingSpendSurvivesIt() {
+    Path file = dir.resolve("keys.json");
+    ApiKeys server = ApiKeys.open(file);
+    ApiKeys.Created first = server.create("first", Money.usd("1"), null);
+    server.authenticate(first.secret());
+
+    ApiKeys cli = ApiKeys.open(file);
+    ApiKeys.Created second = cli.create("second", null, null);
+    server.addSpend(first.info().id(), Money.usd("0.25"));
+    server.flush();
+
+    assertThat(server.authenticate(second.secret())).isPresent();
+    assertThat(ApiKeys.open(file).list()).extracting(ApiKeys.KeyInfo::name).containsExactly("first", "second");
+    assertThat(ApiKeys.open(file).list().getFirst().spent()).isEqualTo(Money.usd("0.25"));
+  }
+
+  @Test void defaultFileFollowsXdgConfigHomeAndTheExplicitVariable() {
+    assertThat(ApiKeys.defaultFile(Map.of("XDG_CONFIG_HOME", "/x", "HOME", "/h")))
+        .isEqualTo(Path.of("/x/orchestrator/gateway-keys.json"));
+    assertThat(ApiKeys.defaultFile(Map.of("HOME", "/h"))).isEqualTo(Path.of("/h/.config/orchestrator/gateway-keys.json"));
+    assertThat(ApiKeys.defaultFile(Map.of("ORCHESTRATOR_GATEWAY_KEYS", "/k.json", "HOME", "/h")))
+        .isEqualTo(Path.of("/k.json"));
+  }
+}
