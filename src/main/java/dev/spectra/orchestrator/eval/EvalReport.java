@@ -37,13 +37,14 @@ public record EvalReport(String runId, String mode, String suite, int tasks, int
   public List<Path> writeTo(Path dir) throws IOException {
     Files.createDirectories(dir);
     List<Path> out = new ArrayList<>();
-    out.add(write(dir.resolve("report.md"), markdown()));
-    out.add(write(dir.resolve("report.json"), json()));
-    out.add(write(dir.resolve("report.html"), new HtmlReport(this).render()));
+    out.add(writeAtomically(dir.resolve("report.md"), markdown()));
+    out.add(writeAtomically(dir.resolve("report.json"), json()));
+    out.add(writeAtomically(dir.resolve("report.html"), new HtmlReport(this).render()));
     return out;
   }
 
-  static Path write(Path target, String content) throws IOException {
+  /** Writes {@code content} to a temporary file beside {@code target}, then moves it over {@code target}. */
+  public static Path writeAtomically(Path target, String content) throws IOException {
     Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
     try {
       Files.writeString(tmp, content, StandardCharsets.UTF_8);

@@ -65,6 +65,11 @@ public final class EvalRunner {
     this.clock = clock;
   }
 
+  /** {@return the samples of an earlier run stored in {@code samplesFile}, for {@code eval --resume}} */
+  public static List<Sample> readSamples(Path samplesFile) throws IOException {
+    return SampleStore.read(samplesFile);
+  }
+
   /** Asks a running {@link #run} to start no new sample; samples in flight finish. Safe from any thread. */
   public void stop() {
     stopping.set(true);
