@@ -43,6 +43,12 @@ final class Cascades implements AutoCloseable {
     }
   }
 
+  /** {@return the ledger the cascade records into; only after {@link #open}} */
+  dev.spectra.orchestrator.ledger.Ledger ledger() {
+    if (ledger == null) throw new IllegalStateException("the cascade is not open yet");
+    return ledger.ledger();
+  }
+
   /** {@return whether {@code name} is a policy or a route of the routing config (not a catalog model)} */
   static boolean isRouteName(Config config, String name) {
     return name.equals("local-first") || name.equals("hybrid") || name.equals("cheapest-passing")

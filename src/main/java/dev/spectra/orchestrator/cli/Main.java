@@ -81,6 +81,7 @@ public final class Main implements Runnable {
     bench.addSubcommand(new BenchVerifyCommand(io));
     bench.addSubcommand(new BenchRunCommand(io));
     cl.addSubcommand(bench);
+    cl.addSubcommand(new EvalCommand(io));
     cl.addSubcommand("sim", new SimCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
 

@@ -223,7 +223,9 @@ final class Responder {
   private Corruptor.Result content(SimRequest req, SplittableRandom rng, Content note) {
     double validDraw = rng.nextDouble();
     SplittableRandom contentRng = rng.split();
-    Fixtures.Fixture fixture = fixtures.match(req.lastUserText()).orElse(null);
+    // A re-ask's last message holds only the errors; the model still sees the whole conversation.
+    Fixtures.Fixture fixture = fixtures.match(req.lastUserText())
+        .or(() -> fixtures.match(req.visiblePrompt())).orElse(null);
     JsonNode schema = req.schema() != null ? req.schema() : PromptSchemaFinder.find(req.visiblePrompt(), mapper);
     String base;
     boolean json;

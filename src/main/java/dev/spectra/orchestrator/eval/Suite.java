@@ -1,0 +1,153 @@
+package dev.spectra.orchestrator.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * A named list of eval tasks: the built-in suite shipped in the jar, or a directory of {@code *.yaml} /
+ * {@code *.json} task files of the user's.
+ *
+ * @param problems task files that did not load, each naming the file, the line and the problem; the tasks that
+ *     did load are still in {@code tasks} (the caller decides whether to go on: {@code --keep-going})
+ */
+public record Suite(String name, List<EvalTask> tasks, List<String> problems) {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final String BUILTIN = "/eval/suite/";
+
+  public Suite {
+    tasks = List.copyOf(tasks);
+    problems = List.copyOf(problems);
+  }
+
+  /** {@return the built-in suite: 20 requests of graded complexity} */
+  public static Suite builtin() {
+    List<EvalTask> tasks = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (String file : builtinIndex()) {
+      try (InputStream in = Suite.class.getResourceAsStream(BUILTIN + file)) {
+        if (in == null) throw new IllegalStateException("built-in eval task missing from the jar: " + file);
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        tasks.add(parse("builtin:" + file, stem(file), text));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read built-in eval task " + file, e);
+      } catch (TaskFileException e) {
+        // The built-in suite is ours: a broken file is a bug, not a user mistake.
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
+    return new Suite("builtin", tasks, problems);
+  }
+
+  /**
+   * Loads every {@code *.yaml}, {@code *.yml} and {@code *.json} file of {@code dir}, in name order.
+   *
+   * @throws IOException when the directory cannot be listed
+   */
+  public static Suite load(Path dir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
+      }).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+    }
+    List<EvalTask> tasks = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Path f : files) {
+      try {
+        tasks.add(parse(f.toString(), stem(f.getFileName().toString()), Files.readString(f)));
+      } catch (TaskFileException e) {
+        problems.add(e.getMessage());
+      } catch (IOException e) {
+        problems.add(f + ": cannot read: " + e.getMessage());
+      }
+    }
+    return new Suite(dir.toString(), tasks, problems);
+  }
+
+  private static List<String> builtinIndex() {
+    try (InputStream in = Suite.class.getResourceAsStream(BUILTIN + "index.txt")) {
+      if (in == null) throw new IllegalStateException("built-in eval suite index missing from the jar");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+          .filter(l -> !l.isEmpty()).toList();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the built-in eval suite index", e);
+    }
+  }
+
+  private static String stem(String fileName) {
+    int dot = fileName.lastIndexOf('.');
+    return dot > 0 ? fileName.substring(0, dot) : fileName;
+  }
+
+  /** Parses one task file; errors name the file, the line and what was expected. */
+  static EvalTask parse(String source, String defaultId, String text) throws TaskFileException {
+    JsonNode root;
+    try {
+      root = YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      throw new TaskFileException(source + (line > 0 ? ":" + line : "") + ": not valid YAML/JSON: "
+          + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new TaskFileException(source + ": expected a mapping with at least 'request', found "
+          + (root == null ? "an empty file" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
+    }
+    String id = root.path("id").asText(defaultId);
+    String request = root.path("request").asText("").strip();
+    if (request.isEmpty()) throw new TaskFileException(source + ": 'request' is missing or empty (the sentence to build)");
+    int complexity = root.path("complexity").asInt(3);
+    if (complexity < 1 || complexity > 5) {
+      throw new TaskFileException(source + ": 'complexity' must be 1 to 5, found " + root.path("complexity"));
+    }
+    List<String> entities = strings(source, root, "entities");
+    List<String> rules = strings(source, root, "rules");
+    List<EvalTask.Scenario> scenarios = new ArrayList<>();
+    JsonNode sc = root.path("scenarios");
+    if (!sc.isMissingNode() && !sc.isArray()) throw new TaskFileException(source + ": 'scenarios' must be a list");
+    int i = 0;
+    for (JsonNode s : sc) {
+      String where = source + ": scenarios[" + i++ + "]";
+      String method = s.path("method").asText("").toUpperCase(Locale.ROOT);
+      String path = s.path("path").asText("");
+      if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+        throw new TaskFileException(where + ": 'method' must be GET, POST, PUT, PATCH or DELETE, found '" + method + "'");
+      }
+      if (!path.startsWith("/")) throw new TaskFileException(where + ": 'path' must start with '/', found '" + path + "'");
+      int status = s.path("expect").path("status").asInt(-1);
+      if (status < 100 || status > 599) throw new TaskFileException(where + ": 'expect.status' must be an HTTP status");
+      JsonNode body = s.get("body");
+      JsonNode expectBody = s.path("expect").get("body");
+      scenarios.add(new EvalTask.Scenario(s.path("name").asText(method + " " + path), method, path, body, status,
+          expectBody));
+    }
+    return new EvalTask(id, complexity, request, entities, rules, scenarios);
+  }
+
+  private static List<String> strings(String source, JsonNode root, String field) throws TaskFileException {
+    JsonNode n = root.path(field);
+    if (n.isMissingNode() || n.isNull()) return List.of();
+    if (!n.isArray()) throw new TaskFileException(source + ": '" + field + "' must be a list of strings");
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : n) out.add(e.asText());
+    return out;
+  }
+
+  /** A task file that cannot be used; the message names the file and the problem. */
+  static final class TaskFileException extends Exception {
+    TaskFileException(String message) { super(message, null, false, false); }
+  }
+}
