@@ -323,7 +323,11 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
       } catch (IOException e) {
         throw new java.io.UncheckedIOException("cannot create a scratch directory under " + scratch, e);
       }
-      return probe.plan(model, request, work);
+      try {
+        return probe.plan(model, request, work);
+      } finally {
+        deleteQuietly(work);
+      }
     };
     return new PlanSampleTaker(planning, name -> config.catalog().get(name).map(ModelSpec::local).orElse(false),
         Clock.systemUTC());
@@ -353,6 +357,15 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
       ledger.flush();
       return ledger.calls(new Ledger.CallFilter(null, buildId, null, false, null, 100_000));
     }, Clock.systemUTC());
+  }
+
+  /** Removes a sample's scratch directory; what cannot be removed stays under the run's directory. */
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // Left for the user to see; it is inside the report directory.
+    }
   }
 
   private static String safe(String name) {
