@@ -9,8 +9,6 @@ import dev.spectra.orchestrator.codegen.RunPipeline;
 import dev.spectra.orchestrator.codegen.RunPipelines;
 import dev.spectra.orchestrator.codegen.RunRequest;
 import dev.spectra.orchestrator.config.Config;
-import dev.spectra.orchestrator.config.ConfigException;
-import dev.spectra.orchestrator.config.ConfigLoader;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.model.Money;
 import java.io.IOException;
@@ -109,11 +107,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   static Config config(Io io) {
-    try {
-      return ConfigLoader.load(io.env(), io.cwd(), Overrides.NONE);
-    } catch (ConfigException e) {
-      throw ExitException.usage(e.getMessage());
-    }
+    return ModelFailures.loadConfig(io, Overrides.NONE);
   }
 
   static RunPipeline pipeline(Io io, Config config, Ledgers.Handle ledger, String model, boolean unsafe,
