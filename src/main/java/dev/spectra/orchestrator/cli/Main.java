@@ -90,6 +90,8 @@ public final class Main implements Runnable {
     cl.setOut(io.out());
     cl.setErr(io.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // "@FILE" is read by the commands that take it (run's request); picocli must not split the file into arguments.
+    cl.setExpandAtFiles(false);
     cl.setUsageHelpWidth(100);
     cl.setExecutionExceptionHandler(Main::handleException);
     cl.setParameterExceptionHandler(Main::handleParameterException);
