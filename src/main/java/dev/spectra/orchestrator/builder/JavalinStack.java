@@ -186,6 +186,9 @@ final class JavalinStack implements Stack {
 
         ## Run it
 
+        Needs Maven and a JDK 21 or newer: if `java -version` shows an older one, point `JAVA_HOME` at a JDK 21+
+        first (otherwise Maven stops with `release version 21 not supported`).
+
         ```bash
         mvn -q compile exec:java -Dexec.args="--port 8080"     # --port 0 picks a free port; --host 0.0.0.0 to listen on all interfaces
         curl http://127.0.0.1:8080/health                       # {"status":"UP"}

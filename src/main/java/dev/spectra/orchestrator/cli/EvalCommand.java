@@ -44,6 +44,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -154,6 +155,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
       throw ExitException.usage("--weights: " + e.getMessage());
     }
     Suite tasks = loadSuite();
+    boolean fresh = resume == null && !Files.exists(dir);
     Files.createDirectories(dir);
     if (resume == null) writeRunFile(dir, runId, started);
 
@@ -222,8 +224,20 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
         }
         return ExitCodes.OK;
       }
+    } catch (RuntimeException e) {
+      // A run refused before its first sample (unknown model, bad configuration) leaves no directory behind.
+      if (fresh && !Files.exists(dir.resolve("samples.jsonl"))) removeRun(dir);
+      throw e;
     } finally {
       if (sims != null) sims.close();
+    }
+  }
+
+  private void removeRun(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      io.err().println("warning: could not remove " + dir + ": " + e.getMessage());
     }
   }
 

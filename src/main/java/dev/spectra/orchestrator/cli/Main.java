@@ -90,6 +90,8 @@ public final class Main implements Runnable {
     cl.setOut(io.out());
     cl.setErr(io.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // "@FILE" is read by the commands that take it (run's request); picocli must not split the file into arguments.
+    cl.setExpandAtFiles(false);
     cl.setUsageHelpWidth(100);
     cl.setExecutionExceptionHandler(Main::handleException);
     cl.setParameterExceptionHandler(Main::handleParameterException);
@@ -126,11 +128,28 @@ public final class Main implements Runnable {
   private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
     CommandLine cl = e.getCommandLine();
     PrintWriter err = cl.getErr();
+    // picocli checks required options before unknown ones; a misspelt option is the likelier mistake to report.
+    String unknown = e instanceof CommandLine.MissingParameterException ? unknownOption(cl, args) : null;
+    if (unknown != null) {
+      err.println("error: Unknown option: '" + unknown + "'");
+      err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+      return ExitCodes.USAGE;
+    }
     err.println("error: " + e.getMessage());
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
       err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
     }
     return ExitCodes.USAGE;
+  }
+
+  private static String unknownOption(CommandLine cl, String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--")) return null;
+      if (!arg.startsWith("--")) continue;
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (cl.getCommandSpec().findOption(name) == null) return name;
+    }
+    return null;
   }
 
   private static String groupedCommandList(CommandLine.Help help) {

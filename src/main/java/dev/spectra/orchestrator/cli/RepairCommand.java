@@ -139,7 +139,8 @@ public final class RepairCommand implements Callable<Integer> {
         try {
           c = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-          String what = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+          String what = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("")
+              .replaceAll("\\[Source: [^;\\]]*; (line: \\d+, column: \\d+)]", "$1");
           io.out().println(write(mapper, error(out, "line " + lineNo + ": not valid JSON: " + what)));
           continue;
         }

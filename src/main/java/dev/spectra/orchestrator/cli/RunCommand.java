@@ -14,6 +14,7 @@ import dev.spectra.orchestrator.model.Money;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -97,6 +98,9 @@ public final class RunCommand implements Callable<Integer> {
     Path file = io.cwd().resolve(arg.substring(1));
     try {
       return Files.readString(file).strip();
+    } catch (NoSuchFileException e) {
+      throw ExitException.usage("cannot read the request from " + arg.substring(1) + ": no such file " + file
+          + " (after @ comes the path of a text file with the request)");
     } catch (IOException e) {
       throw ExitException.usage("cannot read the request from " + arg.substring(1) + ": " + e.getMessage());
     }

@@ -61,6 +61,15 @@ class EvalCommandTest {
     assertThat(code).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("no-such-model").contains("known models");
     assertThat(cwd.resolve("out/samples.jsonl")).doesNotExist();
+    assertThat(cwd.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void anUnknownModelLeavesNoRunDirectoryInTheDefaultPlace(@TempDir Path cwd) {
+    int code = Main.run(new String[] {"eval", "--simulate", "--models", "no-such-model"}, io(cwd));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(cwd.resolve("eval-results")).satisfiesAnyOf(
+        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
   }
 
   @Test

@@ -32,6 +32,20 @@ class MainTest {
   }
 
   @Test
+  void aMisspeltOptionIsNamedEvenWhenARequiredOptionIsMissing() {
+    int code = Main.run(new String[] {"build", "--opneapi", "api.yaml"}, io);
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("Unknown option: '--opneapi'").doesNotContain("Missing required");
+  }
+
+  @Test
+  void aMissingRequiredOptionIsStillReported() {
+    int code = Main.run(new String[] {"build", "--force"}, io);
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("Missing required option: '--openapi=FILE'");
+  }
+
+  @Test
   void everyCommandBelongsToAHelpGroup() {
     Set<String> grouped = Main.GROUPS.values().stream().flatMap(java.util.List::stream).collect(Collectors.toSet());
     // A command outside every group would be listed at the bottom of --help without a heading.

@@ -118,6 +118,15 @@ class RepairCommandTest {
   }
 
   @Test
+  void jsonlErrorsForACutOffLineGiveThePositionNotParserInternals() throws Exception {
+    Files.write(dir.resolve("cut.jsonl"), List.of("{\"id\": 1, \"input\": \"{}\""));
+    assertThat(run("repair", "--jsonl", "cut.jsonl")).isEqualTo(ExitCodes.OK);
+    String error = M.readTree(out.toString().strip()).get("error").asText();
+    assertThat(error).startsWith("line 1: not valid JSON").contains("line: 1, column: 1")
+        .doesNotContain("Source").doesNotContain("REDACTED");
+  }
+
+  @Test
   void benchRepairReportsThroughputOnAJsonlCorpus() throws Exception {
     Files.write(dir.resolve("b.jsonl"), List.of("{\"input\": \"{\\\"a\\\": 1,}\"}", "{\"input\": \"[1, 2]\"}"));
     assertThat(run("bench", "repair", "--jsonl", "b.jsonl", "--repeat", "2", "--json")).isEqualTo(ExitCodes.OK);

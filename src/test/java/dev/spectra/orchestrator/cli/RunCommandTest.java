@@ -77,8 +77,16 @@ class RunCommandTest {
   }
 
   @Test
+  void aRequestFileIsReadWholeNotSplitIntoArguments() throws Exception {
+    Files.writeString(dir.resolve("request.txt"), "Build a service for a small library: a member's loans, at most 3.\n");
+    int code = run("run", "@" + dir.resolve("request.txt"), "--quiet");
+    assertThat(err.toString()).doesNotContain("Unmatched argument");
+    assertThat(code).isEqualTo(ExitCodes.UNREACHABLE);
+  }
+
+  @Test
   void aMissingRequestFileIsAUsageError() {
     assertThat(run("run", "@missing.txt", "--quiet")).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("missing.txt");
+    assertThat(err.toString()).contains("missing.txt").contains("no such file");
   }
 }
