@@ -84,8 +84,15 @@ public final class BenchGatewayCommand implements Callable<Integer> {
           }
         }
       }
+      // Latency only: the gateway in front of an in-process model, to split its own cost from the upstream exchange.
+      List<GatewayBench.Target> latencyTargets = new ArrayList<>(targets);
+      GatewayBench.Target alone = new GatewayBench.Target("gateway-alone", rig.gatewayAloneChatUrl(), Map.of());
+      if (bench.latency(List.of(alone), 0, 3).getFirst().errors() > 0) {
+        throw new ExitException(ExitCodes.FAILED, "gateway-alone did not answer 200 to the benchmark request");
+      }
+      latencyTargets.add(alone);
       progress("latency: one client, " + requests + " requests per target, targets interleaved");
-      List<GatewayBench.Latency> latency = bench.latency(targets, Math.max(200, requests / 5), requests);
+      List<GatewayBench.Latency> latency = bench.latency(latencyTargets, Math.max(200, requests / 5), requests);
       List<GatewayBench.Throughput> throughput = new ArrayList<>();
       for (GatewayBench.Target t : targets) {
         progress("throughput: " + clients + " clients, " + throughputRequests + " requests to " + t.name());
@@ -155,6 +162,11 @@ public final class BenchGatewayCommand implements Callable<Integer> {
     }
     out.printf("  added by orchestrator: p50 %+.3f ms (goal <= 0.5) %s, p99 %+.3f ms (goal <= 2) %s%n", addedP50,
         mark(addedP50 <= 0.5), addedP99, mark(addedP99 <= 2.0));
+    GatewayBench.Latency alone = find(latency, l -> l.target().equals("gateway-alone"));
+    if (alone != null) {
+      out.printf("  gateway-alone (in-process model, no cascade, no upstream exchange): p50 %.3f ms, p99 %.3f ms%n",
+          alone.p50Ms(), alone.p99Ms());
+    }
     if (portkey != null) {
       out.printf("  added by portkey:      p50 %+.3f ms, p99 %+.3f ms%n", portkey.p50Ms() - direct.p50Ms(),
           portkey.p99Ms() - direct.p99Ms());

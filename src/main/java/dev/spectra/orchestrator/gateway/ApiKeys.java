@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -36,6 +38,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The gateway's own API keys, kept in one JSON file readable only by its owner (0600). A key is shown once, when
@@ -65,21 +69,49 @@ public final class ApiKeys {
 
   private record Row(KeyInfo info, byte[] salt, byte[] hash) {}
 
+  /**
+   * What the file looked like when its rows were read. The modification time alone can miss a rewrite within
+   * the file system's timestamp granularity; the atomic replace gives every write a new inode, and size catches the
+   * rest.
+   */
+  private record Stamp(FileTime modified, long size, Object fileKey) {
+    static Stamp of(BasicFileAttributes a) {
+      return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+    }
+  }
+
+  private record Snapshot(Stamp stamp, Map<String, Row> rows) {
+    static final Snapshot EMPTY = new Snapshot(null, Map.of());
+  }
+
   private final Path file;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final ObjectMapper json = new ObjectMapper();
+  /**
+   * One lock object per keys file for the whole process. A {@link FileLock} is held by the JVM, not by a thread or
+   * an {@code ApiKeys} instance, so two instances on the same file in one process would otherwise both call
+   * {@code lock()} and the second would get {@code OverlappingFileLockException}. Holding this monitor around every
+   * file lock of the file makes that impossible; the file lock still guards against other processes.
+   */
+  private static final ConcurrentHashMap<Path, Object> WRITERS = new ConcurrentHashMap<>();
+
   private final Object lock = new Object();
-  private final Object writeLock = new Object();
-  /** Rows as last read, with the file's modification time, so a request costs one stat when nothing changed. */
-  private Map<String, Row> rows = Map.of();
-  private FileTime loadedAt;
+  private final Object writeLock;
+  /** Held by the one thread writing pending spend; others leave their spend to it (see {@link #flush}). */
+  private final ReentrantLock flushing = new ReentrantLock();
+  /**
+   * Rows as last read, with what identified the file then (size, modification time, inode), so a request costs one
+   * stat when nothing changed and never takes the file lock.
+   */
+  private volatile Snapshot snapshot = Snapshot.EMPTY;
   /** Spend recorded by this process and not yet written; added to the file's figure under the lock. */
   private final Map<String, BigDecimal> pendingSpend = new HashMap<>();
 
   private ApiKeys(Path file, Clock clock) {
-    this.file = file.toAbsolutePath();
+    this.file = file.toAbsolutePath().normalize();
     this.clock = clock;
+    this.writeLock = WRITERS.computeIfAbsent(this.file, f -> new Object());
   }
 
   public static ApiKeys open(Path file) {
@@ -130,7 +162,7 @@ public final class ApiKeys {
   }
 
   public List<KeyInfo> list() {
-    reloadIfChanged();
+    Map<String, Row> rows = reloadIfChanged();
     synchronized (lock) {
       List<KeyInfo> out = new ArrayList<>();
       for (Row r : rows.values()) out.add(withPending(r.info()));
@@ -163,11 +195,7 @@ public final class ApiKeys {
     if (sep < 0) return Optional.empty();
     String id = presented.substring(PREFIX.length(), sep);
     String secret = presented.substring(sep + 1);
-    reloadIfChanged();
-    Row row;
-    synchronized (lock) {
-      row = rows.get(id);
-    }
+    Row row = reloadIfChanged().get(id);
     if (row == null || row.info().revoked() != null) return Optional.empty();
     if (!MessageDigest.isEqual(row.hash(), hash(row.salt(), secret))) return Optional.empty();
     synchronized (lock) {
@@ -183,11 +211,41 @@ public final class ApiKeys {
     }
   }
 
-  /** Writes pending spend to the file (re-read first, so concurrent edits survive). */
+  /**
+   * Writes pending spend to the file (re-read first, so concurrent edits survive). Each write replaces the file and
+   * syncs it to disk, so concurrent callers do not queue up for one write each: the thread writing keeps writing
+   * until nothing is pending, and a caller that finds a write in progress leaves its spend to that thread. A single
+   * caller still finds its spend in the file when this returns.
+   */
   void flush() {
-    synchronized (lock) {
-      if (pendingSpend.isEmpty()) return;
+    while (hasPending()) {
+      if (!flushing.tryLock()) return;
+      try {
+        while (hasPending()) writePending();
+      } finally {
+        flushing.unlock();
+      }
+      // Spend added after the last check but before the unlock would otherwise wait for the next call.
     }
+  }
+
+  /** Like {@link #flush}, but waits for a write in progress instead of leaving spend to it: for shutdown. */
+  void flushAll() {
+    flushing.lock();
+    try {
+      while (hasPending()) writePending();
+    } finally {
+      flushing.unlock();
+    }
+  }
+
+  private boolean hasPending() {
+    synchronized (lock) {
+      return !pendingSpend.isEmpty();
+    }
+  }
+
+  private void writePending() {
     update(current -> {
       Map<String, BigDecimal> pending;
       synchronized (lock) {
@@ -222,22 +280,23 @@ public final class ApiKeys {
     }
   }
 
-  private void reloadIfChanged() {
+  /**
+   * {@return the rows, re-read only when the file changed since the last read} No file lock: writers replace the
+   * file atomically, so a reader sees the old or the new file, whole. When the file changes while it is being read,
+   * the stamp taken before the read no longer matches and the next call reads again.
+   */
+  private Map<String, Row> reloadIfChanged() {
     try {
-      FileTime modified = Files.getLastModifiedTime(file);
-      synchronized (lock) {
-        if (modified.equals(loadedAt)) return;
-      }
-      Map<String, Row> read = read();
-      synchronized (lock) {
-        rows = read;
-        loadedAt = modified;
-      }
+      Stamp now = Stamp.of(Files.readAttributes(file, BasicFileAttributes.class));
+      Snapshot seen = snapshot;
+      if (now.equals(seen.stamp())) return seen.rows();
+      Map<String, Row> read = Collections.unmodifiableMap(read());
+      Snapshot fresh = new Snapshot(now, read);
+      snapshot = fresh;
+      return fresh.rows();
     } catch (NoSuchFileException e) {
-      synchronized (lock) {
-        rows = Map.of();
-        loadedAt = null;
-      }
+      snapshot = Snapshot.EMPTY;
+      return Map.of();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read gateway keys file " + file + ": " + e.getMessage(), e);
     }
@@ -250,7 +309,8 @@ public final class ApiKeys {
 
   /**
    * Read-modify-write under an exclusive file lock, replacing the file atomically. File locks are held per process,
-   * so writers in this process are serialised first (a second lock attempt in the same JVM would throw).
+   * so writers in this process are serialised first on the file's one in-process lock object, and only then take
+   * the file lock (which then can never overlap one held by this process).
    */
   private <T> T update(Change<T> change) {
     synchronized (writeLock) {
@@ -270,35 +330,16 @@ public final class ApiKeys {
       }
       Path lockFile = dir.resolve(file.getFileName() + ".lock");
       try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock ignored = lock(ch)) {
+          FileLock ignored = ch.lock()) {
         Map<String, Row> current = new LinkedHashMap<>(Files.exists(file) ? read() : Map.of());
         T result = change.apply(current);
         write(current);
-        synchronized (lock) {
-          rows = Map.copyOf(current);
-          loadedAt = Files.getLastModifiedTime(file);
-        }
+        snapshot = new Snapshot(Stamp.of(Files.readAttributes(file, BasicFileAttributes.class)),
+            Collections.unmodifiableMap(new LinkedHashMap<>(current)));
         return result;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write gateway keys file " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Another {@code ApiKeys} on the same file in this process holds the lock: wait for it, briefly. */
-  private static FileLock lock(FileChannel ch) throws IOException {
-    for (int i = 0; ; i++) {
-      try {
-        return ch.lock();
-      } catch (java.nio.channels.OverlappingFileLockException e) {
-        if (i >= 200) throw new IOException("keys file stayed locked by this process", e);
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while waiting for the keys file lock", ie);
-        }
-      }
     }
   }
 

@@ -3,6 +3,13 @@ package dev.spectra.orchestrator.gateway;
 import dev.spectra.orchestrator.config.Secrets;
 import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.model.Capability;
+import dev.spectra.orchestrator.model.FinishReason;
+import dev.spectra.orchestrator.model.Model;
+import dev.spectra.orchestrator.model.ModelReply;
+import dev.spectra.orchestrator.model.ModelRequest;
+import dev.spectra.orchestrator.model.Money;
+import dev.spectra.orchestrator.model.TokenListener;
+import dev.spectra.orchestrator.model.Usage;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Price;
 import dev.spectra.orchestrator.model.ProviderKind;
@@ -20,6 +27,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -43,16 +51,18 @@ public final class BenchRig implements AutoCloseable {
   private final Ledger ledger;
   private final Path tmp;
   private final Gateway gateway;
+  private final Gateway alone;
   private Process portkey;
   private Integer portkeyPort;
   private String portkeyNote;
 
-  private BenchRig(Simulator sim, Providers providers, Ledger ledger, Path tmp, Gateway gateway) {
+  private BenchRig(Simulator sim, Providers providers, Ledger ledger, Path tmp, Gateway gateway, Gateway alone) {
     this.sim = sim;
     this.providers = providers;
     this.ledger = ledger;
     this.tmp = tmp;
     this.gateway = gateway;
+    this.alone = alone;
   }
 
   /** Starts the simulator and our gateway; {@link #startPortkey} adds the peer. */
@@ -69,12 +79,33 @@ public final class BenchRig implements AutoCloseable {
     // Every target gets the same body (model "bench"); the gateway serves it through the cascade's one route.
     Gateway gateway = Gateway.builder(Gateway.directory(name -> cascade, List::of))
         .options(GatewayOptions.defaults().withPort(0)).start();
-    return new BenchRig(sim, providers, ledger, tmp, gateway);
+    // The same gateway code in front of a model that answers in-process: no cascade, no upstream HTTP exchange. What
+    // it adds over nothing is the gateway's own cost plus the client's one loopback exchange.
+    Model inProcess = new InProcessModel();
+    Gateway alone = Gateway.builder(Gateway.directory(name -> inProcess, List::of))
+        .options(GatewayOptions.defaults().withPort(0)).start();
+    return new BenchRig(sim, providers, ledger, tmp, gateway, alone);
+  }
+
+  /** Answers every request at once with a fixed short reply, the size of the simulator's. */
+  private static final class InProcessModel implements Model {
+    private static final String REPLY = "Hello! This is an in-process reply for measuring the gateway alone.";
+
+    @Override public String name() { return "bench-in-process"; }
+
+    @Override public ModelReply chat(ModelRequest request, TokenListener listener) {
+      if (request.stream()) listener.onToken(REPLY);
+      return new ModelReply(REPLY, null, new Usage(12, 14, false), FinishReason.STOP, name(), name(), Duration.ZERO,
+          Duration.ZERO, Money.ZERO, Money.ZERO, List.of());
+    }
   }
 
   public URI simulatorChatUrl() { return URI.create(sim.baseUrl() + "/v1/chat/completions"); }
 
   public URI gatewayChatUrl() { return URI.create(gateway.baseUrl() + "/v1/chat/completions"); }
+
+  /** {@return the chat URL of the gateway whose model answers in-process (no cascade, no upstream exchange)} */
+  public URI gatewayAloneChatUrl() { return URI.create(alone.baseUrl() + "/v1/chat/completions"); }
 
   public Optional<URI> portkeyChatUrl() {
     return portkeyPort == null ? Optional.empty() : Optional.of(URI.create("http://127.0.0.1:" + portkeyPort + "/v1/chat/completions"));
@@ -183,7 +214,7 @@ public final class BenchRig implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    for (Runnable r : List.<Runnable>of(gateway::close, ledger::close, providers::close, sim::close)) {
+    for (Runnable r : List.<Runnable>of(gateway::close, alone::close, ledger::close, providers::close, sim::close)) {
       try {
         r.run();
       } catch (RuntimeException e) {

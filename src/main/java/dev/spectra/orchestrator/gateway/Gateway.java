@@ -250,7 +250,7 @@ public final class Gateway implements AutoCloseable {
     }
     app.stop();
     try {
-      if (keys != null) keys.flush();
+      if (keys != null) keys.flushAll();
     } finally {
       try {
         onStopped.run();

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spectra.orchestrator.model.Money;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +64,73 @@ class ApiKeysTest {
     assertThat(server.authenticate(second.secret())).isPresent();
     assertThat(ApiKeys.open(file).list()).extracting(ApiKeys.KeyInfo::name).containsExactly("first", "second");
     assertThat(ApiKeys.open(file).list().getFirst().spent()).isEqualTo(Money.usd("0.25"));
+  }
+
+  @Test void aKeyRevokedOnDiskIsRefusedOnTheNextRequestEvenWhenTheModificationTimeIsUnchanged() throws Exception {
+    Path file = dir.resolve("keys.json");
+    ApiKeys server = ApiKeys.open(file);
+    ApiKeys.Created key = server.create("a", null, null);
+    assertThat(server.authenticate(key.secret())).isPresent();
+    FileTime before = Files.getLastModifiedTime(file);
+
+    assertThat(ApiKeys.open(file).revoke(key.info().id())).isTrue();
+    // A rewrite within the file system's timestamp granularity looks unchanged by modification time alone.
+    Files.setLastModifiedTime(file, before);
+
+    assertThat(server.authenticate(key.secret())).isEmpty();
+  }
+
+  @Test void aKeyCreatedOnDiskIsAcceptedOnTheNextRequest() {
+    Path file = dir.resolve("keys.json");
+    ApiKeys server = ApiKeys.open(file);
+    server.create("first", null, null);
+    assertThat(server.authenticate("sko_0000000000_nothing")).isEmpty();
+
+    ApiKeys.Created created = ApiKeys.open(file).create("second", null, null);
+
+    assertThat(server.authenticate(created.secret())).hasValueSatisfying(k -> assertThat(k.name()).isEqualTo("second"));
+  }
+
+  @Test void writersOnTheSameFileInOneProcessNeverCollideOnTheFileLock() throws Exception {
+    Path file = dir.resolve("keys.json");
+    List<ApiKeys> instances = List.of(ApiKeys.open(file), ApiKeys.open(file),
+        ApiKeys.open(dir.resolve(".").resolve("keys.json")));
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      ApiKeys keys = instances.get(t % instances.size());
+      int n = t;
+      threads.add(Thread.ofPlatform().start(() -> {
+        try {
+          for (int i = 0; i < 5; i++) keys.create("k" + n + "-" + i, null, null);
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }));
+    }
+    for (Thread th : threads) th.join();
+
+    assertThat(failures).isEmpty();
+    assertThat(ApiKeys.open(file).list()).hasSize(30);
+  }
+
+  @Test void spendAddedByConcurrentCallsIsAllWritten() throws Exception {
+    Path file = dir.resolve("keys.json");
+    ApiKeys keys = ApiKeys.open(file);
+    ApiKeys.Created key = keys.create("a", Money.usd("100"), null);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      threads.add(Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < 5; i++) {
+          keys.addSpend(key.info().id(), Money.usd("0.01"));
+          keys.flush();
+        }
+      }));
+    }
+    for (Thread th : threads) th.join();
+    keys.flushAll();
+
+    assertThat(ApiKeys.open(file).list().getFirst().spent()).isEqualTo(Money.usd("0.40"));
   }
 
   @Test void defaultFileFollowsXdgConfigHomeAndTheExplicitVariable() {

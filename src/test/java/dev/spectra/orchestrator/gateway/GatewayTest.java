@@ -254,6 +254,23 @@ class GatewayTest {
     assertThat(get(g, "/metrics").statusCode()).isEqualTo(401);
   }
 
+  @Test void aRunningGatewayAcceptsAKeyCreatedAndRefusesAKeyRevokedByAnotherWriterOnTheNextRequest() throws Exception {
+    Path file = dir.resolve("keys.json");
+    ApiKeys served = ApiKeys.open(file);
+    served.create("first", null, null);
+    Gateway g = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))),
+        GatewayOptions.defaults().withPort(0).withRequireKeys(true), served, Map.of());
+    ApiKeys cli = ApiKeys.open(file);
+
+    ApiKeys.Created created = cli.create("later", null, null);
+    HttpResponse<String> accepted = post(g, chat("m", false), "Authorization", "Bearer " + created.secret());
+    cli.revoke(created.info().id());
+    HttpResponse<String> refused = post(g, chat("m", false), "Authorization", "Bearer " + created.secret());
+
+    assertThat(accepted.statusCode()).isEqualTo(200);
+    assertThat(refused.statusCode()).isEqualTo(401);
+  }
+
   @Test void refusesToBindBeyondLoopbackWithoutKeys() {
     FakeDirectory d = new FakeDirectory();
     org.assertj.core.api.Assertions.assertThatThrownBy(() ->
