@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,17 +33,10 @@ public final class ResumeCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Another output directory.")
   Path out;
 
-  @Option(names = "--force", description = "Replace a non-empty output directory.")
-  Boolean force;
 
-  @Option(names = "--unsafe-no-sandbox", description = "Run generated code without a sandbox when none exists.")
-  Boolean unsafeNoSandbox;
 
-  @Option(names = "--json", description = "Print the outcome and the report as JSON.")
-  Boolean json;
 
-  @Option(names = "--quiet", description = "No progress on stderr.")
-  Boolean quiet;
+  @Mixin BuildFlags flags = new BuildFlags();
 
   public ResumeCommand(Io io) {
     this.io = io;
@@ -55,11 +49,11 @@ public final class ResumeCommand implements Callable<Integer> {
     if (budget != null && budget.signum() < 0) throw ExitException.usage("--budget must be 0 or more, got " + budget);
     var config = RunCommand.config(io);
     try (Ledgers.Handle ledger = Ledgers.open(io, config)) {
-      var pipeline = RunCommand.pipeline(io, config, ledger, model, RunCommand.on(unsafeNoSandbox),
-          RunCommand.on(quiet) || RunCommand.on(json));
+      var pipeline = RunCommand.pipeline(io, config, ledger, model, flags.unsafeNoSandbox,
+          flags.silent());
       RunOutcome outcome = pipeline.resume(buildId, budget == null ? null : new Money(budget), maxIterations, out,
-          RunCommand.on(force));
-      return RunCommand.print(io, outcome, RunCommand.on(json));
+          flags.force);
+      return RunCommand.print(io, outcome, flags.json);
     }
   }
 }

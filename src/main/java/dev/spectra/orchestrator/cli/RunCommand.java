@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -58,17 +59,10 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--budget", paramLabel = "USD", description = "Most the whole build may spend, in US dollars.")
   BigDecimal budget;
 
-  @Option(names = "--force", description = "Replace a non-empty --out directory.")
-  Boolean force;
 
-  @Option(names = "--unsafe-no-sandbox", description = "Run generated code without a sandbox when none exists.")
-  Boolean unsafeNoSandbox;
 
-  @Option(names = "--json", description = "Print the outcome and the report as JSON.")
-  Boolean json;
 
-  @Option(names = "--quiet", description = "No progress on stderr.")
-  Boolean quiet;
+  @Mixin BuildFlags flags = new BuildFlags();
 
   public RunCommand(Io io) {
     this.io = io;
@@ -84,11 +78,11 @@ public final class RunCommand implements Callable<Integer> {
     String text = requestText(request);
     Config config = config(io);
     try (Ledgers.Handle ledger = Ledgers.open(io, config)) {
-      RunPipeline pipeline = pipeline(io, config, ledger, model != null ? model : route, on(unsafeNoSandbox),
-          on(quiet) || on(json));
+      RunPipeline pipeline = pipeline(io, config, ledger, model != null ? model : route, flags.unsafeNoSandbox,
+          flags.silent());
       RunOutcome outcome = pipeline.run(new RunRequest(text, openApi, stack, out, maxIterations,
-          budget == null ? null : new Money(budget), on(force)));
-      return print(io, outcome, on(json));
+          budget == null ? null : new Money(budget), flags.force));
+      return print(io, outcome, flags.json);
     }
   }
 
@@ -104,10 +98,6 @@ public final class RunCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw ExitException.usage("cannot read the request from " + arg.substring(1) + ": " + e.getMessage());
     }
-  }
-
-  static boolean on(Boolean flag) {
-    return flag != null && flag;
   }
 
   static Config config(Io io) {
