@@ -2,10 +2,10 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.spectra.orchestrator.builder.InvalidContractException;
-import dev.spectra.orchestrator.builder.ProgressListener;
-import dev.spectra.orchestrator.builder.SandboxUnavailableException;
-import dev.spectra.orchestrator.sandbox.VerifyBench;
+import dev.spectra.orchestrator.scaffold.InvalidContractException;
+import dev.spectra.orchestrator.scaffold.ProgressListener;
+import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.VerifyBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

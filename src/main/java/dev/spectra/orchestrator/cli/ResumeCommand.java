@@ -1,6 +1,6 @@
 package dev.spectra.orchestrator.cli;
 
-import dev.spectra.orchestrator.codegen.RunOutcome;
+import dev.spectra.orchestrator.run.RunOutcome;
 import dev.spectra.orchestrator.model.Money;
 import java.io.IOException;
 import java.math.BigDecimal;

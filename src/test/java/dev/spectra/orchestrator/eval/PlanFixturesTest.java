@@ -3,7 +3,7 @@ package dev.spectra.orchestrator.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spectra.orchestrator.codegen.PlanProbe;
+import dev.spectra.orchestrator.run.PlanProbe;
 import dev.spectra.orchestrator.model.FinishReason;
 import dev.spectra.orchestrator.model.Model;
 import dev.spectra.orchestrator.model.ModelReply;

@@ -1,0 +1,118 @@
+package dev.spectra.orchestrator.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides whether a model-chosen path may be written, and writes it. The model may only write Java sources in the
+ * service's own package (the operation's handler, files it created itself, new files) and scenario tests; never
+ * the contract tests, never the scaffold's other files, never outside the project, never through a symlink.
+ */
+final class PathGuard {
+  private final Path root;
+  private final String mainPrefix;
+  private final String scenarioPrefix;
+  private final String contractPrefix;
+
+  PathGuard(Path projectRoot, String basePackage) {
+    this.root = projectRoot.toAbsolutePath().normalize();
+    String pkgPath = basePackage.replace('.', '/');
+    this.mainPrefix = "src/main/java/" + pkgPath + "/";
+    this.scenarioPrefix = "src/test/java/" + pkgPath + "/scenario/";
+    this.contractPrefix = "src/test/java/" + pkgPath + "/contract/";
+  }
+
+  /** The outcome for one path. */
+  sealed interface Decision {
+    record Allowed(String relative, Path target) implements Decision {}
+
+    record Refused(String path, String reason) implements Decision {}
+  }
+
+  /** {@return where new files may go, for the prompt} */
+  List<String> allowedFolders() {
+    return List.of(mainPrefix, scenarioPrefix);
+  }
+
+  /**
+   * Checks {@code path} against the rules.
+   *
+   * @param editable existing files (relative) the model may replace: its handler files and files it wrote before
+   */
+  Decision check(String path, Set<String> editable) {
+    if (path == null || path.isBlank()) return new Decision.Refused(String.valueOf(path), "empty path");
+    String p = path.strip();
+    // Guard clauses, each with its reason; the order puts the most dangerous first.
+    if (p.indexOf('\0') >= 0) return new Decision.Refused(p, "NUL byte in path");
+    if (p.startsWith("/") || p.startsWith("~") || p.matches("^[A-Za-z]:.*") || p.startsWith("\\")) {
+      return new Decision.Refused(p, "absolute path: paths must be relative to the project");
+    }
+    if (p.indexOf('\\') >= 0) return new Decision.Refused(p, "backslash in path: use '/'");
+    List<String> segments = new ArrayList<>();
+    for (String s : p.split("/")) {
+      if (s.isEmpty() || s.equals(".")) continue;
+      if (s.equals("..")) return new Decision.Refused(p, "'..' leaves the allowed folders");
+      segments.add(s);
+    }
+    String rel = String.join("/", segments);
+    if (rel.startsWith(contractPrefix) || rel.contains("/contract/")) {
+      return new Decision.Refused(p, "contract tests are read-only: change the code so that they pass");
+    }
+    if (!rel.endsWith(".java")) return new Decision.Refused(p, "only .java source files may be written");
+    boolean main = rel.startsWith(mainPrefix);
+    boolean scenario = rel.startsWith(scenarioPrefix);
+    if (!main && !scenario) {
+      return new Decision.Refused(p, "outside the allowed folders " + mainPrefix + " and " + scenarioPrefix);
+    }
+    Path target = root.resolve(rel).normalize();
+    if (!target.startsWith(root)) return new Decision.Refused(p, "resolves outside the project");
+    String link = symlinkIn(rel);
+    if (link != null) return new Decision.Refused(p, "path goes through a symlink (" + link + ")");
+    if (!insideRealRoot(target)) return new Decision.Refused(p, "real path is outside the project");
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !editable.contains(rel)) {
+      return new Decision.Refused(p, (main ? "scaffolded file" : "generated acceptance test")
+          + " is read-only: only the operation's handler and files you created may change");
+    }
+    return new Decision.Allowed(rel, target);
+  }
+
+  /** Writes an allowed file through a temporary sibling, so a crash never leaves half a source file. */
+  void write(Decision.Allowed allowed, String content) throws IOException {
+    Files.createDirectories(allowed.target().getParent());
+    // Directories created just now cannot be links, but re-check: the workspace is shared with generated code.
+    if (symlinkIn(allowed.relative()) != null || !insideRealRoot(allowed.target())) {
+      throw new IOException("refusing to write " + allowed.relative() + ": a symlink appeared in its path");
+    }
+    Path tmp = allowed.target().resolveSibling("." + allowed.target().getFileName() + ".tmp");
+    Files.writeString(tmp, content);
+    Files.move(tmp, allowed.target(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** {@return the first component of {@code rel} that is a symbolic link, or null} */
+  private String symlinkIn(String rel) {
+    Path current = root;
+    for (String s : rel.split("/")) {
+      current = current.resolve(s);
+      if (Files.isSymbolicLink(current)) return root.relativize(current).toString();
+      if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS)) return null;
+    }
+    return null;
+  }
+
+  private boolean insideRealRoot(Path target) {
+    try {
+      Path realRoot = root.toRealPath();
+      Path existing = target;
+      while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
+      return existing != null && existing.toRealPath().startsWith(realRoot);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

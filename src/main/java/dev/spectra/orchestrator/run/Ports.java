@@ -1,0 +1,113 @@
+package dev.spectra.orchestrator.run;
+
+import dev.spectra.orchestrator.model.ModelError;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the run pipeline needs from the rest of the system, each as one small interface, so every step can be
+ * tested with a hand-written fake and the real builder, sandbox, cascade and ledger are plugged in one place
+ * ({@link RunPipelines}).
+ */
+final class Ports {
+  private Ports() {}
+
+  /** The deterministic half: an OpenAPI document becomes a project; CRUD operations need no model. */
+  interface Scaffolder {
+    /**
+     * Writes the project for {@code openApiFile} into {@code projectDir} (empty or absent).
+     *
+     * @throws ScaffoldFailed when the document cannot be turned into a project; the message names the location
+     */
+    Scaffolded scaffold(Path openApiFile, String stack, Path projectDir) throws ScaffoldFailed, IOException;
+
+    /** Parses and validates an OpenAPI document; {@return the problems, each naming a location, or none} */
+    List<String> validate(Path openApiFile) throws IOException;
+  }
+
+  /**
+   * The scaffolded project as the pipeline needs it.
+   *
+   * @param basePackage Java package of the service ({@code com.example.loans})
+   * @param pending operations the scaffold left for a model, each with its handler file
+   * @param appStart a Java expression that starts the service on a random port and evaluates to an object with
+   *     {@code port()} and {@code close()}/{@code stop()}, used by the generated scenario tests
+   */
+  record Scaffolded(String basePackage, List<PendingOperation> pending, String appStart) {
+    Scaffolded {
+      pending = List.copyOf(pending);
+    }
+  }
+
+  /** A non-CRUD operation and the file its implementation goes into (relative to the project). */
+  record PendingOperation(String operationId, String method, String path, String handlerFile) {}
+
+  /** The scaffold refused the document. */
+  static final class ScaffoldFailed extends Exception {
+    ScaffoldFailed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Compiles and tests a project, in the sandbox unless the user allowed otherwise. */
+  interface Verifier {
+    Verification verify(Path projectDir) throws IOException, InterruptedException, NoSandbox;
+  }
+
+  /** No sandbox tool exists and running unsandboxed was not allowed. */
+  static final class NoSandbox extends Exception {
+    NoSandbox(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Makes later model calls of this build start at the next route; false when no route is left. */
+  @FunctionalInterface
+  interface Escalator {
+    boolean escalate(ModelError.ArtifactFailed failure);
+
+    Escalator NONE = failure -> false;
+  }
+
+  /** Opens the model side of one build: a cascade session with its own budget and escalation state. */
+  @FunctionalInterface
+  interface Sessions {
+    /**
+     * @param budget what the build may still spend, or null for the configured default
+     */
+    Session open(String buildId, dev.spectra.orchestrator.model.Money budget);
+  }
+
+  /** The model a build calls, and how to make it escalate to the next route. */
+  record Session(dev.spectra.orchestrator.model.Model model, Escalator escalator) {}
+
+  /** Where builds and steps are recorded (the ledger); all methods are best effort for the caller. */
+  interface BuildRecorder {
+    void buildStarted(String buildId, String request, Path out, Path staging);
+
+    void stepFinished(String buildId, String step, String model, int tokens, String costUsd, long millis,
+        String outcome);
+
+    void buildFinished(String buildId, String outcome, Path out);
+
+    /** {@return the last step the record holds as completed for this build, or null} */
+    String lastCompletedStep(String buildId);
+
+    /** {@return where the record says this build's staging directory is, or null} */
+    Path stagingDir(String buildId);
+
+    BuildRecorder NONE = new BuildRecorder() {
+      public void buildStarted(String buildId, String request, Path out, Path staging) {}
+
+      public void stepFinished(String buildId, String step, String model, int tokens, String costUsd, long millis,
+          String outcome) {}
+
+      public void buildFinished(String buildId, String outcome, Path out) {}
+
+      public String lastCompletedStep(String buildId) { return null; }
+
+      public Path stagingDir(String buildId) { return null; }
+    };
+  }
+}

@@ -1,0 +1,80 @@
+package dev.spectra.orchestrator.run;
+
+import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
+import dev.spectra.orchestrator.scaffold.VerifyOptions;
+import dev.spectra.orchestrator.scaffold.VerifyResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The builder's {@link dev.spectra.orchestrator.scaffold.Verifier} as the fix loop sees it: compile errors and
+ * failed tests become problems that name the project file to fix where the stack trace shows one.
+ */
+final class SandboxVerifier implements Ports.Verifier {
+  private static final Pattern FRAME = Pattern.compile("at ([\\w.$]+)\\.[\\w$<>]+\\((\\w+\\.java):(\\d+)\\)");
+
+  private final dev.spectra.orchestrator.scaffold.Verifier verifier;
+  private final VerifyOptions options;
+
+  SandboxVerifier(dev.spectra.orchestrator.scaffold.Verifier verifier, VerifyOptions options) {
+    this.verifier = verifier;
+    this.options = options;
+  }
+
+  @Override public Verification verify(Path projectDir) throws InterruptedException, Ports.NoSandbox {
+    VerifyResult r;
+    try {
+      r = verifier.verify(projectDir, options);
+    } catch (SandboxUnavailableException e) {
+      throw new Ports.NoSandbox(e.getMessage());
+    }
+    return toVerification(projectDir, r);
+  }
+
+  static Verification toVerification(Path projectDir, VerifyResult r) {
+    List<Verification.Problem> problems = new ArrayList<>();
+    for (VerifyResult.CompileError e : r.compileErrors()) {
+      problems.add(new Verification.Problem(Verification.Problem.Kind.COMPILE, e.file(), (int) e.line(),
+          e.message()));
+    }
+    for (VerifyResult.TestFailure f : r.failures()) {
+      String file = null;
+      int line = 0;
+      Matcher m = FRAME.matcher(f.trace() == null ? "" : f.trace());
+      while (m.find()) {
+        String cls = m.group(1);
+        int dollar = cls.indexOf('$');
+        if (dollar >= 0) cls = cls.substring(0, dollar);
+        String rel = "src/main/java/" + cls.replace('.', '/') + ".java";
+        if (Files.isRegularFile(projectDir.resolve(rel))) {
+          file = rel;
+          line = Integer.parseInt(m.group(3));
+          break;
+        }
+      }
+      if (file == null) {
+        String testFile = "src/test/java/" + f.testClass().replace('.', '/') + ".java";
+        if (Files.isRegularFile(projectDir.resolve(testFile))) file = testFile;
+      }
+      String simple = f.testClass().substring(f.testClass().lastIndexOf('.') + 1);
+      problems.add(new Verification.Problem(Verification.Problem.Kind.TEST, file, line,
+          simple + "." + f.testName() + ": " + f.message()));
+    }
+    if (r.timedOut()) {
+      problems.add(new Verification.Problem(Verification.Problem.Kind.TEST, null, 0,
+          "verification timed out after " + r.wallTime().toSeconds() + " s (an endless loop or a blocked call?)"));
+    } else if (r.compiled() && r.testsRun() == 0) {
+      problems.add(new Verification.Problem(Verification.Problem.Kind.TEST, null, 0, "no test ran"));
+    }
+    if (!r.compiled() && problems.isEmpty()) {
+      problems.add(new Verification.Problem(Verification.Problem.Kind.COMPILE, null, 0, "compilation failed"));
+    }
+    String log = r.log();
+    return new Verification(r.compiled(), r.testsRun(), r.testsFailed(), problems, r.sandbox(),
+        log.length() > 4000 ? log.substring(log.length() - 4000) : log);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.spectra.orchestrator.run;
+
+import java.util.List;
+
+/**
+ * What verifying a project found: whether it compiled, how its tests went, and each problem in a form the fix
+ * loop can trim and hand back to the model.
+ *
+ * @param sandbox how the code ran ({@code bubblewrap}, {@code unsafe-no-sandbox}, ...), for the report
+ */
+record Verification(boolean compiled, int testsRun, int testsFailed, List<Problem> problems, String sandbox,
+    String logTail) {
+
+  Verification {
+    problems = List.copyOf(problems);
+    logTail = logTail == null ? "" : logTail;
+  }
+
+  boolean passed() {
+    return compiled && testsFailed == 0 && problems.isEmpty();
+  }
+
+  /** {@return "compile" when the code did not compile, else "tests"; the cascade's artifact name} */
+  String failedArtifact() {
+    return compiled ? "tests" : "compile";
+  }
+
+  /**
+   * One compiler error or failing test.
+   *
+   * @param file path relative to the project, or null when the verifier could not tell
+   * @param line 1-based, or 0 when unknown
+   */
+  record Problem(Kind kind, String file, int line, String message) {
+    enum Kind { COMPILE, TEST }
+
+    Problem {
+      message = message == null ? "" : message.strip();
+    }
+
+    /** {@return the problem without what changes between identical failures: line numbers, counts, ids, paths} */
+    String signature() {
+      String normalised = message.replaceAll("\\d+", "#").replaceAll("\\s+", " ").strip();
+      return kind + "|" + (file == null ? "" : file) + "|" + normalised;
+    }
+
+    String render() {
+      String where = file == null ? "" : file + (line > 0 ? ":" + line : "") + ": ";
+      String text = message.length() > 400 ? message.substring(0, 400) + " ..." : message;
+      return (kind == Kind.COMPILE ? "compile error: " : "test failed: ") + where + text;
+    }
+  }
+}

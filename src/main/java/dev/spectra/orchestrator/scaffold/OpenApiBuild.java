@@ -1,0 +1,241 @@
+package dev.spectra.orchestrator.scaffold;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * {@code build --openapi}: parse and validate, scaffold into a staging directory beside {@code --out}, verify with
+ * the {@link Verifier}, write the reports, then move the finished project into {@code --out} in one rename. Whatever
+ * stops the build early (bad input, no sandbox, an interrupt, a full disk) leaves {@code --out} as it was.
+ */
+public final class OpenApiBuild {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Optional<Verifier> verifier;
+  private final Clock clock;
+  private final ProgressListener progress;
+  private final Random random;
+  private final BuildJournal journal;
+
+  /**
+   * @param verifier the production verifier ({@link VerifierProvider#find}); empty makes every build refuse with
+   *     {@link SandboxUnavailableException} after validating the contract
+   */
+  public OpenApiBuild(Optional<Verifier> verifier, Clock clock, ProgressListener progress, Random random) {
+    this(verifier, clock, progress, random, BuildJournal.NONE);
+  }
+
+  /** @param journal receives a row per build and step (the ledger, in production) */
+  public OpenApiBuild(Optional<Verifier> verifier, Clock clock, ProgressListener progress, Random random,
+      BuildJournal journal) {
+    this.verifier = verifier;
+    this.clock = clock;
+    this.progress = progress == null ? ProgressListener.NONE : progress;
+    this.random = random;
+    this.journal = journal == null ? BuildJournal.NONE : journal;
+  }
+
+  /**
+   * What to build.
+   *
+   * @param openapi the contract
+   * @param stack a stack name, or null for the default
+   * @param out the output directory, or null for {@code <cwd>/build/<service>}
+   * @param force replace a non-empty {@code out}
+   * @param unsafeNoSandbox let the verifier run generated code without a sandbox when none is available
+   * @param verifyLimit wall-clock limit of verification
+   * @param cwd the directory relative paths are resolved against
+   */
+  public record Request(Path openapi, String stack, Path out, boolean force, boolean unsafeNoSandbox,
+      Duration verifyLimit, Path cwd) {}
+
+  public BuildReport run(Request request) throws InvalidContractException, OutputExistsException,
+      SandboxUnavailableException, InterruptedException, IOException {
+    Instant started = clock.instant();
+    String id = "b" + started.toString().replaceAll("[^0-9]", "").substring(0, 14) + "-"
+        + HexFormat.of().toHexDigits(random.nextInt() & 0xffff, 4);
+    journal.buildStarted(id, "build --openapi " + request.openapi(), request.out(), null);
+    String outcome = BuildJournal.FAILED;
+    Path delivered = null;
+    try {
+      BuildReport report = run(request, id, started);
+      outcome = report.passed() ? BuildJournal.VERIFIED : BuildJournal.FAILED;
+      delivered = Path.of(report.out());
+      return report;
+    } catch (InvalidContractException | OutputExistsException | SandboxUnavailableException e) {
+      outcome = BuildJournal.REJECTED;
+      throw e;
+    } catch (InterruptedException e) {
+      outcome = BuildJournal.INTERRUPTED;
+      throw e;
+    } finally {
+      journal.buildFinished(id, outcome, delivered);
+    }
+  }
+
+  private BuildReport run(Request request, String id, Instant started) throws InvalidContractException,
+      OutputExistsException, SandboxUnavailableException, InterruptedException, IOException {
+    List<BuildReport.Step> steps = new ArrayList<>();
+    Path openapi = request.cwd().resolve(request.openapi());
+
+    long t = clock.millis();
+    progress.onProgress("parse", "reading " + request.openapi());
+    journal.stepStarted(id, "parse");
+    Scaffolder scaffolder = new Scaffolder();
+    Scaffolder.Scaffold planned;
+    try {
+      planned = scaffolder.plan(openapi, request.stack());
+    } catch (InvalidContractException e) {
+      journal.stepFinished(id, "parse", false, detail("problems", e.problems().size()));
+      throw e;
+    }
+    steps.add(new BuildReport.Step("parse", clock.millis() - t));
+    journal.stepFinished(id, "parse", true, detail("operations", planned.plan().operations().size()));
+    progress.onProgress("parse", planned.plan().operations().size() + " operations, "
+        + planned.plan().needsModel().size() + " need a model");
+
+    Path out = (request.out() == null ? request.cwd().resolve("build").resolve(planned.serviceName())
+        : request.cwd().resolve(request.out())).toAbsolutePath().normalize();
+    if (out.getParent() == null) throw new OutputExistsException("--out cannot be the file system root");
+    boolean replacing = Files.exists(out) && !isEmptyDirectory(out);
+    if (replacing && !request.force()) {
+      throw new OutputExistsException(out + " is not empty; pass --force to replace it, or choose another --out");
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new OutputExistsException(out + " is a file; choose a directory for --out");
+    }
+    Verifier v = verifier.orElseThrow(() -> new SandboxUnavailableException(
+        "this orchestrator build has no sandbox verifier, so generated code cannot be compiled and tested safely;"
+            + " nothing was written"));
+
+    Files.createDirectories(out.getParent());
+    Path staging = out.resolveSibling("." + out.getFileName() + ".staging-" + id);
+    Thread cleanup = new Thread(() -> deleteQuietly(staging), "build-staging-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      t = clock.millis();
+      progress.onProgress("scaffold", "writing " + planned.stackName() + " project");
+      journal.stepStarted(id, "scaffold");
+      Files.createDirectories(staging);
+      Scaffolder.Scaffold written = scaffolder.write(planned, staging);
+      steps.add(new BuildReport.Step("scaffold", clock.millis() - t));
+      journal.stepFinished(id, "scaffold", true, detail("files", written.files().size()));
+      progress.onProgress("scaffold", written.files().size() + " files");
+      checkInterrupted();
+
+      t = clock.millis();
+      progress.onProgress("verify", "compiling and testing");
+      journal.stepStarted(id, "verify");
+      VerifyResult result = v.verify(staging, new VerifyOptions(request.verifyLimit() == null
+          ? VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT : request.verifyLimit(), request.unsafeNoSandbox(), progress));
+      steps.add(new BuildReport.Step("verify", clock.millis() - t));
+      journal.stepFinished(id, "verify", result.passed(), JSON.createObjectNode().put("sandbox", result.sandbox())
+          .put("testsRun", result.testsRun()).put("testsPassed", result.testsPassed())
+          .put("testsFailed", result.testsFailed()).put("compiled", result.compiled()).toString());
+      progress.onProgress("verify", result.compiled()
+          ? result.testsPassed() + "/" + result.testsRun() + " tests passed (" + result.sandbox() + ")"
+          : "compilation failed (" + result.sandbox() + ")");
+      checkInterrupted();
+
+      t = clock.millis();
+      List<String> files = new ArrayList<>(written.files());
+      files.add("BUILD-REPORT.md");
+      files.add("build-report.json");
+      // The report's own step is timed up to here; the final move is a rename.
+      steps.add(new BuildReport.Step("report", clock.millis() - t));
+      BuildReport report = new BuildReport(id, planned.serviceName(), request.openapi().toString(),
+          planned.stackName(), out.toString(), started.toString(), clock.instant().toString(),
+          result.passed() ? BuildReport.PASSED : BuildReport.FAILED, written.operations(), files,
+          BuildReport.Tests.of(result), steps);
+      Files.writeString(staging.resolve("build-report.json"), JSON.writeValueAsString(report) + "\n",
+          StandardCharsets.UTF_8);
+      Files.writeString(staging.resolve("BUILD-REPORT.md"), BuildReportMarkdown.render(report, result.log()),
+          StandardCharsets.UTF_8);
+      checkInterrupted();
+
+      progress.onProgress("move", "into " + out);
+      journal.stepStarted(id, "move");
+      moveIntoPlace(staging, out, id);
+      journal.stepFinished(id, "move", true, null);
+      return report;
+    } finally {
+      deleteQuietly(staging);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down: the hook runs and deletes the staging directory.
+      }
+    }
+  }
+
+  private static String detail(String key, int value) {
+    return JSON.createObjectNode().put(key, value).toString();
+  }
+
+  /** Puts the finished staging directory at {@code out}. With an old {@code out}, it is set aside first. */
+  private static void moveIntoPlace(Path staging, Path out, String id) throws IOException {
+    Path old = null;
+    if (Files.exists(out)) {
+      old = out.resolveSibling("." + out.getFileName() + ".old-" + id);
+      rename(out, old);
+    }
+    try {
+      rename(staging, out);
+    } catch (IOException e) {
+      if (old != null) rename(old, out);
+      throw e;
+    }
+    if (old != null) deleteQuietly(old);
+  }
+
+  private static void rename(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException | DirectoryNotEmptyException e) {
+      throw new IOException("cannot rename " + from + " to " + to + " atomically: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkInterrupted() throws InterruptedException {
+    if (Thread.currentThread().isInterrupted()) throw new InterruptedException("build interrupted");
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) return false;
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // Best effort: a leftover staging directory is hidden and named after its build.
+        }
+      });
+    } catch (IOException e) {
+      // As above.
+    }
+  }
+}

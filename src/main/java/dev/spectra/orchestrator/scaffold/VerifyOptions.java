@@ -1,0 +1,29 @@
+package dev.spectra.orchestrator.scaffold;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to verify one project.
+ *
+ * @param wallClockLimit compile and test together must finish within this; then the process tree is killed and the
+ *     result says {@code timedOut}
+ * @param unsafeNoSandbox run without a sandbox when none is available (the user passed {@code --unsafe-no-sandbox})
+ * @param progress where steps (cache fill, compile, test) are reported for the user's stderr
+ */
+public record VerifyOptions(Duration wallClockLimit, boolean unsafeNoSandbox, ProgressListener progress) {
+  /** The default limit: generated projects compile and test in seconds; a minute leaves room on a busy machine. */
+  public static final Duration DEFAULT_WALL_CLOCK_LIMIT = Duration.ofMinutes(3);
+
+  public VerifyOptions {
+    Objects.requireNonNull(wallClockLimit, "wallClockLimit");
+    if (wallClockLimit.isNegative() || wallClockLimit.isZero()) {
+      throw new IllegalArgumentException("wallClockLimit must be positive, got " + wallClockLimit);
+    }
+    progress = progress == null ? ProgressListener.NONE : progress;
+  }
+
+  public static VerifyOptions defaults() {
+    return new VerifyOptions(DEFAULT_WALL_CLOCK_LIMIT, false, ProgressListener.NONE);
+  }
+}

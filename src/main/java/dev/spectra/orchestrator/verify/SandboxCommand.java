@@ -1,0 +1,25 @@
+package dev.spectra.orchestrator.verify;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One program to run confined.
+ *
+ * @param argv the program and its arguments, as seen inside the sandbox
+ * @param workspace the only directory the program may write (besides a private, empty {@code /tmp}); also its
+ *     working directory
+ * @param readOnly paths the program must be able to read even where the sandbox hides a directory (the JDK, the
+ *     dependency cache, the runner's classes, when they live under the user's home)
+ * @param env the program's whole environment; nothing of the caller's environment (API keys!) is passed through
+ * @param limits resource limits
+ */
+record SandboxCommand(List<String> argv, Path workspace, List<Path> readOnly, Map<String, String> env, Limits limits) {
+  SandboxCommand {
+    argv = List.copyOf(argv);
+    workspace = workspace.toAbsolutePath().normalize();
+    readOnly = readOnly.stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
+    env = Map.copyOf(env);
+  }
+}

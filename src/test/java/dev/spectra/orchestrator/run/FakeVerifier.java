@@ -1,0 +1,35 @@
+package dev.spectra.orchestrator.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Judges the project by the handler's text, like a compiler would by its content: {@code BROKEN} does not compile,
+ * {@code WRONG} fails a test, anything else passes. Counts its runs.
+ */
+final class FakeVerifier implements Ports.Verifier {
+  final List<String> seen = new ArrayList<>();
+  boolean noSandbox;
+
+  @Override public Verification verify(Path projectDir) throws IOException, Ports.NoSandbox {
+    if (noSandbox) throw new Ports.NoSandbox("no sandbox tool found: install bubblewrap or pass --unsafe-no-sandbox");
+    String handler = Files.readString(projectDir.resolve(FakeScaffolder.HANDLER));
+    seen.add(handler);
+    if (handler.contains("BROKEN")) {
+      return new Verification(false, 0, 0, List.of(new Verification.Problem(Verification.Problem.Kind.COMPILE,
+          FakeScaffolder.HANDLER, 3 + seen.size(), "cannot find symbol: variable BROKEN")), "fake", "");
+    }
+    if (handler.contains("WRONG")) {
+      return new Verification(true, 3, 1, List.of(new Verification.Problem(Verification.Problem.Kind.TEST,
+          null, 0, "returning an unknown loan: expected 404 but was 500")), "fake", "");
+    }
+    if (handler.contains("501")) {
+      return new Verification(true, 3, 1, List.of(new Verification.Problem(Verification.Problem.Kind.TEST,
+          null, 0, "still 501")), "fake", "");
+    }
+    return new Verification(true, 3, 0, List.of(), "fake", "");
+  }
+}
