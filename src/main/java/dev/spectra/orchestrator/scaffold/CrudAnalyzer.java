@@ -476,9 +476,14 @@ final class CrudAnalyzer {
 
   /** {@return how the server fills a field it sets, from its type and format, or null when they do not say} */
   private static JsonNode serverValue(JsonNode p) {
+    if (p.path("allOf").isArray() && p.get("allOf").size() == 1 && !p.has("type")) {
+      JsonNode inner = serverValue(p.get("allOf").get(0));
+      if (inner != null || !p.has("default")) return inner;
+    }
     if (p.has("const")) return F.objectNode().set("const", p.get("const"));
     if (p.has("default")) return F.objectNode().set("const", p.get("default"));
-    if (p.path("enum").isArray() && p.get("enum").size() == 1) return F.objectNode().set("const", p.get("enum").get(0));
+    // An enum's first value is its initial state (pending, draft, open): recorded in service.json as serverFields.
+    if (p.path("enum").isArray() && !p.get("enum").isEmpty()) return F.objectNode().set("const", p.get("enum").get(0));
     String type = SchemaInliner.type(p);
     String format = p.path("format").asText("");
     if (type.equals("string") && format.equals("date-time")) return F.textNode("now");
