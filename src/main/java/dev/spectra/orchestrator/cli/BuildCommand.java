@@ -60,6 +60,10 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Wall-clock limit of verification (default: 180).")
   Integer timeoutSeconds;
 
+  @Option(names = "--strict", description = "Refuse every spec violation of the contract (by default, harmless"
+      + " ones are tolerated and listed as warnings with their location).")
+  boolean strict;
+
   @Option(names = "--json", description = "Print the build report as JSON.")
   boolean json;
 
@@ -82,12 +86,14 @@ public final class BuildCommand implements Callable<Integer> {
       throw new ExitException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
     }
     long t0 = System.nanoTime();
-    ProgressListener progress = quiet || json ? ProgressListener.NONE : (step, detail) -> {
-      io.err().printf("[%6.1fs] %-8s %s%n", (System.nanoTime() - t0) / 1e9, step, detail);
+    ProgressListener progress = quiet ? ProgressListener.NONE : (step, detail) -> {
+      // What the contract loader tolerated is said even with --json (stdout stays the report); progress is not.
+      if (step.equals("warning")) io.err().println("warning: " + detail);
+      else if (!json) io.err().printf("[%6.1fs] %-8s %s%n", (System.nanoTime() - t0) / 1e9, step, detail);
       io.err().flush();
     };
     var request = new OpenApiBuild.Request(openapi, stack, out, force, unsafeNoSandbox,
-        timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd());
+        timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd(), strict);
     BuildReport report;
     Ledgers.Handle ledger = openLedger();
     BuildJournal journal = ledger == null ? BuildJournal.NONE : BuildJournal.ledger(ledger.ledger());
@@ -120,8 +126,10 @@ public final class BuildCommand implements Callable<Integer> {
       io.out().printf("  operations: %d implemented, %d need a model%n", report.implementedCount(),
           report.needsModelCount());
       io.out().printf("  tests: %s (sandbox: %s)%n", t.compiled()
-          ? t.run() + " run, " + t.passed() + " passed, " + t.failed() + " failed" + (t.timedOut() ? ", timed out" : "")
+          ? t.run() + " run, " + t.passed() + " passed, " + t.failed() + " failed, " + t.skipped() + " pending"
+          + (t.timedOut() ? ", timed out" : "")
           : "compilation failed", t.sandbox());
+      io.out().printf("  start: %s (port from $PORT, default 8080)%n", String.join(" ", report.start().argv()));
       io.out().printf("  report: %s%n", Path.of(report.out()).resolve("BUILD-REPORT.md"));
     }
     io.out().flush();

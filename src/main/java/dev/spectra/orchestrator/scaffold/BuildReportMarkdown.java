@@ -19,13 +19,21 @@ final class BuildReportMarkdown {
     row(sb, "sandbox", r.tests().sandbox());
     row(sb, "operations", r.implementedCount() + " implemented, " + r.needsModelCount() + " need a model");
     var t = r.tests();
-    row(sb, "tests", t.compiled() ? t.run() + " run, " + t.passed() + " passed, " + t.failed() + " failed"
+    row(sb, "tests", t.compiled() ? t.run() + " run, " + t.passed() + " passed, " + t.failed() + " failed, "
+        + t.skipped() + " pending (operations that need a model)"
         + (t.timedOut() ? " (timed out)" : "") : "not run: compilation failed");
+    row(sb, "start", "`" + (r.start() == null ? "" : String.join(" ", r.start().argv()) + "` in `" + r.start().cwd()
+        + "`, port from $" + r.start().portVariable() + (r.start().offline() ? ", offline" : "")));
     sb.append("\n## Operations\n\n| method | path | operationId | status | handler |\n|---|---|---|---|---|\n");
     for (var o : r.operations()) {
       sb.append("| ").append(o.method()).append(" | `").append(o.path()).append("` | `").append(o.operationId())
-          .append("` | ").append(o.status()).append(o.crud().isEmpty() ? "" : " (" + o.crud() + ")").append(" | `")
+          .append("` | ").append(o.status()).append(o.crud().isEmpty() ? "" : " (" + o.crud() + ")")
+          .append(o.reason().isEmpty() ? "" : ": " + o.reason().replace("|", "\\|")).append(" | `")
           .append(o.handler()).append("` |\n");
+    }
+    if (!r.warnings().isEmpty()) {
+      sb.append("\n## What the contract loader tolerated\n\n");
+      for (String w : r.warnings()) sb.append("- ").append(w).append('\n');
     }
     sb.append("\n## Wall time per step\n\n| step | ms |\n|---|---|\n");
     for (var s : r.steps()) sb.append("| ").append(s.name()).append(" | ").append(s.millis()).append(" |\n");

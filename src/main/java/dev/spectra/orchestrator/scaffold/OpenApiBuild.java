@@ -62,9 +62,15 @@ public final class OpenApiBuild {
    * @param unsafeNoSandbox let the verifier run generated code without a sandbox when none is available
    * @param verifyLimit wall-clock limit of verification
    * @param cwd the directory relative paths are resolved against
+   * @param strict refuse every spec violation of the contract instead of tolerating harmless ones with a warning
    */
   public record Request(Path openapi, String stack, Path out, boolean force, boolean unsafeNoSandbox,
-      Duration verifyLimit, Path cwd) {}
+      Duration verifyLimit, Path cwd, boolean strict) {
+    public Request(Path openapi, String stack, Path out, boolean force, boolean unsafeNoSandbox, Duration verifyLimit,
+        Path cwd) {
+      this(openapi, stack, out, force, unsafeNoSandbox, verifyLimit, cwd, false);
+    }
+  }
 
   public BuildReport run(Request request) throws InvalidContractException, OutputExistsException,
       SandboxUnavailableException, InterruptedException, IOException {
@@ -101,13 +107,14 @@ public final class OpenApiBuild {
     Scaffolder scaffolder = new Scaffolder();
     Scaffolder.Scaffold planned;
     try {
-      planned = scaffolder.plan(openapi, request.stack());
+      planned = scaffolder.plan(openapi, request.stack(), request.strict());
     } catch (InvalidContractException e) {
       journal.stepFinished(id, "parse", false, detail("problems", e.problems().size()));
       throw e;
     }
     steps.add(new BuildReport.Step("parse", clock.millis() - t));
     journal.stepFinished(id, "parse", true, detail("operations", planned.plan().operations().size()));
+    for (ContractProblem w : planned.warnings()) progress.onProgress("warning", w.toString());
     progress.onProgress("parse", planned.plan().operations().size() + " operations, "
         + planned.plan().needsModel().size() + " need a model");
 
@@ -156,14 +163,26 @@ public final class OpenApiBuild {
 
       t = clock.millis();
       List<String> files = new ArrayList<>(written.files());
+      boolean offline = !result.runtimeClasspath().isEmpty();
+      if (offline) {
+        // ./run starts from the jars verification used, so the service starts without the network.
+        Path spectra = staging.resolve(".spectra");
+        Files.createDirectories(spectra);
+        Files.writeString(spectra.resolve("runtime-classpath"), String.join("\n", result.runtimeClasspath()) + "\n",
+            StandardCharsets.UTF_8);
+        files.add(".spectra/runtime-classpath");
+      }
       files.add("BUILD-REPORT.md");
       files.add("build-report.json");
+      BuildReport.Start start = new BuildReport.Start(List.of(out.resolve("run").toString()), out.toString(), "PORT",
+          offline);
       // The report's own step is timed up to here; the final move is a rename.
       steps.add(new BuildReport.Step("report", clock.millis() - t));
       BuildReport report = new BuildReport(id, planned.serviceName(), request.openapi().toString(),
           planned.stackName(), out.toString(), started.toString(), clock.instant().toString(),
           result.passed() ? BuildReport.PASSED : BuildReport.FAILED, written.operations(), files,
-          BuildReport.Tests.of(result), steps);
+          BuildReport.Tests.of(result), steps, planned.warnings().stream().map(ContractProblem::toString).toList(),
+          start);
       Files.writeString(staging.resolve("build-report.json"), JSON.writeValueAsString(report) + "\n",
           StandardCharsets.UTF_8);
       Files.writeString(staging.resolve("BUILD-REPORT.md"), BuildReportMarkdown.render(report, result.log()),

@@ -122,7 +122,8 @@ public final class SandboxVerifier implements Verifier {
     } catch (IOException e) {
       throw new SandboxUnavailableException("cannot start " + sandbox.name() + ": " + e.getMessage(), e);
     }
-    return toResult(outcome, result, sandbox, limits);
+    return toResult(outcome, result, sandbox, limits)
+        .withRuntimeClasspath(classpaths.main().stream().map(Path::toString).toList());
   }
 
   /** Picks bubblewrap when it works here, else refuses unless the caller allowed running unconfined. */
@@ -268,7 +269,7 @@ public final class SandboxVerifier implements Verifier {
       case ProcessTree.Outcome.Exited e -> { }
     }
     return new VerifyResult(compiled, run, passed, failed, failures, errors, sandbox.name(), timedOut,
-        outcome.elapsed(), log.toString());
+        outcome.elapsed(), log.toString()).withSkipped(r == null ? 0 : r.path("testsSkipped").asInt());
   }
 
   private JsonNode readResult(Path file) {
