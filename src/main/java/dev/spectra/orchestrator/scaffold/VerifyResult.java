@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param timedOut the wall-clock limit was reached and the process tree killed
  * @param wallTime how long verification took, cache fill excluded
  * @param log the combined compiler and test output, trimmed to a readable size by the implementation
+ * @param limits the resource limits and the mechanism that enforced them (for the report), or empty
+ * @param distrusted what the host refused of what the sandbox left behind: links, devices, hard links removed from
+ *     the workspace, result entries naming files outside the sources; empty when nothing was refused
  */
 public record VerifyResult(
     boolean compiled,
@@ -28,7 +31,9 @@ public record VerifyResult(
     String sandbox,
     boolean timedOut,
     Duration wallTime,
-    String log) {
+    String log,
+    String limits,
+    List<String> distrusted) {
 
   public static final String BUBBLEWRAP = "bubblewrap";
   public static final String NONE_UNSAFE = "none (unsafe)";
@@ -39,6 +44,14 @@ public record VerifyResult(
     Objects.requireNonNull(sandbox, "sandbox");
     Objects.requireNonNull(wallTime, "wallTime");
     log = log == null ? "" : log;
+    limits = limits == null ? "" : limits;
+    distrusted = distrusted == null ? List.of() : List.copyOf(distrusted);
+  }
+
+  public VerifyResult(boolean compiled, int testsRun, int testsPassed, int testsFailed, List<TestFailure> failures,
+      List<CompileError> compileErrors, String sandbox, boolean timedOut, Duration wallTime, String log) {
+    this(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut, wallTime, log, "",
+        List.of());
   }
 
   /** {@return true when everything compiled, at least one test ran, none failed and nothing timed out} */

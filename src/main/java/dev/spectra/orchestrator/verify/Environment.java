@@ -20,7 +20,8 @@ final class Environment {
     Map<String, String> mavenEnv = new HashMap<>(env);
     // The wrapper must use the JDK that runs the orchestrator, whatever JAVA_HOME says.
     mavenEnv.put("JAVA_HOME", javaHome.toString());
-    return new SandboxVerifier.Settings(cacheRoot(env, home), maven(tools), mavenEnv, tools, javaHome, home, isRoot());
+    return new SandboxVerifier.Settings(cacheRoot(env, home), maven(tools), mavenEnv, tools, javaHome, home, isRoot(),
+        Path.of("/sys/fs/cgroup"));
   }
 
   /** {@code $XDG_CACHE_HOME/orchestrator}, or {@code ~/.cache/orchestrator} as the XDG spec defaults it. */
