@@ -56,15 +56,23 @@ public record BuildReport(String id, String service, String openapi, String stac
 
   /** Verification's findings. {@code sandbox} is "bubblewrap" or "none (unsafe)". */
   public record Tests(boolean compiled, int run, int passed, int failed, boolean timedOut, String sandbox,
-      List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors) {
+      List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors, String limits,
+      List<String> refused) {
     public Tests {
       failures = List.copyOf(failures);
       compileErrors = List.copyOf(compileErrors);
+      limits = limits == null ? "" : limits;
+      refused = refused == null ? List.of() : List.copyOf(refused);
+    }
+
+    public Tests(boolean compiled, int run, int passed, int failed, boolean timedOut, String sandbox,
+        List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors) {
+      this(compiled, run, passed, failed, timedOut, sandbox, failures, compileErrors, "", List.of());
     }
 
     static Tests of(VerifyResult r) {
       return new Tests(r.compiled(), r.testsRun(), r.testsPassed(), r.testsFailed(), r.timedOut(), r.sandbox(),
-          r.failures(), r.compileErrors());
+          r.failures(), r.compileErrors(), r.limits(), r.distrusted());
     }
   }
 

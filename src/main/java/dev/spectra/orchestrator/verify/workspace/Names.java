@@ -19,6 +19,19 @@ public final class Names {
     return sb.toString();
   }
 
+  /**
+   * {@return {@code text} with unsafe characters escaped but line breaks and tabs kept}: for whole reports, in
+   * which a test's output or a model's words may carry terminal escapes or bidirectional overrides.
+   */
+  public static String clean(String text) {
+    StringBuilder sb = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> {
+      if (c != '\n' && c != '\t' && unsafe(c)) sb.append(String.format("<U+%04X>", c));
+      else sb.appendCodePoint(c);
+    });
+    return sb.toString();
+  }
+
   /** {@return true for control, format (bidi and zero-width), private-use, unassigned and surrogate code points} */
   public static boolean unsafe(int c) {
     int type = Character.getType(c);
