@@ -93,12 +93,13 @@ record Bubblewrap(Path bwrap, Optional<Path> prlimit, boolean root, List<Path> s
     Set<Path> bound = new LinkedHashSet<>();
     for (Path p : system) bind(argv, p, bound);
     passwd.ifPresent(p -> argv.addAll(List.of("--ro-bind", p.toString(), "/etc/passwd")));
+    // Before the binds below: a cache or workspace under /tmp is bound over the private /tmp, not hidden by it.
+    argv.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", "/var/tmp"));
     for (Path p : command.readOnly()) {
       bind(argv, p, bound);
       // Debian's JDKs link parts of their configuration into /etc: bind what the links point at, read-only.
       for (Path target : linkTargetsOutside(p)) bind(argv, target, bound);
     }
-    argv.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", "/var/tmp"));
     String ws = command.workspace().toString();
     argv.addAll(List.of("--bind", ws, ws, "--remount-ro", "/", "--chdir", ws, "--"));
     argv.addAll(List.of("/bin/sh", "-c", LIFELINE, "lifeline"));
