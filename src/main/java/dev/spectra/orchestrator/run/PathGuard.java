@@ -116,17 +116,22 @@ final class PathGuard {
     if (symlinkIn(allowed.relative()) != null || !insideRealRoot(allowed.target())) {
       throw new IOException("refusing to write " + allowed.relative() + ": a symlink appeared in its path");
     }
-    Path tmp = allowed.target().resolveSibling("." + allowed.target().getFileName() + ".tmp");
+    // A fresh name (O_EXCL): a link planted at a predictable temporary name is never written through.
+    Path tmp = Files.createTempFile(allowed.target().getParent(), "." + allowed.target().getFileName(), ".tmp");
     Files.writeString(tmp, content);
     Files.move(tmp, allowed.target(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** {@return the first component of {@code rel} that is a symbolic link, or null} */
+  /**
+   * {@return the first directory on the way to {@code rel} that is a symbolic link, or null}. The file itself may be
+   * a link (generated code replaced one of our files with it): writing renames over the link, never through it.
+   */
   private String symlinkIn(String rel) {
     Path current = root;
-    for (String s : rel.split("/")) {
-      current = current.resolve(s);
+    String[] parts = rel.split("/");
+    for (int i = 0; i < parts.length - 1; i++) {
+      current = current.resolve(parts[i]);
       if (Files.isSymbolicLink(current)) return root.relativize(current).toString();
       if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS)) return null;
     }
@@ -136,7 +141,8 @@ final class PathGuard {
   private boolean insideRealRoot(Path target) {
     try {
       Path realRoot = root.toRealPath();
-      Path existing = target;
+      // From the parent: the file itself may be a link that writing replaces.
+      Path existing = target.getParent();
       while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
       return existing != null && existing.toRealPath().startsWith(realRoot);
     } catch (IOException e) {
