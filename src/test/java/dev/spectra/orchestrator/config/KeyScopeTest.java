@@ -49,6 +49,8 @@ class KeyScopeTest {
     ModelSpec spec = config.defaultSpec();
     try (Providers providers = new Providers(Secrets.from(env), Providers.Options.DEFAULTS)) {
       providers.model(spec).chat(ModelRequest.of("hi"));
+    } catch (dev.spectra.orchestrator.model.ModelException e) {
+      // Without a key the simulator answers 401 like the real service; what matters is what it received.
     }
     return sim.requests().getLast();
   }
