@@ -98,6 +98,9 @@ final class PathGuard {
     String link = symlinkIn(rel);
     if (link != null) return refused(p, "path goes through a symlink (" + link + ")");
     if (!insideRealRoot(target)) return refused(p, "real path is outside the project");
+    if (Files.isSymbolicLink(target) && !editable.contains(rel)) {
+      return refused(p, "path is a symlink left in the workspace, and not a file you may change");
+    }
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !editable.contains(rel)) {
       return refused(p, (main ? "scaffolded file" : "generated acceptance test")
           + " is read-only: only the operation's handler and files you created may change");

@@ -88,7 +88,7 @@ public final class UntrustedTree {
           removed.add(new Removed(rel, "directory nested deeper than " + MAX_DEPTH));
           continue;
         }
-        try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+        try (SecureDirectoryStream<Path> sub = openDir(dir, name)) {
           sweep(sub, rel + "/", depth + 1, removed);
         }
         continue;
@@ -205,8 +205,23 @@ public final class UntrustedTree {
     Files.delete(root);
   }
 
+  /**
+   * Opens a subdirectory without following links. Generated code runs as the same host user (or root mapped from
+   * its namespace) and may have taken every permission away from a directory; the owner may give them back.
+   */
+  private static SecureDirectoryStream<Path> openDir(SecureDirectoryStream<Path> parent, Path name)
+      throws IOException {
+    try {
+      return parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.AccessDeniedException e) {
+      parent.getFileAttributeView(name, java.nio.file.attribute.PosixFileAttributeView.class,
+          LinkOption.NOFOLLOW_LINKS).setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      return parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+    }
+  }
+
   private static void deleteTree(SecureDirectoryStream<Path> parent, Path name) throws IOException {
-    try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+    try (SecureDirectoryStream<Path> dir = openDir(parent, name)) {
       for (Path child : list(dir)) remove(dir, child);
     }
     parent.deleteDirectory(name);

@@ -78,6 +78,19 @@ class UntrustedTreeTest {
   }
 
   @Test
+  void aDirectoryWithoutPermissionsIsStillSweptAndDeleted() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws/locked"));
+    Files.createSymbolicLink(ws.resolve("link"), Path.of("/"));
+    Files.setPosixFilePermissions(ws, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+
+    var removed = new UntrustedTree(dir.resolve("ws")).sweep();
+    new UntrustedTree(dir.resolve("ws")).deleteAll();
+
+    assertThat(removed).extracting(UntrustedTree.Removed::path).containsExactly("locked/link");
+    assertThat(dir.resolve("ws")).doesNotExist();
+  }
+
+  @Test
   void printableNamesShowControlAndBidiCharacters() {
     assertThat(Names.printable("a\nb\u202Ec\0")).isEqualTo("a<U+000A>b<U+202E>c<U+0000>");
     assertThat(Names.clean("line 1\nline\u001B[31m 2")).isEqualTo("line 1\nline<U+001B>[31m 2");
