@@ -84,11 +84,11 @@ public final class UntrustedTree {
       }
       if (a.isDirectory()) {
         if (depth >= MAX_DEPTH) {
-          deleteTree(dir, name);
+          deleteTree(dir, name, rel);
           removed.add(new Removed(rel, "directory nested deeper than " + MAX_DEPTH));
           continue;
         }
-        try (SecureDirectoryStream<Path> sub = openDir(dir, name)) {
+        try (SecureDirectoryStream<Path> sub = openDir(dir, name, rel)) {
           sweep(sub, rel + "/", depth + 1, removed);
         }
         continue;
@@ -180,7 +180,7 @@ public final class UntrustedTree {
       try (SecureDirectoryStream<Path> dir = open()) {
         try {
           BasicFileAttributes a = attributes(dir, Path.of(name));
-          if (a.isDirectory()) deleteTree(dir, Path.of(name));
+          if (a.isDirectory()) deleteTree(dir, Path.of(name), name);
         } catch (NoSuchFileException e) {
           // Nothing there: the usual case.
         }
@@ -200,35 +200,37 @@ public final class UntrustedTree {
       return;
     }
     try (SecureDirectoryStream<Path> dir = open()) {
-      for (Path name : list(dir)) remove(dir, name);
+      for (Path name : list(dir)) remove(dir, name, name.toString());
     }
     Files.delete(root);
   }
 
   /**
    * Opens a subdirectory without following links. Generated code runs as the same host user (or root mapped from
-   * its namespace) and may have taken every permission away from a directory; the owner may give them back.
+   * its namespace) and may have taken every permission away from a directory; the owner gives them back. The mode
+   * is set by path ({@code fchmod} would need the directory opened first): the entry was just read as a directory,
+   * not a link, through its parent's handle, and the sandbox has ended, so nothing can swap it in between.
    */
-  private static SecureDirectoryStream<Path> openDir(SecureDirectoryStream<Path> parent, Path name)
+  private SecureDirectoryStream<Path> openDir(SecureDirectoryStream<Path> parent, Path name, String rel)
       throws IOException {
     try {
       return parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
     } catch (java.nio.file.AccessDeniedException e) {
-      parent.getFileAttributeView(name, java.nio.file.attribute.PosixFileAttributeView.class,
-          LinkOption.NOFOLLOW_LINKS).setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(root.resolve(rel),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
       return parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
     }
   }
 
-  private static void deleteTree(SecureDirectoryStream<Path> parent, Path name) throws IOException {
-    try (SecureDirectoryStream<Path> dir = openDir(parent, name)) {
-      for (Path child : list(dir)) remove(dir, child);
+  private void deleteTree(SecureDirectoryStream<Path> parent, Path name, String rel) throws IOException {
+    try (SecureDirectoryStream<Path> dir = openDir(parent, name, rel)) {
+      for (Path child : list(dir)) remove(dir, child, rel + "/" + child);
     }
     parent.deleteDirectory(name);
   }
 
-  private static void remove(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-    if (attributes(dir, name).isDirectory()) deleteTree(dir, name);
+  private void remove(SecureDirectoryStream<Path> dir, Path name, String rel) throws IOException {
+    if (attributes(dir, name).isDirectory()) deleteTree(dir, name, rel);
     else dir.deleteFile(name);
   }
 
