@@ -252,7 +252,9 @@ public final class ConfigLoader {
     boolean local = Endpoints.isLocal(ep.base()) || ep.kind() == ProviderKind.OLLAMA;
     Set<Capability> caps = ep.kind() == template.kind() ? template.capabilities()
         : BuiltinCatalog.defaultCapabilities(ep.kind());
-    String keyEnv = ep.kind() == template.kind() ? template.apiKeyEnv() : BuiltinCatalog.defaultKeyEnv(ep.kind());
+    // A key follows the model to another URL only where it belongs (see BuiltinCatalog.scopedKeyEnv).
+    String keyEnv = ep.kind() == template.kind() ? BuiltinCatalog.scopedKeyEnv(template.apiKeyEnv(), ep.base())
+        : BuiltinCatalog.defaultKeyEnv(ep.kind(), ep.base());
     ModelSpec moved = new ModelSpec(template.name(), ep.kind(), ep.base(), modelId, local,
         local ? Price.FREE : template.price(), template.contextWindow(), caps,
         local ? Timeouts.LOCAL_DEFAULT : template.timeouts(), keyEnv, template.maxConcurrent());
@@ -274,7 +276,7 @@ public final class ConfigLoader {
     boolean local = Endpoints.isLocal(ep.base()) || ep.kind() == ProviderKind.OLLAMA;
     return new ModelSpec(name, ep.kind(), ep.base(), modelId, local, local ? Price.FREE : null,
         local ? 8192 : 128_000, BuiltinCatalog.defaultCapabilities(ep.kind()),
-        local ? Timeouts.LOCAL_DEFAULT : Timeouts.CLOUD_DEFAULT, BuiltinCatalog.defaultKeyEnv(ep.kind()),
+        local ? Timeouts.LOCAL_DEFAULT : Timeouts.CLOUD_DEFAULT, BuiltinCatalog.defaultKeyEnv(ep.kind(), ep.base()),
         local ? 2 : 8);
   }
 
@@ -341,7 +343,8 @@ public final class ConfigLoader {
         base != null ? base.timeouts() : local ? Timeouts.LOCAL_DEFAULT : Timeouts.CLOUD_DEFAULT);
     int maxConcurrent = node.has("max-concurrent") ? positiveInt(doc, at + "/max-concurrent", node.get("max-concurrent"))
         : base != null ? base.maxConcurrent() : local ? 2 : 8;
-    String keyEnv = base != null && base.kind() == kind ? base.apiKeyEnv() : BuiltinCatalog.defaultKeyEnv(kind);
+    String keyEnv = base != null && base.kind() == kind ? BuiltinCatalog.scopedKeyEnv(base.apiKeyEnv(), endpoint)
+        : BuiltinCatalog.defaultKeyEnv(kind, endpoint);
     if (node.has("api-key-env")) {
       JsonNode k = node.get("api-key-env");
       if (k.isNull()) {

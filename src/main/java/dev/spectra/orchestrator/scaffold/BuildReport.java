@@ -74,19 +74,27 @@ public record BuildReport(String id, String service, String openapi, String stac
 
   /**
    * Verification's findings. {@code sandbox} is "bubblewrap" or "none (unsafe)"; {@code skipped} counts the pending
-   * scenarios of operations that need a model (neither passed nor failed).
+   * scenarios of operations that need a model (neither passed nor failed); {@code limits} names the sandbox's limits
+   * and their mechanism; {@code refused} lists what the sandbox left behind that was not trusted.
    */
   public record Tests(boolean compiled, int run, int passed, int failed, int skipped, boolean timedOut,
-      String sandbox, List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors) {
+      String sandbox, List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors,
+      String limits, List<String> refused) {
     public Tests {
       failures = List.copyOf(failures);
       compileErrors = List.copyOf(compileErrors);
+      limits = limits == null ? "" : limits;
+      refused = refused == null ? List.of() : List.copyOf(refused);
+    }
+
+    public Tests(boolean compiled, int run, int passed, int failed, int skipped, boolean timedOut, String sandbox,
+        List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors) {
+      this(compiled, run, passed, failed, skipped, timedOut, sandbox, failures, compileErrors, "", List.of());
     }
 
     static Tests of(VerifyResult r) {
       return new Tests(r.compiled(), r.testsRun(), r.testsPassed(), r.testsFailed(), r.testsSkipped(), r.timedOut(),
-          r.sandbox(),
-          r.failures(), r.compileErrors());
+          r.sandbox(), r.failures(), r.compileErrors(), r.limits(), r.distrusted());
     }
   }
 

@@ -17,6 +17,8 @@ final class BuildReportMarkdown {
     row(sb, "started", r.startedAt());
     row(sb, "finished", r.finishedAt());
     row(sb, "sandbox", r.tests().sandbox());
+    if (!r.tests().limits().isEmpty()) row(sb, "limits", r.tests().limits());
+    for (String refused : r.tests().refused()) row(sb, "refused from the sandbox", refused);
     row(sb, "operations", r.implementedCount() + " implemented, " + r.needsModelCount() + " need a model");
     var t = r.tests();
     row(sb, "tests", t.compiled() ? t.run() + " run, " + t.passed() + " passed, " + t.failed() + " failed, "

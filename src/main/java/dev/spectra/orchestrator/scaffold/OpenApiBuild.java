@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
+import dev.spectra.orchestrator.verify.workspace.Names;
+import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 
 /**
  * {@code build --openapi}: parse and validate, scaffold into a staging directory beside {@code --out}, verify with
@@ -183,10 +185,18 @@ public final class OpenApiBuild {
           result.passed() ? BuildReport.PASSED : BuildReport.FAILED, written.operations(), files,
           BuildReport.Tests.of(result), steps, planned.warnings().stream().map(ContractProblem::toString).toList(),
           start);
-      Files.writeString(staging.resolve("build-report.json"), JSON.writeValueAsString(report) + "\n",
-          StandardCharsets.UTF_8);
-      Files.writeString(staging.resolve("BUILD-REPORT.md"), BuildReportMarkdown.render(report, result.log()),
-          StandardCharsets.UTF_8);
+      // The sandbox wrote in the staging directory: a report name may be a link it planted there (to ~/.profile).
+      // Reports are written in a fresh directory and renamed over whatever is at their names; then only regular
+      // files and directories are left to publish.
+      UntrustedTree tree = new UntrustedTree(staging);
+      tree.replace("build-report.json", (JSON.writeValueAsString(report) + "\n").getBytes(StandardCharsets.UTF_8));
+      tree.replace("BUILD-REPORT.md", Names.clean(BuildReportMarkdown.render(report, result.log()))
+          .getBytes(StandardCharsets.UTF_8));
+      List<UntrustedTree.Removed> removed = tree.sweep();
+      if (!removed.isEmpty()) {
+        progress.onProgress("move", "not published: " + removed.stream().map(UntrustedTree.Removed::render)
+            .collect(java.util.stream.Collectors.joining(", ")));
+      }
       checkInterrupted();
 
       progress.onProgress("move", "into " + out);

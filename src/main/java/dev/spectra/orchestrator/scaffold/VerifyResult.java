@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param testsSkipped tests skipped or aborted (pending: their operation needs a model)
  * @param runtimeClasspath the jars the service runs with (compile scope), absolute paths in the dependency cache;
  *     empty when unknown
+ * @param limits the resource limits and the mechanism that enforced them (for the report), or empty
+ * @param distrusted what the host refused of what the sandbox left behind: links, devices, hard links removed from
+ *     the workspace, result entries naming files outside the sources; empty when nothing was refused
  */
 public record VerifyResult(
     boolean compiled,
@@ -33,7 +36,9 @@ public record VerifyResult(
     Duration wallTime,
     String log,
     int testsSkipped,
-    List<String> runtimeClasspath) {
+    List<String> runtimeClasspath,
+    String limits,
+    List<String> distrusted) {
 
   public static final String BUBBLEWRAP = "bubblewrap";
   public static final String NONE_UNSAFE = "none (unsafe)";
@@ -45,22 +50,24 @@ public record VerifyResult(
     Objects.requireNonNull(wallTime, "wallTime");
     log = log == null ? "" : log;
     runtimeClasspath = List.copyOf(runtimeClasspath);
+    limits = limits == null ? "" : limits;
+    distrusted = distrusted == null ? List.of() : List.copyOf(distrusted);
   }
 
   public VerifyResult(boolean compiled, int testsRun, int testsPassed, int testsFailed, List<TestFailure> failures,
       List<CompileError> compileErrors, String sandbox, boolean timedOut, Duration wallTime, String log) {
     this(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut, wallTime, log, 0,
-        List.of());
+        List.of(), "", List.of());
   }
 
   public VerifyResult withSkipped(int skipped) {
     return new VerifyResult(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut,
-        wallTime, log, skipped, runtimeClasspath);
+        wallTime, log, skipped, runtimeClasspath, limits, distrusted);
   }
 
   public VerifyResult withRuntimeClasspath(List<String> jars) {
     return new VerifyResult(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut,
-        wallTime, log, testsSkipped, jars);
+        wallTime, log, testsSkipped, jars, limits, distrusted);
   }
 
   /** {@return true when everything compiled, at least one test ran, none failed and nothing timed out} */
