@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spectra.orchestrator.structured.InvalidSchemaException;
+import dev.spectra.orchestrator.structured.Guess;
 import dev.spectra.orchestrator.structured.JsonRepair;
+import dev.spectra.orchestrator.structured.RepairMode;
 import dev.spectra.orchestrator.structured.RepairResult;
 import dev.spectra.orchestrator.structured.Schemas;
 import dev.spectra.orchestrator.structured.Violation;
@@ -32,8 +34,10 @@ import picocli.CommandLine.Parameters;
     "Strips reasoning blocks, extracts from fences and prose, fixes commas, quotes, comments, literals.",
     "Prints the value (stdout) and the repairs (stderr).",
     "Exit 1 with the reason when it cannot be recovered without guessing; 2 for a missing file or schema.",
-    "With --jsonl FILE (one object per line with \"id\" and \"input\"), prints one line per case, in order:",
-    "  {\"id\": ..., \"ok\": true|false, \"value\": <JSON or null>, \"error\": <string or null>}"})
+    "With --lenient: the best reading of everything (cut-off values completed, placeholders dropped, unquoted",
+    "  text quoted, ...), with every guess listed on stderr (line, column, kind).",
+    "With --jsonl FILE (one object per line with \"id\", \"input\" and optionally \"schema\"), prints one line",
+    "  per case, in order: {\"id\", \"ok\", \"value\", \"error\", \"guesses\"}"})
 public final class RepairCommand implements Callable<Integer> {
   private final Io io;
 
@@ -49,8 +53,11 @@ public final class RepairCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON: ok, value, stage, repairs, error.")
   boolean json;
 
-  @Option(names = "--quiet", description = "Do not print the repairs to stderr.")
+  @Option(names = "--quiet", description = "Do not print the repairs and guesses to stderr.")
   boolean quiet;
+
+  @Option(names = "--lenient", description = "Take the best reading where there are several, listing every guess.")
+  boolean lenient;
 
   public RepairCommand(Io io) {
     this.io = io;
@@ -59,7 +66,7 @@ public final class RepairCommand implements Callable<Integer> {
   @Override public Integer call() {
     if (jsonl != null && file != null) throw ExitException.usage("give either FILE or --jsonl FILE, not both");
     JsonNode schema = schemaFile == null ? null : loadSchema(io.cwd().resolve(schemaFile));
-    JsonRepair repair = new JsonRepair();
+    JsonRepair repair = new JsonRepair(lenient ? RepairMode.LENIENT : RepairMode.DEFAULT);
     return jsonl != null ? batch(repair, schema, io.cwd().resolve(jsonl)) : single(repair, schema);
   }
 
@@ -73,14 +80,15 @@ public final class RepairCommand implements Callable<Integer> {
   }
 
   private int single(JsonRepair repair, JsonNode schema) {
-    byte[] bytes = readInput();
     String text;
     try {
-      text = decode(bytes);
+      text = decode(readInput());
     } catch (CharacterCodingException e) {
-      return fail(repair, "the input is not valid UTF-8 " + e.getMessage() + "; it cannot be read without guessing");
+      return fail(repair, "the input is not valid UTF-8 " + e.getMessage() + "; convert it to UTF-8 first "
+          + "(replacing bad bytes would change the text)");
     }
     RepairResult result = repair.repair(text, schema);
+    text = null; // the value keeps what it needs; let the rest go before printing a large one
     if (result instanceof RepairResult.Unrecoverable u) {
       return fail(repair, u.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + u.reason());
     }
@@ -98,11 +106,20 @@ public final class RepairCommand implements Callable<Integer> {
       out.set("value", r.value());
       out.put("stage", r.stage().name());
       out.set("repairs", repair.mapper().valueToTree(r.repairs()));
+      out.set("guesses", guesses(repair.mapper(), r.guesses()));
+      out.set("coercions", repair.mapper().valueToTree(r.coercions().stream().map(Object::toString).toList()));
       out.putNull("error");
       io.out().println(write(repair.mapper(), out));
     } else {
-      io.out().println(write(repair.mapper(), r.value()));
+      try {
+        r.json().writeTo(io.out());
+      } catch (IOException e) {
+        throw new ExitException(ExitCodes.FAILED, "cannot write the value: " + e.getMessage());
+      }
+      io.out().println();
       if (!quiet && !r.repairs().isEmpty()) io.err().println("repaired: " + String.join(", ", r.repairs()));
+      if (!quiet) for (var c : r.coercions()) io.err().println("coerced by the schema: " + c);
+      if (!quiet) for (Guess g : r.guesses()) io.err().println("guessed: " + g);
     }
     return ExitCodes.OK;
   }
@@ -115,7 +132,22 @@ public final class RepairCommand implements Callable<Integer> {
       out.put("error", reason);
       io.out().println(write(repair.mapper(), out));
     }
-    throw new ExitException(ExitCodes.FAILED, "cannot recover a JSON value without guessing: " + reason);
+    throw new ExitException(ExitCodes.FAILED, lenient ? "cannot recover a JSON value: " + reason
+        : "cannot recover a JSON value without guessing: " + reason + "\nFix the text at that place, or run "
+            + "'orchestrator repair --lenient' to get the most likely reading with every guess listed.");
+  }
+
+  static com.fasterxml.jackson.databind.node.ArrayNode guesses(ObjectMapper mapper, List<Guess> guesses) {
+    var array = mapper.createArrayNode();
+    for (Guess g : guesses) {
+      ObjectNode o = array.addObject();
+      o.put("kind", g.kind());
+      o.put("line", g.line());
+      o.put("column", g.column());
+      o.put("offset", g.offset());
+      o.put("detail", g.detail());
+    }
+    return array;
   }
 
   private int batch(JsonRepair repair, JsonNode schema, Path path) {
@@ -150,7 +182,18 @@ public final class RepairCommand implements Callable<Integer> {
               + "(a string)")));
           continue;
         }
-        io.out().println(write(mapper, one(repair, schema, c.get("input").textValue(), out)));
+        JsonNode lineSchema = schema;
+        if (c.hasNonNull("schema")) {
+          lineSchema = c.get("schema");
+          List<String> problems = lineSchema.isObject() || lineSchema.isBoolean() ? Schemas.problems(lineSchema)
+              : List.of("must be a JSON Schema object");
+          if (!problems.isEmpty()) {
+            io.out().println(write(mapper, error(out, "line " + lineNo + ": \"schema\" is not a usable JSON Schema: "
+                + String.join("; ", problems))));
+            continue;
+          }
+        }
+        io.out().println(write(mapper, one(repair, lineSchema, c.get("input").textValue(), out)));
       }
     } catch (NoSuchFileException e) {
       throw ExitException.usage("no such file: " + path);
@@ -175,6 +218,7 @@ public final class RepairCommand implements Callable<Integer> {
     out.put("ok", true);
     out.set("value", r.value());
     out.putNull("error");
+    out.set("guesses", guesses(repair.mapper(), r.guesses()));
     return out;
   }
 
@@ -182,6 +226,7 @@ public final class RepairCommand implements Callable<Integer> {
     out.put("ok", false);
     out.putNull("value");
     out.put("error", message);
+    out.set("guesses", out.arrayNode());
     return out;
   }
 
@@ -203,21 +248,30 @@ public final class RepairCommand implements Callable<Integer> {
     }
   }
 
-  /** Strict UTF-8: replacing bad bytes would change the text the model wrote. */
+  /**
+   * Strict UTF-8: replacing bad bytes would change the text the model wrote. Checked in small steps, then decoded
+   * once, so a 100 MB input costs the bytes and the string, not a further char buffer.
+   */
   static String decode(byte[] bytes) throws CharacterCodingException {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    try {
-      return decoder.decode(buffer).toString();
-    } catch (CharacterCodingException e) {
-      throw new CharacterCodingException() {
-        @Override public String getMessage() {
-          return "(bad byte near offset " + buffer.position() + ")";
-        }
-      };
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer scratch = java.nio.CharBuffer.allocate(8192);
+    while (true) {
+      var r = decoder.decode(in, scratch, true);
+      if (r.isError()) {
+        int at = in.position();
+        throw new CharacterCodingException() {
+          @Override public String getMessage() {
+            return "(bad byte near offset " + at + ")";
+          }
+        };
+      }
+      scratch.clear();
+      if (r.isUnderflow()) break;
     }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   private static String write(ObjectMapper mapper, JsonNode node) {

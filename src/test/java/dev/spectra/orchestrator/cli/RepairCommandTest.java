@@ -104,9 +104,9 @@ class RepairCommandTest {
       }
     }).toList();
     for (JsonNode row : rows) {
-      assertThat(row.fieldNames()).toIterable().containsExactly("id", "ok", "value", "error");
+      assertThat(row.fieldNames()).toIterable().containsExactly("id", "ok", "value", "error", "guesses");
     }
-    assertThat(rows.get(0).toString()).isEqualTo("{\"id\":1,\"ok\":true,\"value\":{\"a\":1},\"error\":null}");
+    assertThat(rows.get(0).toString()).isEqualTo("{\"id\":1,\"ok\":true,\"value\":{\"a\":1},\"error\":null,\"guesses\":[]}");
     assertThat(rows.get(1).get("id").isNull()).isTrue();
     assertThat(rows.get(1).get("error").asText()).startsWith("line 2: not valid JSON");
     assertThat(rows.get(2).get("id").asText()).isEqualTo("two");
