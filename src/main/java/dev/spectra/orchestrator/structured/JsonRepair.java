@@ -37,7 +37,7 @@ import java.util.function.Supplier;
 public final class JsonRepair {
   private static final int MAX_CANDIDATES = 1024;
   /** Around a value taken out of prose, more stray brackets than this (and than other characters) is noise. */
-  private static final int NOISE_BRACKETS = 64;
+  private static final int NOISE_BRACKETS = 8;
 
   private final StrictJson strict = new StrictJson();
   private final SchemaValidator validator = new SchemaValidator();
@@ -468,7 +468,9 @@ public final class JsonRepair {
 
     private boolean continuesJson(int p, int limit) {
       char c = raw.charAt(p);
-      if (c == ',' || c == ':' || c == '}' || c == ']') return true;
+      // "{"a":1}, {"b":2}": a comma between two whole values is not a fragment.
+      if (c == ',') return Extraction.skipWhitespace(raw, p + 1) < limit;
+      if (c == ':' || c == '}' || c == ']') return true;
       if (c != '"') return false;
       int q = p + 1;
       int stop = Math.min(limit, p + Repairer.LOOK_LIMIT);

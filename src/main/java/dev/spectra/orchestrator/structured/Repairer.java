@@ -342,7 +342,10 @@ final class Repairer {
     if (state == TOP) throw new Failure(Kind.EMPTY, pos, "no JSON value");
     if (mergedAt >= 0) {
       // {"a":1}, "b":2 without the closer that would make the first '}' early: two readings.
-      throw fail(mergedAt, "unexpected text after the complete JSON value");
+      if (!lenient) throw fail(mergedAt, "unexpected text after the complete JSON value");
+      guess("early-closer", mergedAt, "the members after the closer read as part of the value; closed at the end");
+      closeAll();
+      return;
     }
     if (state == AFTER && mayCloseBrackets) {
       repairs.add(Repair.MISSING_CLOSER);
@@ -423,7 +426,8 @@ final class Repairer {
               + "break");
           break;
         }
-        if (lenient && firstNewline >= 0 && rereads < MAX_REREADS) {
+        if (lenient && firstNewline >= 0 && rereads < MAX_REREADS && depth > 0
+            && continuesAfterBreak(firstNewline + 1)) {
           // Unclosed with a raw line break: most likely the closing quote is missing at the first line break.
           rereads++;
           trimGuesses(guessMark);
@@ -450,7 +454,8 @@ final class Repairer {
             pos++;
             continue;
           }
-          throw fail(open, "the string starting here ends with a lone backslash");
+          throw new Failure(mayCloseBrackets ? Kind.UNPARSEABLE : Kind.TRUNCATED, open,
+              "the string starting here ends with a lone backslash: it looks cut off");
         }
         char e = s.charAt(pos + 1);
         switch (e) {
@@ -621,6 +626,14 @@ final class Repairer {
     }
   }
 
+  /** {@return whether the text after a line break at {@code p - 1} reads as the next member or a closer} */
+  private boolean continuesAfterBreak(int p) {
+    p = look(p);
+    if (p >= end) return false;
+    char c = s.charAt(p);
+    return c == '}' || c == ']' || startsMember(p, inObject());
+  }
+
   private boolean closes(char q, char c) {
     return switch (q) {
       case '"' -> c == '"' || c == '\u201D';
@@ -679,7 +692,9 @@ final class Repairer {
     if (depth == 0) return CLOSE;
     boolean inObject = stack[depth - 1] == OBJ;
     return switch (c) {
-      case '}', ']', '#' -> CLOSE;
+      case '}', ']' -> CLOSE;
+      // "#5" and "#fff" are text; a '#' comment after a quote is read as one only on its own line.
+      case '#' -> newline ? CLOSE : CONTENT;
       case '/' -> p + 1 < end && (s.charAt(p + 1) == '/' || s.charAt(p + 1) == '*') ? CLOSE : CONTENT;
       case ',' -> followsComma(p + 1, inObject);
       case ':' -> COLON;
@@ -694,6 +709,10 @@ final class Repairer {
 
   private int followsComma(int p, boolean inObject) {
     p = look(p);
+    if (p < end && s.charAt(p) == '#') {
+      int nl = s.indexOf('\n', p);
+      p = nl < 0 || nl > p + LOOK_LIMIT ? end : look(nl);
+    }
     if (p >= end) return CLOSE;
     char c = s.charAt(p);
     if (c == '}' || c == ']') return CLOSE;
@@ -721,6 +740,7 @@ final class Repairer {
     int r = q + 1;
     while (r < limit && s.charAt(r) != '"' && s.charAt(r) != '\n') r++;
     if (r >= limit || s.charAt(r) != '"') return false;
+    if (s.charAt(r - 1) == ',') return true;
     int n = look(r + 1);
     return n >= end || s.charAt(n) == ',' || s.charAt(n) == ']' || s.charAt(n) == '}';
   }
@@ -799,6 +819,16 @@ final class Repairer {
     long mark = out.length();
     try {
       strictNumber();
+      if (lenient && state != TOP) {
+        // {"time": 10:30}, {"a": 1 2}: more text follows the number on its line: the whole is one value.
+        int p = pos;
+        while (p < end && (s.charAt(p) == ' ' || s.charAt(p) == '\t')) p++;
+        if (p < end && (s.charAt(p) == ':' || state == OBJ_VALUE && ",}]\n\r/#".indexOf(s.charAt(p)) < 0)) {
+          out.truncate(mark);
+          pos = begin;
+          unquoted(begin, "text");
+        }
+      }
     } catch (Failure f) {
       if (!lenient || state == TOP) throw f;
       out.truncate(mark);
@@ -937,6 +967,11 @@ final class Repairer {
             }
           }
         }
+        if (!lenient && state != TOP && pos >= end && w.length() < 5
+            && ("true".startsWith(w) || "false".startsWith(w) || "null".startsWith(w))) {
+          throw new Failure(mayCloseBrackets ? Kind.UNPARSEABLE : Kind.TRUNCATED, begin,
+              "the text ends inside '" + w + "' (true, false or null?): it looks cut off");
+        }
         if (state != OBJ_VALUE && !lenient) {
           throw fail(begin, "unquoted text '" + clip(begin, pos) + "' where a value was expected");
         }
@@ -1040,7 +1075,10 @@ final class Repairer {
       } else if (c == '/' && pos + 1 < end && s.charAt(pos + 1) == '*') {
         int close = s.indexOf("*/", pos + 2);
         if (close < 0 || close + 2 > end) {
-          if (!lenient) throw fail(pos, "a /* comment is never closed");
+          if (!lenient) {
+            throw new Failure(mayCloseBrackets ? Kind.UNPARSEABLE : Kind.TRUNCATED, pos,
+                "a /* comment is never closed");
+          }
           guess("truncated", pos, "the text ends inside a /* comment; dropped");
           pos = end;
           return;
