@@ -15,6 +15,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -80,9 +83,9 @@ public final class RepairCommand implements Callable<Integer> {
   }
 
   private int single(JsonRepair repair, JsonNode schema) {
-    String text;
+    CharSequence text;
     try {
-      text = decode(readInput());
+      text = readText();
     } catch (CharacterCodingException e) {
       return fail(repair, "the input is not valid UTF-8 " + e.getMessage() + "; convert it to UTF-8 first "
           + "(replacing bad bytes would change the text)");
@@ -230,6 +233,56 @@ public final class RepairCommand implements Callable<Integer> {
     return out;
   }
 
+  /**
+   * The input as a string. A file is mapped rather than read onto the heap, and decoded straight into an array of
+   * the exact size: on a 100 MB input the heap holds the characters and the string, never the bytes as well.
+   */
+  private CharSequence readText() throws CharacterCodingException {
+    if (file == null || file.equals("-")) return decode(readInput());
+    Path path = io.cwd().resolve(file);
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > Integer.MAX_VALUE / 2) {
+        throw ExitException.usage(path + " is " + size / 1_000_000 + " MB; repair reads at most 1,000 MB");
+      }
+      if (size == 0) return "";
+      MappedByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+      int units = 0;
+      boolean ascii = true;
+      for (int i = 0; i < size; i++) {
+        byte b = bytes.get(i);
+        if (b < 0) ascii = false;
+        // One UTF-16 unit per sequence start; two for a 4-byte sequence (a surrogate pair).
+        if ((b & 0xC0) != 0x80) units += (b & 0xF8) == 0xF0 ? 2 : 1;
+      }
+      if (ascii) {
+        byte[] latin = new byte[(int) size];
+        bytes.get(0, latin);
+        return new Ascii(latin, 0, latin.length);
+      }
+      char[] chars = new char[units];
+      java.nio.CharBuffer out = java.nio.CharBuffer.wrap(chars);
+      CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+      var result = decoder.decode(bytes, out, true);
+      if (result.isError() || bytes.hasRemaining()) {
+        int at = bytes.position();
+        throw new CharacterCodingException() {
+          @Override public String getMessage() {
+            return "(bad byte near offset " + at + ")";
+          }
+        };
+      }
+      // Not copied into a String: that copy would double the memory of a large input.
+      return java.nio.CharBuffer.wrap(chars, 0, out.position());
+    } catch (NoSuchFileException e) {
+      throw ExitException.usage("no such file: " + path);
+    } catch (IOException e) {
+      throw ExitException.usage("cannot read " + path + ": " + e.getMessage());
+    }
+  }
+
   private byte[] readInput() {
     if (file == null || file.equals("-")) {
       try {
@@ -279,6 +332,25 @@ public final class RepairCommand implements Callable<Integer> {
       return mapper.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a parsed value always serializes", e);
+    }
+  }
+
+  /** ASCII text read as characters in place: one byte per character, no copy. */
+  record Ascii(byte[] bytes, int from, int to) implements CharSequence {
+    @Override public int length() {
+      return to - from;
+    }
+
+    @Override public char charAt(int index) {
+      return (char) bytes[from + index];
+    }
+
+    @Override public CharSequence subSequence(int start, int end) {
+      return new Ascii(bytes, from + start, from + end);
+    }
+
+    @Override public String toString() {
+      return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
     }
   }
 

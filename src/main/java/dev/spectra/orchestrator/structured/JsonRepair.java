@@ -58,7 +58,7 @@ public final class JsonRepair {
   }
 
   /** {@return a recovered value, or the reason there is none; brackets left open at the end may be closed} */
-  public RepairResult repair(String raw) {
+  public RepairResult repair(CharSequence raw) {
     return repair(raw, null, null, true);
   }
 
@@ -66,7 +66,7 @@ public final class JsonRepair {
    * Like {@link #repair(String)}, preferring among several candidates one that conforms to {@code schema}, and
    * changing types where the schema leaves one reading (each listed in {@link Recovered#coercions()}).
    */
-  public RepairResult repair(String raw, JsonNode schema) {
+  public RepairResult repair(CharSequence raw, JsonNode schema) {
     return repair(raw, schema, schema == null ? null : value -> validator.validate(schema, value).isEmpty(), true);
   }
 
@@ -84,7 +84,7 @@ public final class JsonRepair {
   }
 
   /** Kept for callers that choose by a predicate only (no coercions). */
-  RepairResult repair(String raw, Predicate<JsonNode> conforms, boolean mayCloseBrackets) {
+  RepairResult repair(CharSequence raw, Predicate<JsonNode> conforms, boolean mayCloseBrackets) {
     return repair(raw, null, conforms, mayCloseBrackets);
   }
 
@@ -94,7 +94,7 @@ public final class JsonRepair {
    * @param mayCloseBrackets false when the model hit its token limit: then a value with open brackets is reported
    *     as truncated instead of being closed (lenient mode closes it and lists the guess)
    */
-  RepairResult repair(String raw, JsonNode schema, Predicate<JsonNode> conforms, boolean mayCloseBrackets) {
+  RepairResult repair(CharSequence raw, JsonNode schema, Predicate<JsonNode> conforms, boolean mayCloseBrackets) {
     RepairResult first = repair(raw, schema, conforms, mayCloseBrackets, RepairMode.DEFAULT);
     if (mode == RepairMode.DEFAULT || first instanceof Recovered) return first;
     RepairResult second = repair(raw, schema, conforms, mayCloseBrackets, RepairMode.LENIENT);
@@ -102,9 +102,9 @@ public final class JsonRepair {
     return second instanceof Recovered ? second : first;
   }
 
-  private RepairResult repair(String raw, JsonNode schema, Predicate<JsonNode> conforms, boolean mayCloseBrackets,
+  private RepairResult repair(CharSequence raw, JsonNode schema, Predicate<JsonNode> conforms, boolean mayCloseBrackets,
       RepairMode pass) {
-    if (raw == null || raw.isBlank()) return new Unrecoverable(Kind.EMPTY, "the text is empty");
+    if (raw == null || Chars.isBlank(raw, 0, raw.length())) return new Unrecoverable(Kind.EMPTY, "the text is empty");
     Evaluation run = new Evaluation(raw, conforms, mayCloseBrackets, pass);
     int first = Extraction.skipWhitespace(raw, 0);
     // Fast path: the whole answer is strict JSON (even one whose strings mention <think>).
@@ -186,7 +186,7 @@ public final class JsonRepair {
     return failure(raw, from, to, outcomes, spans.isEmpty());
   }
 
-  private RepairResult recovered(String raw, Outcome o, EnumSet<Repair> base, int okCount, JsonNode schema,
+  private RepairResult recovered(CharSequence raw, Outcome o, EnumSet<Repair> base, int okCount, JsonNode schema,
       Predicate<JsonNode> conforms, List<Repairer.RawGuess> rawGuesses) {
     EnumSet<Repair> repairs = EnumSet.copyOf(base);
     if (o.candidate.source() != null) repairs.add(o.candidate.source());
@@ -225,7 +225,7 @@ public final class JsonRepair {
   }
 
   /** Line and column for every guess in one pass over the text. */
-  private static List<Guess> guesses(String raw, List<Repairer.RawGuess> raws) {
+  private static List<Guess> guesses(CharSequence raw, List<Repairer.RawGuess> raws) {
     if (raws.isEmpty()) return List.of();
     Repairer.RawGuess[] sorted = raws.toArray(Repairer.RawGuess[]::new);
     Arrays.sort(sorted, (a, b) -> Integer.compare(a.offset(), b.offset()));
@@ -250,7 +250,7 @@ public final class JsonRepair {
    * {@return why the value taken out of prose is not an answer because the text around it is bracket noise, or
    * null} A reply with one JSON value has few brackets outside it; random brackets do not hold an answer.
    */
-  private static String noise(String raw, int from, int to, Candidate chosen) {
+  private static String noise(CharSequence raw, int from, int to, Candidate chosen) {
     long brackets = 0;
     long other = 0;
     for (int i = from; i < to; i++) {
@@ -268,19 +268,21 @@ public final class JsonRepair {
         + " parse, but are not an answer)";
   }
 
-  private static RepairResult failure(String raw, int from, int to, List<Outcome> outcomes, boolean noBrackets) {
+  private static RepairResult failure(CharSequence raw, int from, int to, List<Outcome> outcomes, boolean noBrackets) {
     Outcome worst = outcomes.get(0);
     for (Outcome o : outcomes) {
       // A refusal that protects against loss explains more than a parse error elsewhere.
       if (o.lossy && !worst.lossy) worst = o;
       else if (o.lossy == worst.lossy && o.candidate.length() > worst.candidate.length()) worst = o;
     }
-    if (noBrackets && looksLikeRefusal(raw)) {
-      String text = raw.strip();
+    // Only short texts are looked at as a whole: a refusal or a bare word is never megabytes long.
+    String head = Chars.substring(raw, 0, Math.min(raw.length(), 4000)).strip();
+    if (noBrackets && looksLikeRefusal(head)) {
+      String text = head;
       return new Unrecoverable(Kind.REFUSED, "the model declined to answer: "
           + (text.length() > 200 ? text.substring(0, 200) + "…" : text));
     }
-    if (noBrackets && worst.kind == Kind.UNPARSEABLE && !raw.strip().matches("(?s)^[-+.\\d\"'tfnTFN].*")) {
+    if (noBrackets && worst.kind == Kind.UNPARSEABLE && !head.matches("(?s)^[-+.\\d\"'tfnTFN].*")) {
       return new Unrecoverable(Kind.UNPARSEABLE, "no JSON value found in the text");
     }
     if (!worst.lossy) {
@@ -299,8 +301,8 @@ public final class JsonRepair {
     return new Unrecoverable(worst.kind, worst.reason.get());
   }
 
-  private static boolean looksLikeRefusal(String raw) {
-    String t = raw.strip().toLowerCase(Locale.ROOT);
+  private static boolean looksLikeRefusal(String head) {
+    String t = head.toLowerCase(Locale.ROOT);
     if (t.length() > 2000) return false;
     return t.startsWith("i'm sorry") || t.startsWith("i am sorry") || t.startsWith("sorry,")
         || t.startsWith("i can't") || t.startsWith("i cannot") || t.startsWith("i can’t") || t.startsWith("i won't")
@@ -314,11 +316,11 @@ public final class JsonRepair {
   }
 
   /** {@return "line L, column C" of {@code offset} in {@code s}} */
-  static String position(String s, int offset) {
+  static String position(CharSequence s, int offset) {
     int line = 1;
     int lineStart = 0;
     int limit = Math.min(offset, s.length());
-    for (int i = s.indexOf('\n'); i >= 0 && i < limit; i = s.indexOf('\n', i + 1)) {
+    for (int i = Chars.indexOf(s, '\n', 0); i >= 0 && i < limit; i = Chars.indexOf(s, '\n', i + 1)) {
       line++;
       lineStart = i + 1;
     }
@@ -395,12 +397,12 @@ public final class JsonRepair {
 
   /** Parsing and repairing candidates of one text. */
   private final class Evaluation {
-    private final String raw;
+    private final CharSequence raw;
     private final Predicate<JsonNode> conforms;
     private final boolean mayCloseBrackets;
     private final RepairMode pass;
 
-    Evaluation(String raw, Predicate<JsonNode> conforms, boolean mayCloseBrackets, RepairMode pass) {
+    Evaluation(CharSequence raw, Predicate<JsonNode> conforms, boolean mayCloseBrackets, RepairMode pass) {
       this.raw = raw;
       this.conforms = conforms;
       this.mayCloseBrackets = mayCloseBrackets;

@@ -95,7 +95,7 @@ final class JsonSink {
     }
   }
 
-  void append(String s, int from, int to) {
+  void append(CharSequence s, int from, int to) {
     for (int i = from; i < to; i++) append(s.charAt(i));
   }
 

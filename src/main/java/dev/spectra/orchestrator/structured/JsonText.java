@@ -16,13 +16,13 @@ import java.io.Writer;
  */
 public final class JsonText {
   private final StrictJson strict;
-  private final String source;
+  private final CharSequence source;
   private final int from;
   private final int to;
   private final JsonSink sink;
   private JsonNode tree;
 
-  private JsonText(StrictJson strict, String source, int from, int to, JsonSink sink, JsonNode tree) {
+  private JsonText(StrictJson strict, CharSequence source, int from, int to, JsonSink sink, JsonNode tree) {
     this.strict = strict;
     this.source = source;
     this.from = from;
@@ -31,7 +31,7 @@ public final class JsonText {
     this.tree = tree;
   }
 
-  static JsonText of(StrictJson strict, String source, int from, int to) {
+  static JsonText of(StrictJson strict, CharSequence source, int from, int to) {
     return new JsonText(strict, source, from, to, null, null);
   }
 

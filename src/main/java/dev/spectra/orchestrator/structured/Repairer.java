@@ -70,7 +70,7 @@ final class Repairer {
   /** Lenient re-reads of a never-closed string from its first line break; bounded so the pass stays linear. */
   private static final int MAX_REREADS = 64;
 
-  private final String s;
+  private final CharSequence s;
   private final int end;
   private final boolean mayCloseBrackets;
   private final boolean lenient;
@@ -91,7 +91,7 @@ final class Repairer {
    * @param mayCloseBrackets whether a text that ends with open brackets may be closed as a forced repair; false
    *     when the model stopped at its token limit, because closing a cut-off list invents an answer
    */
-  Repairer(String text, int start, int end, boolean mayCloseBrackets, RepairMode mode, int maxDepth) {
+  Repairer(CharSequence text, int start, int end, boolean mayCloseBrackets, RepairMode mode, int maxDepth) {
     this.s = text;
     this.pos = start;
     this.end = end;
@@ -662,10 +662,10 @@ final class Repairer {
         lookNewline = true;
         p++;
       } else if (c == '/' && p + 1 < end && s.charAt(p + 1) == '/') {
-        int nl = s.indexOf('\n', p);
+        int nl = Chars.indexOf(s, '\n', p);
         p = nl < 0 || nl >= limit ? limit : nl;
       } else if (c == '/' && p + 1 < end && s.charAt(p + 1) == '*') {
-        int close = s.indexOf("*/", p + 2);
+        int close = Chars.indexOf(s, "*/", p + 2);
         if (close < 0 || close + 2 > limit) return p;
         p = close + 2;
       } else {
@@ -710,7 +710,7 @@ final class Repairer {
   private int followsComma(int p, boolean inObject) {
     p = look(p);
     if (p < end && s.charAt(p) == '#') {
-      int nl = s.indexOf('\n', p);
+      int nl = Chars.indexOf(s, '\n', p);
       p = nl < 0 || nl > p + LOOK_LIMIT ? end : look(nl);
     }
     if (p >= end) return CLOSE;
@@ -784,7 +784,7 @@ final class Repairer {
 
   private boolean startsLiteral(int p) {
     for (String w : LITERALS) {
-      if (s.startsWith(w, p) && (p + w.length() >= end || !isWordChar(s.charAt(p + w.length())))) return true;
+      if (Chars.startsWith(s, w, p) && (p + w.length() >= end || !isWordChar(s.charAt(p + w.length())))) return true;
     }
     return false;
   }
@@ -888,7 +888,7 @@ final class Repairer {
     int p = begin;
     boolean minus = s.charAt(p) == '-';
     if (s.charAt(p) == '-' || s.charAt(p) == '+') p++;
-    if (s.startsWith("Infinity", p) && (p + 8 >= end || isDelimiter(s.charAt(p + 8)))) {
+    if (Chars.startsWith(s, "Infinity", p) && (p + 8 >= end || isDelimiter(s.charAt(p + 8)))) {
       guess("non-finite", begin, "Infinity read as null");
       out.ascii("null");
       pos = p + 8;
@@ -901,7 +901,7 @@ final class Repairer {
       if (q > p + 2 && (q >= end || isDelimiter(s.charAt(q))) && q - p < 40) {
         guess("hex-number", begin, "a hexadecimal number converted");
         if (minus) out.ascii('-');
-        out.ascii(new java.math.BigInteger(s.substring(p + 2, q), 16).toString());
+        out.ascii(new java.math.BigInteger(Chars.substring(s, p + 2, q), 16).toString());
         pos = q;
         return;
       }
@@ -943,7 +943,7 @@ final class Repairer {
     int begin = pos;
     long mark = out.length();
     while (pos < end && isWordChar(s.charAt(pos))) pos++;
-    String w = s.substring(begin, pos);
+    String w = Chars.substring(s, begin, pos);
     switch (w) {
       case "true", "false", "null" -> out.ascii(w);
       case "True", "TRUE" -> literal("true", Repair.PYTHON_LITERAL);
@@ -1070,10 +1070,10 @@ final class Repairer {
         pos++;
       } else if (c == '/' && pos + 1 < end && s.charAt(pos + 1) == '/' || c == '#') {
         repairs.add(Repair.COMMENT);
-        int nl = s.indexOf('\n', pos);
+        int nl = Chars.indexOf(s, '\n', pos);
         pos = nl < 0 || nl > end ? end : nl;
       } else if (c == '/' && pos + 1 < end && s.charAt(pos + 1) == '*') {
-        int close = s.indexOf("*/", pos + 2);
+        int close = Chars.indexOf(s, "*/", pos + 2);
         if (close < 0 || close + 2 > end) {
           if (!lenient) {
             throw new Failure(mayCloseBrackets ? Kind.UNPARSEABLE : Kind.TRUNCATED, pos,
@@ -1131,7 +1131,7 @@ final class Repairer {
   }
 
   private String clip(int from, int to) {
-    return to - from > 40 ? s.substring(from, from + 40) + "…" : s.substring(from, to);
+    return to - from > 40 ? Chars.substring(s, from, from + 40) + "…" : Chars.substring(s, from, to);
   }
 
   private static String describe(char c) {

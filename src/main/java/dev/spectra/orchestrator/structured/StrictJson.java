@@ -88,7 +88,7 @@ final class StrictJson {
   }
 
   /** Like {@link #parse} on the characters {@code from..to} of {@code text}, without building a tree or a copy. */
-  Checked check(String text, int from, int to) {
+  Checked check(CharSequence text, int from, int to) {
     return check(mapper.getFactory(), new RangeReader(text, from, to), null);
   }
 
@@ -153,11 +153,11 @@ final class StrictJson {
 
   /** Reads a range of a string without copying it first. */
   static final class RangeReader extends Reader {
-    private final String s;
+    private final CharSequence s;
     private int pos;
     private final int end;
 
-    RangeReader(String s, int from, int to) {
+    RangeReader(CharSequence s, int from, int to) {
       this.s = s;
       this.pos = from;
       this.end = to;
@@ -166,7 +166,7 @@ final class StrictJson {
     @Override public int read(char[] buf, int off, int len) {
       if (pos >= end) return -1;
       int n = Math.min(len, end - pos);
-      s.getChars(pos, pos + n, buf, off);
+      Chars.getChars(s, pos, n, buf, off);
       pos += n;
       return n;
     }
