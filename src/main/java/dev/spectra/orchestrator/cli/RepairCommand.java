@@ -135,9 +135,10 @@ public final class RepairCommand implements Callable<Integer> {
       out.put("error", reason);
       io.out().println(write(repair.mapper(), out));
     }
+    boolean located = reason.contains("line ");
     throw new ExitException(ExitCodes.FAILED, lenient ? "cannot recover a JSON value: " + reason
-        : "cannot recover a JSON value without guessing: " + reason + "\nFix the text at that place, or run "
-            + "'orchestrator repair --lenient' to get the most likely reading with every guess listed.");
+        : "cannot recover a JSON value without guessing: " + reason + (located ? "\nFix the text at that place, or "
+            + "run 'orchestrator repair --lenient' to get the most likely reading with every guess listed." : ""));
   }
 
   static com.fasterxml.jackson.databind.node.ArrayNode guesses(ObjectMapper mapper, List<Guess> guesses) {
@@ -276,6 +277,8 @@ public final class RepairCommand implements Callable<Integer> {
       }
       // Not copied into a String: that copy would double the memory of a large input.
       return java.nio.CharBuffer.wrap(chars, 0, out.position());
+    } catch (CharacterCodingException e) {
+      throw e;
     } catch (NoSuchFileException e) {
       throw ExitException.usage("no such file: " + path);
     } catch (IOException e) {
