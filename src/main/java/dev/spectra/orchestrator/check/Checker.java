@@ -14,6 +14,8 @@ import java.util.List;
  * the contract. Needs no model.
  */
 public final class Checker {
+  private static final Duration FIRST_ANSWER = Duration.ofSeconds(15);
+
   private final CheckListener listener;
   private final Clock clock;
 
@@ -63,7 +65,9 @@ public final class Checker {
 
   /** One request before anything else: a check of nothing would report a crash on every operation. */
   private static void reachable(Transport transport, URI url) throws CheckInputException {
-    Exchange ex = transport.send(Call.of("GET", "/"));
+    // A service just started may be slow to answer its first request; later requests get the normal timeout.
+    Duration patience = transport.timeout().compareTo(FIRST_ANSWER) > 0 ? transport.timeout() : FIRST_ANSWER;
+    Exchange ex = transport.send(Call.of("GET", "/"), patience);
     String problem = switch (ex) {
       case Exchange.Answered a -> null;
       case Exchange.TimedOut t -> "the service accepted a connection but did not answer GET / within "

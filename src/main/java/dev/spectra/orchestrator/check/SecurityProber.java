@@ -46,14 +46,14 @@ final class SecurityProber {
       s.listener.progress("security", i, ops.size());
       Operation op = ops.get(i);
       Random random = s.random("security", op);
-      unauthenticated(op, random);
+      unauthenticated(op, random, canary);
       injections(op, random, canary);
       massAssignment(op, random);
     }
     s.listener.progress("security", ops.size(), ops.size());
   }
 
-  private void unauthenticated(Operation op, Random random) {
+  private void unauthenticated(Operation op, Random random, String canary) {
     if (op.security().isEmpty()) return;
     Optional<RequestParts> parts = s.factory.valid(op, random);
     if (parts.isEmpty()) return;
@@ -65,11 +65,12 @@ final class SecurityProber {
     });
     Call bogus = bare;
     for (Operation.Scheme scheme : op.security()) {
+      // The canary is the invalid credential: an answer that carries it back is reported by the judge.
       if (scheme.type().equals("apiKey") && scheme.in().equals("header")) {
-        bogus = bogus.withHeader(scheme.paramName(), "spectra-invalid-key");
+        bogus = bogus.withHeader(scheme.paramName(), canary);
       } else if (scheme.type().equals("http") || scheme.type().equals("oauth2")
           || scheme.type().equals("openIdConnect")) {
-        bogus = bogus.withHeader("Authorization", "Bearer spectra-invalid-token");
+        bogus = bogus.withHeader("Authorization", "Bearer " + canary);
       }
     }
     if (bogus == bare) return;

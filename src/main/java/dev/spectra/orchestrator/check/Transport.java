@@ -52,11 +52,20 @@ final class Transport implements AutoCloseable {
     return baseText;
   }
 
+  Duration timeout() {
+    return timeout;
+  }
+
   int requestsSent() {
     return sent.get();
   }
 
   Exchange send(Call call) {
+    return send(call, timeout);
+  }
+
+  /** Sends with its own deadline (the first request of a check may meet a cold service). */
+  Exchange send(Call call, Duration timeout) {
     URI uri;
     try {
       uri = URI.create(baseText + call.target());

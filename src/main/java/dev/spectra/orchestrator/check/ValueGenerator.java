@@ -197,14 +197,23 @@ final class ValueGenerator {
     double hi = schema.has("maximum") ? schema.get("maximum").asDouble()
         : schema.has("exclusiveMaximum") ? schema.get("exclusiveMaximum").asDouble() - 0.01 : lo + 1000;
     if (hi < lo) throw new Unsatisfiable("empty number range");
+    // Half the values near the lower bound (where business rules bite), half anywhere in the range.
+    double top = random.nextBoolean() ? Math.min(hi, lo + 100) : hi;
     JsonNode mult = schema.get("multipleOf");
     if (mult != null && mult.asDouble() > 0) {
       BigDecimal m = mult.decimalValue();
-      long k = (long) Math.ceil(lo / m.doubleValue()) + random.nextInt(10);
-      BigDecimal v = m.multiply(BigDecimal.valueOf(k));
-      if (v.doubleValue() > hi) v = m.multiply(BigDecimal.valueOf((long) Math.ceil(lo / m.doubleValue())));
-      return v;
+      long kLo = (long) Math.ceil(lo / m.doubleValue());
+      long kHi = (long) Math.floor(top / m.doubleValue());
+      if (kHi < kLo) throw new Unsatisfiable("no multiple of " + m + " in range");
+      long k = kLo + (long) (random.nextDouble() * (kHi - kLo + 1));
+      BigDecimal v = m.multiply(BigDecimal.valueOf(Math.min(k, kHi)));
+      if (v.doubleValue() < lo || (schema.has("exclusiveMinimum") && v.doubleValue() <= schema.get("exclusiveMinimum")
+          .asDouble())) {
+        v = v.add(m);
+      }
+      return v.stripTrailingZeros().scale() < 0 ? v.setScale(0, RoundingMode.DOWN) : v.stripTrailingZeros();
     }
+    hi = top;
     BigDecimal v = BigDecimal.valueOf(lo + random.nextDouble() * (hi - lo)).setScale(2, RoundingMode.DOWN);
     if (v.doubleValue() < lo) v = BigDecimal.valueOf(lo);
     return v.stripTrailingZeros().scale() < 0 ? v.setScale(0, RoundingMode.DOWN) : v.stripTrailingZeros();
