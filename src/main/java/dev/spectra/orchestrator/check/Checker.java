@@ -57,6 +57,7 @@ public final class Checker {
       if (request.fuzz() > 0) new Fuzzer(s).run(request.fuzz());
       if (request.security()) new SecurityProber(s).run();
       List<CheckReport.Pending> pending = s.judge.pending();
+      for (String why : s.schemas.unusable()) s.note("a schema could not be compiled, values were not checked against it: " + why);
       return new CheckReport(contract.file(), transport.baseUrl(), request.seed(),
           contract.operations().stream().map(Operation::label).toList(), s.findings.all(), s.findings.repeats(),
           pending, results, s.notes(), transport.requestsSent(), Duration.between(start, clock.instant()));

@@ -21,6 +21,7 @@ import java.util.Map;
 final class SchemaCheck {
   private final SchemaRegistry registry;
   private final Map<JsonNode, Schema> compiled = new IdentityHashMap<>();
+  private final java.util.Set<String> unusable = new java.util.LinkedHashSet<>();
 
   SchemaCheck() {
     SchemaRegistryConfig config = SchemaRegistryConfig.builder()
@@ -50,9 +51,16 @@ final class SchemaCheck {
       }
       return out;
     } catch (SchemaException e) {
-      // A schema the validator cannot compile says nothing about the service: treat the value as conforming.
+      // A schema the validator cannot compile says nothing about the service: the value passes, and the report
+      // says which schema could not be used.
+      unusable.add(e.getMessage());
       return List.of();
     }
+  }
+
+  /** {@return why schemas could not be compiled (values checked against them were let through)} */
+  synchronized List<String> unusable() {
+    return List.copyOf(unusable);
   }
 
   boolean valid(JsonNode schema, JsonNode value) {

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,18 +44,6 @@ class CheckerCorrectServicesTest {
       assertThat(report.failures()).as(new ReportWriter().text(report)).isEmpty();
       assertThat(report.pending()).isEmpty();
       assertThat(report.scenarios()).allMatch(CheckReport.ScenarioResult::passed).hasSize(2);
-    }
-  }
-
-  @ParameterizedTest
-  @ValueSource(longs = {7})
-  void printsReport(long seed) throws Exception {
-    try (JavalinBank bank = new JavalinBank(Set.of())) {
-      long t0 = System.nanoTime();
-      CheckReport report = new Checker((phase, done, total) -> System.out.println(phase + " " + done + "/" + total
-          + " at " + (System.nanoTime() - t0) / 1_000_000 + " ms"), java.time.Clock.systemUTC())
-          .check(request(bank.url(), seed).withHeaders(Map.of()));
-      System.out.println(new ReportWriter().text(report));
     }
   }
 }
