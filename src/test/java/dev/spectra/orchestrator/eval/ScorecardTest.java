@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ScorecardTest {
   static Sample sample(String subject, boolean ok, long latencyMs, long localTokens, String cost) {
-    return new Sample(subject, false, "t", 1, 0, "plan", true, ok, ok, ok ? "RAW_VALID" : "FAILED", ok, null, 0,
+    return new Sample(subject, false, "t", 1, 0, "plan", true, ok, ok, ok ? "RAW_VALID" : "FAILED", ok, null, null, 0,
         latencyMs, 10, 100, 100, localTokens, new BigDecimal(cost), BigDecimal.ZERO, List.of(), subject, null);
   }
 
@@ -18,7 +18,7 @@ class ScorecardTest {
   void freeLocalReliableFastModelScoresTen() {
     List<Sample> s = new ArrayList<>();
     for (int i = 0; i < 10; i++) s.add(sample("m", true, 500, 200, "0"));
-    SubjectMetrics m = SubjectMetrics.of("m", false, s, 100, null);
+    SubjectMetrics m = SubjectMetrics.of("m", false, "plan", s, 100, BuildProjection.seedEstimate(), null);
     Scorecard.Score score = new Scorecard(Scorecard.Weights.SEED, false, 3).score(m);
     assertThat(score.total()).isEqualTo(10.0);
   }
@@ -27,7 +27,7 @@ class ScorecardTest {
   void costEfficiencyFollowsTheDocumentedCurve() {
     // $0.03 per build x 100 builds = $3/month -> 10 / (1 + 3/10) = 7.7
     List<Sample> s = List.of(sample("cloud", true, 500, 0, "0.03"));
-    Scorecard.Score score = new Scorecard(Scorecard.Weights.SEED, false, 3).score(SubjectMetrics.of("cloud", false, s, 100, null));
+    Scorecard.Score score = new Scorecard(Scorecard.Weights.SEED, false, 3).score(SubjectMetrics.of("cloud", false, "build", s, 100, BuildProjection.seedEstimate(), null));
     assertThat(score.cost()).isEqualTo(7.7);
     assertThat(score.autonomy()).isEqualTo(0.0);
   }
@@ -35,13 +35,13 @@ class ScorecardTest {
   @Test
   void halfTheSamplesFailingHalvesReliability() {
     List<Sample> s = List.of(sample("m", true, 500, 200, "0"), sample("m", false, 500, 200, "0"));
-    Scorecard.Score score = new Scorecard(Scorecard.Weights.SEED, false, 3).score(SubjectMetrics.of("m", false, s, 100, null));
+    Scorecard.Score score = new Scorecard(Scorecard.Weights.SEED, false, 3).score(SubjectMetrics.of("m", false, "plan", s, 100, BuildProjection.seedEstimate(), null));
     assertThat(score.reliability()).isEqualTo(5.0);
   }
 
   @Test
   void unreachableSubjectHasNoScore() {
-    SubjectMetrics m = SubjectMetrics.of("gone", false, List.of(), 100, "connection refused");
+    SubjectMetrics m = SubjectMetrics.of("gone", false, "plan", List.of(), 100, BuildProjection.seedEstimate(), "connection refused");
     assertThat(new Scorecard(Scorecard.Weights.SEED, false, 3).score(m).available()).isFalse();
     assertThat(m.unavailableReason()).isEqualTo("connection refused");
   }
