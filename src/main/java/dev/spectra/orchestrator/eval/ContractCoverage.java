@@ -60,6 +60,9 @@ final class ContractCoverage {
   /** {@return the operation of {@code paths} serving {@code method} on the concrete or templated path, or null} */
   static JsonNode operation(JsonNode paths, String method, String concretePath) {
     String[] want = template(concretePath).split("/");
+    // A literal path beats a template: /r/stats is not /r/{code}.
+    JsonNode exact = paths.path(template(concretePath)).path(method.toLowerCase(Locale.ROOT));
+    if (!exact.isMissingNode()) return exact;
     for (Iterator<String> it = paths.fieldNames(); it.hasNext(); ) {
       String tpl = it.next();
       JsonNode op = paths.path(tpl).path(method.toLowerCase(Locale.ROOT));

@@ -87,13 +87,15 @@ final class PlanFixtures {
       for (EvalTask.Step s : sc.steps()) {
         String template = template(s.path());
         String method = s.method().toLowerCase(Locale.ROOT);
-        if (!paths.path(template).has(method)) {
+        JsonNode existing = ContractCoverage.operation(paths, method, s.path());
+        if (existing == null) {
           String id = method + camel(template);
           operation(paths, template, method, id, s.method().equals("POST") ? 201 : 200, null);
           extra.put(id, sc.name());
+          existing = paths.path(template).path(method);
         }
         // Whatever the hidden scenarios expect, the contract declares: statuses, query parameters, body fields.
-        ObjectNode op = (ObjectNode) paths.path(template).path(method);
+        ObjectNode op = (ObjectNode) existing;
         for (int status : s.status()) {
           ObjectNode responses = (ObjectNode) op.path("responses");
           if (!responses.has(Integer.toString(status))) responses.putObject(Integer.toString(status)).put("description",

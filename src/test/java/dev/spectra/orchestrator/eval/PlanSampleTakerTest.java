@@ -41,7 +41,7 @@ class PlanSampleTakerTest {
     }
   }
 
-  static final String COVERING = "{\"/notes\":{\"post\":{\"responses\":{\"201\":{}}}},"
+  static final String COVERING = "{\"/notes\":{\"post\":{\"requestBody\":{},\"responses\":{\"201\":{}}}},"
       + "\"/notes/{id}\":{\"get\":{\"responses\":{\"200\":{},\"404\":{}}}}}";
 
   /** Answers every call with the given attempts, or fails with the given error. */
@@ -85,7 +85,7 @@ class PlanSampleTakerTest {
 
   @Test
   void aPlanWithoutAnOperationForAScenarioFailsWithWhatIsMissing() throws Exception {
-    JsonNode p = plan("{\"/notes\":{\"post\":{\"responses\":{\"201\":{}}}}}");
+    JsonNode p = plan("{\"/notes\":{\"post\":{\"requestBody\":{},\"responses\":{\"201\":{}}}}}");
     Model m = new FakeModel(List.of(attempt("local-7b", Attempt.JsonStage.RAW_VALID, null, "0")), null);
     Sample s = taker(p).take(new Subject("local-7b", m, false, true, 1), notes, 0);
     assertThat(s.rawValid()).isTrue();
@@ -95,7 +95,7 @@ class PlanSampleTakerTest {
 
   @Test
   void aPlanThatDoesNotDeclareAStatusAHiddenScenarioExpectsCannotCarryIt() throws Exception {
-    JsonNode p = plan("{\"/notes\":{\"post\":{\"responses\":{\"201\":{}}}},"
+    JsonNode p = plan("{\"/notes\":{\"post\":{\"requestBody\":{},\"responses\":{\"201\":{}}}},"
         + "\"/notes/{id}\":{\"get\":{\"responses\":{\"200\":{}}}}}");
     Model m = new FakeModel(List.of(attempt("local-7b", Attempt.JsonStage.RAW_VALID, null, "0")), null);
     Sample s = taker(p).take(new Subject("local-7b", m, false, true, 1), notes, 0);
