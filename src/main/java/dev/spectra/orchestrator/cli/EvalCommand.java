@@ -240,7 +240,8 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
   /** {@return the command line as typed, for the reports; arguments with spaces quoted} */
   private String commandLine() {
     List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
-    StringBuilder sb = new StringBuilder("orchestrator eval");
+    // The parse result holds the whole command line, the subcommand's name included.
+    StringBuilder sb = new StringBuilder(args.isEmpty() ? "orchestrator eval" : "orchestrator");
     for (String a : args) {
       sb.append(' ');
       sb.append(a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
