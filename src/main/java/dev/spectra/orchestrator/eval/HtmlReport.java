@@ -123,8 +123,8 @@ final class HtmlReport {
       double y = top + plotH * (1 - pct / 100.0);
       sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>%n",
           left, y, w - right, y));
-      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d%%</text>%n", left - 5,
-          y + 4, pct));
+      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d%%</text>%n", left - 6,
+          y + 3, pct));
     }
     double lastTickX = -1e9;
     for (double tick : candidates) {
@@ -135,7 +135,7 @@ final class HtmlReport {
       sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>%n", x,
           top, x, top + plotH));
       sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x,
-          top + plotH + 15, tickMoney(tick)));
+          top + plotH + 20, tickMoney(tick)));
     }
     List<Marker> placed = new ArrayList<>();
     for (int i = 0; i < ms.size(); i++) {
