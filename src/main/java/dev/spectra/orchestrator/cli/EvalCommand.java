@@ -2,9 +2,12 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spectra.orchestrator.app.Cascades;
+import dev.spectra.orchestrator.app.Configs;
+import dev.spectra.orchestrator.app.Ledgers;
+import dev.spectra.orchestrator.app.RunPipelines;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
-import dev.spectra.orchestrator.config.ConfigLoader;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.eval.EvalReport;
 import dev.spectra.orchestrator.eval.BuildProjection;
@@ -184,7 +187,8 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
         }
       }
       if (resume == null) settings.withModels(names).write(dir);
-      try (Providers providers = ModelFailures.providers(runIo, config); Cascades cascades = new Cascades()) {
+      try (Providers providers = ModelFailures.providers(runIo, config);
+          Cascades cascades = new Cascades(runIo.env(), runIo.err())) {
         List<Subject> subjects = new ArrayList<>();
         List<RunInfo.SubjectInfo> infos = new ArrayList<>();
         for (String n : names) {
@@ -200,7 +204,8 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
             maxIterations);
         EvalRunner.SampleTaker taker = mode.equals("plan")
             ? SampleTakers.plans(config, dir, runId)
-            : SampleTakers.builds(config, ledger, runIo.env(), runIo.cwd(), dir, maxIterations, unsafeNoSandbox,
+            : SampleTakers.builds(ledger, name -> RunPipelines.create(config, ledger, runIo.env(), runIo.cwd(),
+                new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC())), dir, maxIterations,
                 HiddenScenarioGrader.available(unsafeNoSandbox).orElseThrow());
         EvalRunner runner = new EvalRunner(taker, options, quiet || json ? EvalRunner.Progress.NONE
             : EvalSession.progress(io.err()), Clock.systemUTC());
@@ -324,7 +329,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
   private static Config loadConfig(Io runIo, SimulatedModels sims) {
     if (sims == null) return ModelFailures.loadConfig(runIo, Overrides.NONE);
     try {
-      return ConfigLoader.load(runIo.env(), sims.configDir(), Overrides.NONE);
+      return Configs.load(runIo.env(), sims.configDir(), Overrides.NONE);
     } catch (ConfigException e) {
       throw new IllegalStateException("the generated simulator configuration does not load: " + e.getMessage(), e);
     }
@@ -333,7 +338,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
   private Subject subject(Io runIo, Config config, Providers providers, Cascades cascades, String name) {
     String resolved = config.catalog().get(name).isPresent() ? name
         : config.catalog().find(name).map(ModelSpec::name).orElse(name);
-    Cascade model = cascades.resolve(runIo, config, providers, resolved);
+    Cascade model = cascades.resolve(config, providers, resolved);
     List<ModelSpec> routes = model.plan(ModelRequest.of("probe")).stream()
         .map(n -> config.catalog().get(n)).flatMap(Optional::stream).toList();
     boolean local = !routes.isEmpty() && routes.stream().allMatch(ModelSpec::local);
@@ -388,7 +393,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     if (out != null) candidates.add(out.toAbsolutePath().normalize());
     candidates.add(io.cwd().resolve("eval-results").resolve(runId));
     for (Path c : candidates) if (Files.isRegularFile(c.resolve("run.json"))) return c;
-    try (Ledger ledger = Ledger.open(ModelFailures.loadConfig(io, Overrides.NONE), io.env(), Clock.systemUTC())) {
+    try (Ledger ledger = Ledgers.open(ModelFailures.loadConfig(io, Overrides.NONE), io.env(), Clock.systemUTC())) {
       Optional<BuildRecord> b = ledger.build(runId);
       if (b.isPresent() && b.get().outDir() != null && Files.isRegularFile(Path.of(b.get().outDir(), "run.json"))) {
         return Path.of(b.get().outDir());

@@ -6,7 +6,6 @@ import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.run.PlanProbe;
 import dev.spectra.orchestrator.run.RunOutcome;
 import dev.spectra.orchestrator.run.RunPipeline;
-import dev.spectra.orchestrator.run.RunPipelines;
 import dev.spectra.orchestrator.run.RunRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,14 +47,13 @@ public final class SampleTakers {
   /**
    * {@return build mode: one {@code run} per sample into {@code dir/builds}, graded by {@code grader}}
    *
-   * @param env the environment the builds see (a simulated run's placeholder keys, for example)
+   * @param pipelineFor the {@code run} pipeline of a subject (model or policy name), wired by the caller
    */
-  public static EvalRunner.SampleTaker builds(Config config, Ledger ledger, Map<String, String> env, Path cwd,
-      Path dir, int maxIterations, boolean unsafeNoSandbox, BuildSampleTaker.HiddenGrader grader) {
+  public static EvalRunner.SampleTaker builds(Ledger ledger, java.util.function.Function<String, RunPipeline> pipelineFor,
+      Path dir, int maxIterations, BuildSampleTaker.HiddenGrader grader) {
     Map<String, RunPipeline> pipelines = new ConcurrentHashMap<>();
     BuildSampleTaker.Building building = (subject, task, rep) -> {
-      RunPipeline pipeline = pipelines.computeIfAbsent(subject.name(), n -> RunPipelines.create(config, ledger,
-          env, cwd, new RunPipelines.Options(n, unsafeNoSandbox, null, false, Clock.systemUTC())));
+      RunPipeline pipeline = pipelines.computeIfAbsent(subject.name(), pipelineFor);
       Path target = dir.resolve("builds").resolve(safe(subject.name())).resolve(task.id() + "-" + rep);
       RunOutcome outcome;
       try {
