@@ -73,11 +73,11 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
   List<String> models;
 
   @Option(names = "--suite", paramLabel = "builtin|DIR", defaultValue = "builtin",
-      description = "The built-in suite of 20 requests, or a directory of task files (*.yaml, *.json).")
+      description = "The built-in suite of 30 requests, or a directory of task files (*.yaml, *.json).")
   String suite;
 
   @Option(names = "--mode", paramLabel = "plan|build", defaultValue = "plan",
-      description = "plan: JSON reliability of plans (fast); build: verified builds in the sandbox.")
+      description = "plan: can each plan's contract carry the hidden scenarios (fast); build: builds graded by them.")
   String mode;
 
   @Option(names = "--repeat", defaultValue = "1", paramLabel = "N", description = "Runs of each task per subject.")
