@@ -140,8 +140,12 @@ public record Suite(String name, List<EvalTask> tasks, List<String> problems) {
 
   private static final List<String> TASK_KEYS = List.of("id", "complexity", "request", "entities", "rules", "hidden",
       "scenarios");
+  /** Keys of a legacy single-request scenario. */
   private static final List<String> STEP_KEYS = List.of("name", "method", "path", "query", "headers", "body", "expect",
       "capture");
+  /** Keys of a hidden step: the scenario format of {@code orchestrator check}. */
+  private static final List<String> CHECK_STEP_KEYS = List.of("name", "request", "expect", "capture");
+  private static final List<String> CHECK_REQUEST_KEYS = List.of("method", "path", "query", "headers", "json");
 
   private static EvalTask.Scenario scenario(String where, JsonNode sc) throws TaskFileException {
     if (!sc.isObject()) throw new TaskFileException(where + ": expected a mapping with name: and steps:");
@@ -154,7 +158,7 @@ public record Suite(String name, List<EvalTask> tasks, List<String> problems) {
     int i = 0;
     for (JsonNode st : steps) {
       String at = where + " (" + name + "): steps[" + i++ + "]";
-      EvalTask.Step step = step(at, st);
+      EvalTask.Step step = checkStep(at, st);
       // A step may only use what an earlier step captured: a typo would otherwise send "{{acct}}" literally.
       java.util.regex.Matcher m = VARIABLE.matcher(st.toString());
       while (m.find()) {
@@ -169,6 +173,35 @@ public record Suite(String name, List<EvalTask> tasks, List<String> problems) {
   }
 
   private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
+
+  /**
+   * Reads a hidden step in the scenario format of {@code orchestrator check}: {@code request} (method, path,
+   * query, headers, json), {@code expect} (status, body) and {@code capture}.
+   */
+  private static EvalTask.Step checkStep(String where, JsonNode s) throws TaskFileException {
+    if (!s.isObject() || !s.path("request").isObject()) {
+      throw new TaskFileException(where + ": expected a mapping with request: {method, path, ...} and expect:");
+    }
+    for (java.util.Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!CHECK_STEP_KEYS.contains(k)) {
+        throw new TaskFileException(where + ": unknown key '" + k + "'; expected one of " + String.join(", ", CHECK_STEP_KEYS));
+      }
+    }
+    JsonNode r = s.get("request");
+    for (java.util.Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!CHECK_REQUEST_KEYS.contains(k)) {
+        throw new TaskFileException(where + ": unknown request key '" + k + "'; expected one of "
+            + String.join(", ", CHECK_REQUEST_KEYS));
+      }
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode flat = r.deepCopy();
+    if (flat.has("json")) flat.set("body", flat.remove("json"));
+    if (s.has("expect")) flat.set("expect", s.get("expect"));
+    if (s.has("capture")) flat.set("capture", s.get("capture"));
+    return step(where, flat);
+  }
 
   private static EvalTask.Step step(String where, JsonNode s) throws TaskFileException {
     if (!s.isObject()) throw new TaskFileException(where + ": expected a mapping with method:, path: and expect:");

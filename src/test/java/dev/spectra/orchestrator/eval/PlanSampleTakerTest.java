@@ -32,9 +32,9 @@ class PlanSampleTakerTest {
           hidden:
             - name: a created note can be read back
               steps:
-                - {method: POST, path: /notes, body: {title: t}, expect: {status: 201}, capture: {id: $.id}}
-                - {method: GET, path: "/notes/{{id}}", expect: {status: 200, body: {title: t}}}
-                - {method: GET, path: /notes/999999, expect: {status: 404}}
+                - {request: {method: POST, path: /notes, json: {title: t}}, expect: {status: 201}, capture: {id: $.id}}
+                - {request: {method: GET, path: "/notes/{{id}}"}, expect: {status: 200, body: {title: t}}}
+                - {request: {method: GET, path: /notes/999999}, expect: {status: 404}}
           """);
     } catch (Suite.TaskFileException e) {
       throw new AssertionError(e);

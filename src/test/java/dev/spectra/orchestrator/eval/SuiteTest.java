@@ -50,8 +50,8 @@ class SuiteTest {
         hidden:
           - name: deposit
             steps:
-              - {method: POST, path: /accounts, body: {owner: Ana}, expect: {status: 201}, capture: {acct: $.id}}
-              - {method: POST, path: "/accounts/{{acount}}/deposits", body: {amount: 5}, expect: {status: 201}}
+              - {request: {method: POST, path: /accounts, json: {owner: Ana}}, expect: {status: 201}, capture: {acct: $.id}}
+              - {request: {method: POST, path: "/accounts/{{acount}}/deposits", json: {amount: 5}}, expect: {status: 201}}
         """);
     assertThat(Suite.load(dir).problems()).singleElement().asString().contains("hidden[0]").contains("steps[1]")
         .contains("{{acount}}");
@@ -66,9 +66,9 @@ class SuiteTest {
           - name: overdraw leaves the balance unchanged
             rule: no negative balance
             steps:
-              - {method: POST, path: /accounts, body: {owner: Ana}, expect: {status: 201}, capture: {acct: $.id}}
-              - {method: POST, path: "/accounts/{{acct}}/withdrawals", body: {amount: 100}, expect: {status: [409, 422]}}
-              - {method: GET, path: "/accounts/{{acct}}", expect: {status: 200, body: {balance: 0}}}
+              - {request: {method: POST, path: /accounts, json: {owner: Ana}}, expect: {status: 201}, capture: {acct: $.id}}
+              - {request: {method: POST, path: "/accounts/{{acct}}/withdrawals", json: {amount: 100}}, expect: {status: [409, 422]}}
+              - {request: {method: GET, path: "/accounts/{{acct}}"}, expect: {status: 200, body: {balance: 0}}}
         """);
     Suite s = Suite.load(dir);
     assertThat(s.problems()).isEmpty();
