@@ -36,6 +36,11 @@ import java.util.function.Supplier;
  */
 public final class JsonRepair {
   private static final int MAX_CANDIDATES = 1024;
+  /**
+   * Below this many characters a candidate is parsed straight into a tree (one pass); above it, checked by
+   * streaming and kept as text, so a 100 MB value never becomes a tree many times its size unless asked for.
+   */
+  private static final int TREE_AT_ONCE = 1 << 20;
   /** Around a value taken out of prose, more stray brackets than this (and than other characters) is noise. */
   private static final int NOISE_BRACKETS = 8;
 
@@ -418,6 +423,15 @@ public final class JsonRepair {
         return new Outcome(c, Kind.UNPARSEABLE, () -> position(raw, c.start()) + ": not JSON", false, c.start(),
             false);
       }
+      if (c.length() < TREE_AT_ONCE) {
+        // Small: one pass that checks and builds the tree, which nearly every caller asks for.
+        StrictJson.Parsed t = strict.parse(raw, c.start(), c.end());
+        if (t.ok()) return new Outcome(c, JsonText.of(strict, t.value()), Set.of(), List.of(), false, conforms);
+        failedStart = c.start();
+        failedEnd = c.end();
+        return new Outcome(c, Kind.UNPARSEABLE, () -> positionIn(c, t.line(), t.column()) + ": " + t.problem(),
+            t.fatal(), -1, false);
+      }
       StrictJson.Checked p = strict.check(raw, c.start(), c.end());
       if (p.ok()) return new Outcome(c, JsonText.of(strict, raw, c.start(), c.end()), Set.of(), List.of(), false,
           conforms);
@@ -438,6 +452,11 @@ public final class JsonRepair {
       } catch (Repairer.Failure f) {
         return new Outcome(c, f.kind, () -> position(raw, f.offset) + ": " + f.getMessage(), false, f.offset,
             false);
+      }
+      if (r.json().length() < TREE_AT_ONCE) {
+        StrictJson.Parsed t = strict.parse(r.json().stream());
+        if (!t.ok()) return new Outcome(c, Kind.UNPARSEABLE, t::problem, true, -1, false);
+        return new Outcome(c, JsonText.of(strict, t.value()), r.repairs(), r.guesses(), true, conforms);
       }
       StrictJson.Checked p = strict.check(r.json().stream());
       if (!p.ok()) return new Outcome(c, Kind.UNPARSEABLE, p::problem, true, -1, false);

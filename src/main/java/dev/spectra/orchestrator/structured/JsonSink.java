@@ -19,7 +19,8 @@ final class JsonSink {
   private char pendingHigh;
 
   JsonSink(int expectedChars) {
-    current = new byte[Math.max(64, Math.min(MAX_CHUNK, expectedChars + 16))];
+    // Most repairs write about as much as they read; a small first chunk keeps short replies cheap.
+    current = new byte[Math.max(64, Math.min(8192, expectedChars + 16))];
   }
 
   long length() {
@@ -118,7 +119,7 @@ final class JsonSink {
   private void grow() {
     chunks.add(current);
     sealed += current.length;
-    current = new byte[MAX_CHUNK];
+    current = new byte[(int) Math.min(MAX_CHUNK, Math.max(8192, sealed))];
     used = 0;
   }
 

@@ -119,6 +119,32 @@ final class StrictJson {
     }
   }
 
+  /** Like {@link #parse(String)} on a range, without copying it first. */
+  Parsed parse(CharSequence text, int from, int to) {
+    try {
+      JsonNode node = mapper.readTree(new RangeReader(text, from, to));
+      if (node == null || node.isMissingNode()) return new Parsed(null, "no JSON value", 1, 1, false);
+      return new Parsed(node, null, 0, 0, false);
+    } catch (JsonProcessingException e) {
+      return classify(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Like {@link #parse(String)} on UTF-8 bytes. */
+  Parsed parse(InputStream utf8) {
+    try {
+      JsonNode node = mapper.readTree(utf8);
+      if (node == null || node.isMissingNode()) return new Parsed(null, "no JSON value", 1, 1, false);
+      return new Parsed(node, null, 0, 0, false);
+    } catch (JsonProcessingException e) {
+      return classify(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** {@return the tree of text already checked} */
   JsonNode tree(Reader reader) {
     try {
