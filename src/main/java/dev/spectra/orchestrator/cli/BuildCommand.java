@@ -13,6 +13,7 @@ import dev.spectra.orchestrator.scaffold.ProgressListener;
 import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
 import dev.spectra.orchestrator.scaffold.Verifier;
 import dev.spectra.orchestrator.scaffold.VerifierProvider;
+import dev.spectra.orchestrator.scaffold.VerifyResult;
 import dev.spectra.orchestrator.config.Overrides;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -108,6 +109,10 @@ public final class BuildCommand implements Callable<Integer> {
     } catch (IOException e) {
       io.err().println("warning: could not record the build in the builds index: " + e.getMessage());
     }
+    if (VerifyResult.NONE_TEMPLATE.equals(report.tests().sandbox()) && !json) {
+      io.err().println("note: bubblewrap is not installed, so this template-generated code (no model-written code) was"
+          + " tested without a sandbox; `run` needs one: " + DoctorCommand.BUBBLEWRAP_INSTALL);
+    }
     if (json) {
       io.out().println(JSON.writeValueAsString(report));
     } else {
@@ -116,14 +121,13 @@ public final class BuildCommand implements Callable<Integer> {
           report.service(), report.out());
       io.out().printf("  operations: %d implemented, %d need a model%n", report.implementedCount(),
           report.needsModelCount());
-      io.out().printf("  tests: %s (sandbox: %s)%n", t.compiled()
-          ? t.run() + " run, " + t.passed() + " passed, " + t.failed() + " failed" + (t.timedOut() ? ", timed out" : "")
-          : "compilation failed", t.sandbox());
+      io.out().printf("  tests: %s (sandbox: %s)%n", t.summary(), t.sandbox());
       io.out().printf("  report: %s%n", Path.of(report.out()).resolve("BUILD-REPORT.md"));
     }
     io.out().flush();
     if (!report.passed()) {
-      throw new ExitException(ExitCodes.FAILED, "verification failed; see " + Path.of(report.out())
+      throw new ExitException(ExitCodes.FAILED, (report.tests().timedOut() ? "verification timed out" : "verification failed")
+          + "; see " + Path.of(report.out())
           .resolve("BUILD-REPORT.md"));
     }
     return ExitCodes.OK;

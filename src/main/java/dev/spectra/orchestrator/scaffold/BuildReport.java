@@ -54,12 +54,25 @@ public record BuildReport(String id, String service, String openapi, String stac
   public record OperationEntry(String method, String path, String operationId, String status, String crud,
       String handler) {}
 
-  /** Verification's findings. {@code sandbox} is "bubblewrap" or "none (unsafe)". */
+  /** Verification's findings. {@code sandbox} is one of {@link VerifyResult}'s sandbox names. */
   public record Tests(boolean compiled, int run, int passed, int failed, boolean timedOut, String sandbox,
       List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors) {
     public Tests {
       failures = List.copyOf(failures);
       compileErrors = List.copyOf(compileErrors);
+    }
+
+    /**
+     * {@return one line for people: a timeout is called a timeout, even when it struck before the code compiled}
+     */
+    public String summary() {
+      if (timedOut) {
+        return "timed out: the wall-clock limit was reached " + (compiled
+            ? "after " + run + " tests (" + passed + " passed, " + failed + " failed)"
+            : "before compilation finished") + "; raise it with --timeout SECONDS";
+      }
+      if (!compiled) return "compilation failed";
+      return run + " run, " + passed + " passed, " + failed + " failed";
     }
 
     static Tests of(VerifyResult r) {

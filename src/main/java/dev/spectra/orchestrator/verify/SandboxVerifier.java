@@ -68,7 +68,7 @@ public final class SandboxVerifier implements Verifier {
       throw new IllegalArgumentException("not a directory: " + project);
     }
     ProgressListener progress = options.progress();
-    Sandbox sandbox = sandbox(options.unsafeNoSandbox(), project);
+    Sandbox sandbox = sandbox(options, project);
     ProjectDescriptor descriptor;
     try {
       descriptor = ProjectDescriptor.read(project, json);
@@ -116,8 +116,12 @@ public final class SandboxVerifier implements Verifier {
     return toResult(outcome, result, sandbox, limits);
   }
 
-  /** Picks bubblewrap when it works here, else refuses unless the caller allowed running unconfined. */
-  private Sandbox sandbox(boolean unsafe, Path project) throws SandboxUnavailableException, InterruptedException {
+  /**
+   * Picks bubblewrap when it works here; else runs unconfined when the user allowed it or the project is template
+   * code only, and refuses otherwise.
+   */
+  private Sandbox sandbox(VerifyOptions options, Path project)
+      throws SandboxUnavailableException, InterruptedException {
     Optional<Path> prlimit = settings.tools().find("prlimit");
     Optional<Path> bwrap = settings.tools().find("bwrap");
     String problem;
@@ -129,7 +133,9 @@ public final class SandboxVerifier implements Verifier {
       problem = probe(candidate, project);
       if (problem.isEmpty()) return candidate;
     }
-    if (unsafe) return new NoSandbox(prlimit);
+    if (options.unsafeNoSandbox()) return new NoSandbox(prlimit, VerifyResult.NONE_UNSAFE);
+    // Code from our own templates and the user's contract is as trusted as the orchestrator that wrote it.
+    if (options.templateOnly()) return new NoSandbox(prlimit, VerifyResult.NONE_TEMPLATE);
     throw new SandboxUnavailableException(problem + "; refusing to run generated code outside a sandbox. "
         + INSTALL_HINT);
   }
