@@ -7,6 +7,7 @@ import dev.spectra.orchestrator.scaffold.BuildJournal;
 import dev.spectra.orchestrator.scaffold.BuildReport;
 import dev.spectra.orchestrator.scaffold.ContractProblem;
 import dev.spectra.orchestrator.scaffold.InvalidContractException;
+import dev.spectra.orchestrator.scaffold.NetworkNeededException;
 import dev.spectra.orchestrator.scaffold.OpenApiBuild;
 import dev.spectra.orchestrator.scaffold.OutputExistsException;
 import dev.spectra.orchestrator.scaffold.ProgressListener;
@@ -64,6 +65,9 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress on stderr.")
   boolean quiet;
 
+  @Option(names = "--verbose", description = "Progress in detail: every file downloaded into the dependency cache.")
+  boolean verbose;
+
   public BuildCommand(Io io) {
     // Looked up when the command runs, not when the CLI is assembled for some other command.
     this(io, () -> VerifierProvider.find(io.env(), io.cwd()));
@@ -79,11 +83,7 @@ public final class BuildCommand implements Callable<Integer> {
     if (timeoutSeconds != null && timeoutSeconds <= 0) {
       throw new ExitException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
     }
-    long t0 = System.nanoTime();
-    ProgressListener progress = quiet || json ? ProgressListener.NONE : (step, detail) -> {
-      io.err().printf("[%6.1fs] %-8s %s%n", (System.nanoTime() - t0) / 1e9, step, detail);
-      io.err().flush();
-    };
+    ProgressListener progress = ProgressLine.forCommand(io, quiet, json, verbose);
     var request = new OpenApiBuild.Request(openapi, stack, out, force, unsafeNoSandbox,
         timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd());
     BuildReport report;
@@ -97,11 +97,19 @@ public final class BuildCommand implements Callable<Integer> {
           .map(p -> "  " + p).collect(Collectors.joining("\n")));
     } catch (OutputExistsException e) {
       throw new ExitException(ExitCodes.USAGE, e.getMessage());
+    } catch (InterruptedException e) {
+      throw new ExitException(ExitCodes.INTERRUPTED, "interrupted: the build stopped before it was complete, so "
+          + (out == null ? "the output directory" : out) + " was left as it was (the half-built project in its"
+          + " staging directory was removed). Run the same command again to build from the start.");
+    } catch (NetworkNeededException e) {
+      throw new ExitException(ExitCodes.NEEDS_NETWORK, e.getMessage());
     } catch (SandboxUnavailableException e) {
       throw new ExitException(ExitCodes.NO_SANDBOX, e.getMessage());
     } catch (IOException e) {
       throw new ExitException(ExitCodes.FAILED, "the build could not be written (nothing was put in the output"
           + " directory): " + e.getMessage());
+    } finally {
+      if (progress instanceof ProgressLine line) line.finish();
     }
     try {
       // The index keeps what the ledger does not: tests and operations per build, for 'builds'.
@@ -126,7 +134,7 @@ public final class BuildCommand implements Callable<Integer> {
     }
     io.out().flush();
     if (!report.passed()) {
-      throw new ExitException(ExitCodes.FAILED, (report.tests().timedOut() ? "verification timed out" : "verification failed")
+      throw ExitException.afterResult(ExitCodes.FAILED, (report.tests().timedOut() ? "verification timed out" : "verification failed")
           + "; see " + Path.of(report.out())
           .resolve("BUILD-REPORT.md"));
     }
@@ -135,8 +143,10 @@ public final class BuildCommand implements Callable<Integer> {
 
   /** The ledger, when it can be opened; a build still runs (and says so) without one. */
   private Ledgers.Handle openLedger() {
+    // Bad configuration stops the build (exit 2, naming file:line) like every command; only the ledger is optional.
+    var config = ModelFailures.loadConfig(io, Overrides.NONE);
     try {
-      return Ledgers.open(io, ModelFailures.loadConfig(io, Overrides.NONE));
+      return Ledgers.open(io, config);
     } catch (ExitException e) {
       io.err().println("warning: the build is not recorded in the ledger: " + e.getMessage());
       return null;

@@ -46,16 +46,18 @@ public final class BuildsCommand implements Callable<Integer> {
     BuildHistory history = BuildHistory.forEnvironment(io.env());
     Map<String, Row> rows = new LinkedHashMap<>();
     for (BuildHistory.Entry e : history.list()) {
-      rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), e.outcome(), e.out(), null, e));
+      rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), outcome(e.outcome(), true), e.out(),
+          null, e));
     }
     String ledgerWhere = null;
-    try (Ledgers.Handle h = Ledgers.open(io, ModelFailures.loadConfig(io, Overrides.NONE))) {
+    var config = ModelFailures.loadConfig(io, Overrides.NONE);
+    try (Ledgers.Handle h = Ledgers.open(io, config)) {
       ledgerWhere = h.ledger().location();
       for (BuildRecord b : h.ledger().builds(Ledger.BuildFilter.latest(limit))) {
         Row known = rows.get(b.id());
         rows.put(b.id(), new Row(b.id(), b.kind().wire(), b.started().toString(),
             b.finished() == null ? null : b.finished().toString(),
-            b.outcome() == null ? (b.finished() == null ? "unfinished" : "") : b.outcome(),
+            outcome(b.outcome(), b.finished() != null),
             b.outDir(), b.cost() == null ? null : b.cost().usd().toPlainString(),
             known == null ? null : known.details()));
       }
@@ -97,6 +99,25 @@ public final class BuildsCommand implements Callable<Integer> {
     io.out().println("TESTS: passed/run. OPERATIONS: implemented + needing a model. Index: " + history.file()
         + (ledgerWhere == null ? "" : "; ledger: " + ledgerWhere));
     return ExitCodes.OK;
+  }
+
+  /**
+   * The one set of outcome words {@code builds} shows (docs/build.md): {@code verified}, {@code failed},
+   * {@code rejected} (refused before anything ran), {@code stopped} (a budget, an unreachable model, a model error,
+   * no sandbox, a question for the user: resumable), {@code interrupted} (Ctrl-C, or the process ended without
+   * recording an end), {@code done} (an eval run). The index and the ledger word the same fact differently
+   * ("passed" and "verified"), so a build reads the same whether or not the ledger could be opened.
+   */
+  static String outcome(String recorded, boolean finished) {
+    if (!finished || recorded == null || recorded.isBlank()) return finished ? "failed" : "interrupted";
+    return switch (recorded) {
+      case "verified", "passed" -> "verified";
+      case "failed" -> "failed";
+      case "rejected" -> "rejected";
+      case "interrupted", "partial" -> "interrupted";
+      case "done" -> "done";
+      default -> "stopped";
+    };
   }
 
   private static String shorten(String instant) {

@@ -388,19 +388,14 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
 
   private EvalRunner.Progress progress() {
     if (quiet || json) return EvalRunner.Progress.NONE;
-    PrintWriter err = io.err();
+    ProgressLine line = new ProgressLine(io.err(), ProgressLine.terminalColumns(io), false, System::nanoTime);
+    // One updating line on a terminal (a line every few seconds elsewhere), counts from the runner; the renderer
+    // computes its own estimate and holds it back until it means something.
     return (s, done, total, ok, cost, elapsed, eta) -> {
-      int width = 24;
-      int filled = total == 0 ? width : (int) ((long) width * done / total);
-      String bar = "#".repeat(filled) + ".".repeat(width - filled);
-      String outcome = !s.available() ? "unavailable" : s.succeeded() ? "ok" : "failed";
-      synchronized (err) {
-        err.printf(Locale.ROOT, "[%s] %d/%d  %-28s %-26s %-11s %6s | ok %d | $%s | %s elapsed, ETA %s%n", bar, done,
-            total, truncate(s.subject(), 28), truncate(s.taskId(), 26), outcome, EvalReportFormat.ms(s.latencyMs()),
-            ok, cost.setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(), EvalReportFormat.clock(elapsed),
-            EvalReportFormat.clock(eta));
-        err.flush();
-      }
+      line.onCount("eval", "samples, " + ok + " ok, $" + cost.setScale(4, java.math.RoundingMode.HALF_UP)
+          .toPlainString(), done, total, -1, truncate(s.subject(), 28) + " " + truncate(s.taskId(), 26) + " "
+          + (!s.available() ? "unavailable" : s.succeeded() ? "ok" : "failed"));
+      if (done >= total) line.finish();
     };
   }
 

@@ -50,7 +50,8 @@ public final class SandboxVerifier implements Verifier {
 
   SandboxVerifier(Settings settings) {
     this.settings = settings;
-    this.cache = new DependencyCache(settings.cacheRoot(), settings.maven(), settings.mavenEnv());
+    this.cache = new DependencyCache(settings.cacheRoot(), settings.maven(), settings.mavenEnv(),
+        Optional.of(settings.userHome().resolve(".m2").resolve("repository")));
   }
 
   /**
