@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Dirs;
+import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.scaffold.BuildHistory;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.BuildRecord;
@@ -43,7 +45,7 @@ public final class BuildsCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     if (limit <= 0) throw new ExitException(ExitCodes.USAGE, "--limit must be positive");
-    BuildHistory history = BuildHistory.forEnvironment(io.env());
+    BuildHistory history = new BuildHistory(Dirs.from(io.env()).buildHistoryFile());
     Map<String, Row> rows = new LinkedHashMap<>();
     for (BuildHistory.Entry e : history.list()) {
       rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), outcome(e.outcome(), true), e.out(),
@@ -51,7 +53,7 @@ public final class BuildsCommand implements Callable<Integer> {
     }
     String ledgerWhere = null;
     var config = ModelFailures.loadConfig(io, Overrides.NONE);
-    try (Ledgers.Handle h = Ledgers.open(io, config)) {
+    try (Ledgers.Handle h = Ledgers.open(config, io.env(), io.err())) {
       ledgerWhere = h.ledger().location();
       for (BuildRecord b : h.ledger().builds(Ledger.BuildFilter.latest(limit))) {
         Row known = rows.get(b.id());
@@ -61,7 +63,7 @@ public final class BuildsCommand implements Callable<Integer> {
             b.outDir(), b.cost() == null ? null : b.cost().usd().toPlainString(),
             known == null ? null : known.details()));
       }
-    } catch (ExitException e) {
+    } catch (ExitException | dev.spectra.orchestrator.app.SetupException e) {
       io.err().println("warning: the ledger cannot be read (" + e.getMessage() + "); listing the builds index only");
     }
     List<Row> shown = new ArrayList<>(rows.values());

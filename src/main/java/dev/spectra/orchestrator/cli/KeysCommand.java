@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Dirs;
 import dev.spectra.orchestrator.gateway.ApiKeys;
 import dev.spectra.orchestrator.model.Money;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ public final class KeysCommand implements java.util.concurrent.Callable<Integer>
   }
 
   ApiKeys open() {
-    Path file = keysFile != null ? io.cwd().resolve(keysFile) : ApiKeys.defaultFile(io.env());
+    Path file = keysFile != null ? io.cwd().resolve(keysFile) : Dirs.gatewayKeysFile(io.env());
     try {
       return ApiKeys.open(file);
     } catch (UncheckedIOException e) {

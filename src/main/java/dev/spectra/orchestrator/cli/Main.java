@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.cli;
 
+import dev.spectra.orchestrator.app.SetupException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,7 +71,14 @@ public final class Main implements Callable<Integer> {
     cl.setExecutionStrategy(parsed -> {
       // One rule for bad configuration: every command (not --help, --version or help) stops with exit 2, naming
       // the file and line, before it does anything.
-      if (!isHelpRequest(parsed)) ModelFailures.loadConfig(io, dev.spectra.orchestrator.config.Overrides.NONE);
+      if (!isHelpRequest(parsed)) {
+        try {
+          ModelFailures.loadConfig(io, dev.spectra.orchestrator.config.Overrides.NONE);
+        } catch (RuntimeException e) {
+          // Handled like an error inside the command: the message, exit 2, and JSON with --json.
+          throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
+        }
+      }
       CommandLine.ParseResult leaf = parsed;
       while (leaf.hasSubcommand()) leaf = leaf.subcommand();
       interrupts.running(leaf.commandSpec().userObject());
@@ -177,6 +185,15 @@ public final class Main implements Callable<Integer> {
       if (!message.isBlank()) err.println("error: " + message);
       if (json && !exit.resultPrinted()) JsonErrors.print(cl.getOut(), exit.code(), message);
       return exit.code();
+    }
+    if (e instanceof SetupException setup) {
+      err.println("error: " + setup.getMessage());
+      int code = switch (setup.kind()) {
+        case USAGE -> ExitCodes.USAGE;
+        case FAILED -> ExitCodes.FAILED;
+      };
+      if (json) JsonErrors.print(cl.getOut(), code, setup.getMessage());
+      return code;
     }
     if (e instanceof InterruptedException) {
       String message = "interrupted: stopped before finishing; nothing half-written was kept. Run the same command"

@@ -30,8 +30,10 @@ final class ProgressLine implements ProgressListener {
 
   private String step;
   private long stepStart;
-  private long lastDraw = Long.MIN_VALUE;
+  private static final long NEVER = Long.MIN_VALUE;
+  private long lastDraw = NEVER;
   private boolean lineOpen;
+  private long lastDone;
   private String pendingPlain;
 
   /**
@@ -78,6 +80,9 @@ final class ProgressLine implements ProgressListener {
       String item) {
     long now = nanoTime.getAsLong();
     enter(step, now);
+    // Workers finish out of order: a count below one already shown adds nothing.
+    if (done < lastDone) return;
+    lastDone = done;
     if (verbose && item != null && !item.isBlank()) {
       closeLine();
       err.println(prefix(now) + item);
@@ -85,8 +90,8 @@ final class ProgressLine implements ProgressListener {
     String text = prefix(now) + counts(unit, done, total, bytes, now - stepStart);
     boolean last = total > 0 && done >= total;
     if (terminal()) {
-      if (last || now - lastDraw >= REDRAW_NANOS) show(text, now, true);
-    } else if (last || now - lastDraw >= PLAIN_INTERVAL_NANOS) {
+      if (last || lastDraw == NEVER || now - lastDraw >= REDRAW_NANOS) show(text, now, true);
+    } else if (last || lastDraw == NEVER || now - lastDraw >= PLAIN_INTERVAL_NANOS) {
       show(text, now, true);
     } else {
       pendingPlain = text;
@@ -138,7 +143,8 @@ final class ProgressLine implements ProgressListener {
     closeLine();
     step = newStep;
     stepStart = now;
-    lastDraw = Long.MIN_VALUE;
+    lastDone = 0;
+    lastDraw = NEVER;
   }
 
   private String prefix(long now) {

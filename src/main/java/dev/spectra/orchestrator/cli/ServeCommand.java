@@ -2,6 +2,9 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Cascades;
+import dev.spectra.orchestrator.app.Dirs;
+import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
@@ -14,6 +17,7 @@ import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Providers;
 import dev.spectra.orchestrator.reliability.Cascade;
 import dev.spectra.orchestrator.reliability.CascadeBuilder;
+import dev.spectra.orchestrator.reliability.RoutingPolicy;
 import io.javalin.util.JavalinBindException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -36,7 +40,9 @@ import picocli.CommandLine.Option;
     "ledger: point it at http://HOST:PORT/v1. Binding beyond loopback requires keys ('orchestrator keys create')."})
 public final class ServeCommand implements Callable<Integer> {
   /** Routing policies offered as virtual model names when the cascade resolves them. */
-  static final List<String> POLICIES = List.of("local-first", "hybrid", "cheapest-passing");
+  /** The policies listed as models; {@code fixed} is left out, it needs a model after it. */
+  static final List<String> POLICIES = java.util.Arrays.stream(RoutingPolicy.values())
+      .filter(p -> p != RoutingPolicy.FIXED).map(RoutingPolicy::label).toList();
 
   private final Io io;
   private final Consumer<Gateway> started;
@@ -92,21 +98,21 @@ public final class ServeCommand implements Callable<Integer> {
         : new Overrides(url, model, null, null, null));
     CascadeBuilder builder;
     try {
-      builder = CascadeBuilder.fromConfig(config);
+      builder = Cascades.builder(config);
     } catch (ConfigException e) {
       throw ExitException.usage(e.getMessage());
     }
     ApiKeys keys = openKeys();
     Ledger ledger;
     try {
-      ledger = Ledger.open(config, io.env(), Clock.systemUTC());
+      ledger = Ledgers.open(config, io.env(), Clock.systemUTC());
     } catch (LedgerException e) {
       throw ExitException.usage(e.getMessage());
     }
     Providers providers = ModelFailures.providers(io, config);
     Cascade cascade;
     try {
-      cascade = builder.providers(providers::model).ledger(ledger).build();
+      cascade = Cascades.recordingInto(builder.providers(providers::model), ledger).build();
     } catch (IllegalArgumentException e) {
       ledger.close();
       providers.close();
@@ -152,7 +158,7 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private ApiKeys openKeys() {
-    Path file = keysFile != null ? io.cwd().resolve(keysFile) : ApiKeys.defaultFile(io.env());
+    Path file = keysFile != null ? io.cwd().resolve(keysFile) : Dirs.gatewayKeysFile(io.env());
     try {
       return ApiKeys.open(file);
     } catch (UncheckedIOException e) {

@@ -51,7 +51,7 @@ final class DependencyCache {
   private static final String FORMAT = "v1";
   private static final String DEPENDENCY_PLUGIN = "3.8.1";
   private static final Pattern DOWNLOADED = Pattern.compile(
-      "^\\[INFO\\] Downloaded from [^:]+: (\\S+)(?: \\(([0-9.]+) (B|kB|KB|MB|GB) at)?");
+      "^\\[INFO\\] Downloaded from [^:]+: (\\S+)(?: \\(([0-9.]+) (B|kB|KB|MB|GB)[ )])?");
   /** What Maven and the JDK say when the repository cannot be reached at all (as opposed to a missing artifact). */
   private static final Pattern NO_NETWORK = Pattern.compile("UnknownHostException|Unknown host|Name or service not"
       + " known|Temporary failure in name resolution|Network is unreachable|No route to host|Connection refused"
@@ -220,11 +220,10 @@ final class DependencyCache {
       }
       Path staged = work.resolve("entry");
       Files.createDirectories(staged);
-      int[] reused = {0};
-      long[] reusedBytes = {0};
+      java.util.Set<Path> reused = new java.util.HashSet<>();
       for (String name : List.of("main.classpath", "test.classpath")) {
         List<Path> jars = new ArrayList<>();
-        for (Path jar : split(Files.readString(work.resolve(name)))) jars.add(localize(jar, reused, reusedBytes));
+        for (Path jar : split(Files.readString(work.resolve(name)))) jars.add(localize(jar, reused));
         Files.writeString(staged.resolve(name), String.join(java.io.File.pathSeparator,
             jars.stream().map(Path::toString).toList()));
       }
@@ -232,8 +231,8 @@ final class DependencyCache {
       deleteTree(dir);
       Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE);
       progress.onProgress("cache", "dependency cache ready: " + downloaded + " files (" + megabytes(bytes)
-          + ") downloaded" + (userRepository.isPresent() ? ", " + reused[0] + " libraries (" + megabytes(reusedBytes[0])
-          + ") taken from " + userRepository.get() : ""));
+          + ") downloaded" + (userRepository.isPresent() ? ", " + reused.size() + " libraries ("
+          + megabytes(sizes(reused)) + ") taken from " + userRepository.get() : ""));
     } finally {
       deleteTree(work);
     }
@@ -243,7 +242,7 @@ final class DependencyCache {
    * Brings a jar Maven found in the user's repository into the cache (same relative path), so the sandbox, which
    * sees only the cache, can read it; a hard link costs nothing when both are on one file system.
    */
-  private Path localize(Path jar, int[] count, long[] bytes) throws IOException {
+  private Path localize(Path jar, java.util.Set<Path> reused) throws IOException {
     Path abs = jar.toAbsolutePath().normalize();
     if (userRepository.isEmpty() || abs.startsWith(repository()) || !abs.startsWith(userRepository.get())) return abs;
     Path target = repository().resolve(userRepository.get().relativize(abs).toString()).normalize();
@@ -259,9 +258,14 @@ final class DependencyCache {
       }
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
-    count[0]++;
-    bytes[0] += Files.size(target);
+    reused.add(target);
     return target;
+  }
+
+  private static long sizes(java.util.Set<Path> files) throws IOException {
+    long total = 0;
+    for (Path f : files) total += Files.size(f);
+    return total;
   }
 
   /** Maven prints sizes as "305 B", "9.6 kB", "1.2 MB" (powers of 1000). */
@@ -281,7 +285,8 @@ final class DependencyCache {
   }
 
   private static String shorten(String line) {
-    return line.length() <= 240 ? line : line.substring(0, 240) + "...";
+    // Maven's reason comes last ("...: repo.maven.apache.org: Name or service not known").
+    return line.length() <= 200 ? line : "..." + line.substring(line.length() - 200);
   }
 
   private static String pom(List<ProjectDescriptor.Dependency> deps, String jupiterVersion, Path work) {

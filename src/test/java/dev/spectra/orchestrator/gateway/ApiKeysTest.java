@@ -133,12 +133,4 @@ class ApiKeysTest {
 
     assertThat(ApiKeys.open(file).list().getFirst().spent()).isEqualTo(Money.usd("0.40"));
   }
-
-  @Test void defaultFileFollowsXdgConfigHomeAndTheExplicitVariable() {
-    assertThat(ApiKeys.defaultFile(Map.of("XDG_CONFIG_HOME", "/x", "HOME", "/h")))
-        .isEqualTo(Path.of("/x/orchestrator/gateway-keys.json"));
-    assertThat(ApiKeys.defaultFile(Map.of("HOME", "/h"))).isEqualTo(Path.of("/h/.config/orchestrator/gateway-keys.json"));
-    assertThat(ApiKeys.defaultFile(Map.of("ORCHESTRATOR_GATEWAY_KEYS", "/k.json", "HOME", "/h")))
-        .isEqualTo(Path.of("/k.json"));
-  }
 }
