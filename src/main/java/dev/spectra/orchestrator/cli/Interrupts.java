@@ -23,6 +23,7 @@ final class Interrupts {
   private final PrintWriter err;
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile Object command;
+  private volatile boolean stopping;
 
   private Interrupts(Thread worker, PrintWriter err) {
     this.worker = worker;
@@ -46,10 +47,21 @@ final class Interrupts {
     done.countDown();
   }
 
+  /** {@return whether Ctrl-C (or another shutdown) has begun: whatever fails now fails because of it} */
+  boolean stopping() {
+    return stopping;
+  }
+
   private void stop() {
     if (worker == null || done.getCount() == 0) return;
+    stopping = true;
     Object c = command;
-    if (c == null || c instanceof EvalCommand || c instanceof ServeCommand || c instanceof SimCommand) return;
+    if (c == null) {
+      err.println("interrupted before the command started; nothing was done");
+      err.flush();
+      return;
+    }
+    if (c instanceof EvalCommand || c instanceof ServeCommand || c instanceof SimCommand) return;
     worker.interrupt();
     try {
       if (!done.await(GRACE_SECONDS, TimeUnit.SECONDS)) {

@@ -84,6 +84,10 @@ public final class Main implements Callable<Integer> {
       interrupts.running(leaf.commandSpec().userObject());
       return new CommandLine.RunLast().execute(parsed);
     });
+    // During Ctrl-C, whatever fails (a shutdown hook that can no longer be added, a closed resource) fails because
+    // of the interruption: say that, not "internal error".
+    cl.setExecutionExceptionHandler((e, c, parsed) -> interrupts.stopping() && !(e instanceof ExitException)
+        ? handleException(new InterruptedException("interrupted"), c, parsed) : handleException(e, c, parsed));
     try {
       return cl.execute(args);
     } finally {
