@@ -152,6 +152,7 @@ public final class Main implements Callable<Integer> {
     // Every command answers --help (and -h) and takes --json, whether or not its class asked for them.
     addHelpOptions(cl);
     JsonErrors.addJsonOptions(cl);
+    addVerboseOptions(cl);
     cl.setOut(io.out());
     cl.setErr(io.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -169,6 +170,18 @@ public final class Main implements Callable<Integer> {
       }
     }
     return cl;
+  }
+
+  /**
+   * Every command takes {@code --verbose}: library log lines (Javalin, Jetty) reach the console only with it (see
+   * {@link #main}); commands that have more to show declare their own.
+   */
+  private static void addVerboseOptions(CommandLine cl) {
+    if (cl.getCommandSpec().findOption("--verbose") == null) {
+      cl.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("--verbose").type(boolean.class)
+          .description("Also show the log lines of the libraries underneath (Javalin, Jetty).").build());
+    }
+    for (CommandLine sub : cl.getSubcommands().values()) addVerboseOptions(sub);
   }
 
   private static void addHelpOptions(CommandLine cl) {

@@ -56,14 +56,17 @@ class CliConventionsTest {
   }
 
   @Test
-  void everyCommandAndSubcommandTakesJson() {
+  void everyCommandAndSubcommandTakesJsonAndVerbose() {
     List<String> missing = new ArrayList<>();
     collectWithoutJson(Main.commandLine(io(dir)), missing);
     assertThat(missing).isEmpty();
   }
 
   private static void collectWithoutJson(CommandLine cl, List<String> missing) {
-    if (cl.getCommandSpec().findOption("--json") == null) missing.add(cl.getCommandSpec().qualifiedName());
+    // --verbose too: library log lines reach the console only with it.
+    for (String option : List.of("--json", "--verbose")) {
+      if (cl.getCommandSpec().findOption(option) == null) missing.add(cl.getCommandSpec().qualifiedName() + " " + option);
+    }
     for (CommandLine sub : cl.getSubcommands().values()) collectWithoutJson(sub, missing);
   }
 
