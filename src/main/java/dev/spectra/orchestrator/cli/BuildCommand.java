@@ -62,6 +62,10 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Wall-clock limit of verification (default: 180).")
   Integer timeoutSeconds;
 
+  @Option(names = "--strict", description = "Refuse every spec violation of the contract (by default, harmless"
+      + " ones are tolerated and listed as warnings with their location).")
+  boolean strict;
+
   @Option(names = "--json", description = "Print the build report as JSON.")
   boolean json;
 
@@ -87,8 +91,17 @@ public final class BuildCommand implements Callable<Integer> {
       throw new ExitException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
     }
     ProgressListener progress = ProgressLine.forCommand(io, quiet, json, verbose);
+    if (json && !quiet) {
+      // What the contract loader tolerated is said even with --json (stdout stays the report); progress is not.
+      progress = (step, detail) -> {
+        if (step.equals("warning")) {
+          io.err().println("warning: " + detail);
+          io.err().flush();
+        }
+      };
+    }
     var request = new OpenApiBuild.Request(openapi, stack, out, force, unsafeNoSandbox,
-        timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd());
+        timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd(), strict);
     BuildReport report;
     Ledgers.Handle ledger = openLedger();
     BuildJournal journal = ledger == null ? BuildJournal.NONE : BuildJournal.ledger(ledger.ledger());
@@ -133,6 +146,7 @@ public final class BuildCommand implements Callable<Integer> {
       io.out().printf("  operations: %d implemented, %d need a model%n", report.implementedCount(),
           report.needsModelCount());
       io.out().printf("  tests: %s (sandbox: %s)%n", t.summary(), t.sandbox());
+      io.out().printf("  start: %s (port from $PORT, default 8080)%n", String.join(" ", report.start().argv()));
       io.out().printf("  report: %s%n", Path.of(report.out()).resolve("BUILD-REPORT.md"));
     }
     io.out().flush();

@@ -41,7 +41,7 @@ public final class BuildsCommand implements Callable<Integer> {
 
   /** One line of the listing: a ledger row, an index entry, or both (same id). */
   private record Row(String id, String kind, String started, String finished, String outcome, String out,
-      String cost, BuildHistory.Entry details) {}
+      String cost, BuildHistory.Entry details, String staging) {}
 
   @Override public Integer call() throws Exception {
     if (limit <= 0) throw new ExitException(ExitCodes.USAGE, "--limit must be positive");
@@ -49,9 +49,14 @@ public final class BuildsCommand implements Callable<Integer> {
     Map<String, Row> rows = new LinkedHashMap<>();
     for (BuildHistory.Entry e : history.list()) {
       rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), outcome(e.outcome(), true), e.out(),
-          null, e));
+          null, e, null));
     }
     String ledgerWhere = null;
+    // Sandboxes that outlived a killed orchestrator are stopped before their staging directories are judged.
+    for (String killed : dev.spectra.orchestrator.app.Verifiers.sandboxed(io.env()).killLeftovers()) {
+      io.err().println(killed);
+    }
+    boolean otherRunning = StagingStatus.otherOrchestratorRunning();
     var config = ModelFailures.loadConfig(io, Overrides.NONE);
     try (Ledgers.Handle h = Ledgers.open(config, io.env(), io.err())) {
       ledgerWhere = h.ledger().location();
@@ -61,7 +66,7 @@ public final class BuildsCommand implements Callable<Integer> {
             b.finished() == null ? null : b.finished().toString(),
             outcome(b.outcome(), b.finished() != null),
             b.outDir(), b.cost() == null ? null : b.cost().usd().toPlainString(),
-            known == null ? null : known.details()));
+            known == null ? null : known.details(), StagingStatus.of(b, otherRunning)));
       }
     } catch (ExitException | dev.spectra.orchestrator.app.SetupException e) {
       io.err().println("warning: the ledger cannot be read (" + e.getMessage() + "); listing the builds index only");
@@ -75,6 +80,7 @@ public final class BuildsCommand implements Callable<Integer> {
       for (Row r : shown) {
         ObjectNode o = arr.addObject().put("id", r.id()).put("kind", r.kind()).put("startedAt", r.started())
             .put("finishedAt", r.finished()).put("outcome", r.outcome()).put("out", r.out()).put("costUsd", r.cost());
+        if (r.staging() != null) o.put("staging", r.staging());
         if (r.details() != null) {
           var d = r.details();
           o.put("service", d.service()).put("openapi", d.openapi()).put("sandbox", d.sandbox());
@@ -96,7 +102,8 @@ public final class BuildsCommand implements Callable<Integer> {
       io.out().printf(format, r.id(), r.kind(), shorten(r.started()), r.outcome(),
           d == null ? "-" : d.testsPassed() + "/" + d.testsRun(),
           d == null ? "-" : d.implemented() + " + " + d.needsModel(),
-          r.cost() == null ? "-" : "$" + r.cost(), r.out() == null ? "-" : r.out());
+          r.cost() == null ? "-" : "$" + r.cost(), (r.out() == null ? "-" : r.out())
+              + (r.staging() == null ? "" : "  [" + r.staging() + "]"));
     }
     io.out().println("TESTS: passed/run. OPERATIONS: implemented + needing a model. Index: " + history.file()
         + (ledgerWhere == null ? "" : "; ledger: " + ledgerWhere));

@@ -93,6 +93,12 @@ public final class DoctorCommand implements Callable<Integer> {
     return Optional.empty();
   }
 
+  /** {@return the sandbox's limits and the mechanism that would enforce the whole-tree ones here} */
+  private String limits() {
+    return dev.spectra.orchestrator.app.Verifiers.sandboxed(io.env())
+        .describeLimits(dev.spectra.orchestrator.scaffold.VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT);
+  }
+
   private void printText(Config config, List<Checked> checked, TreeSet<String> keys, Optional<Path> bwrap,
       List<String> problems) {
     var out = io.out();
@@ -115,6 +121,9 @@ public final class DoctorCommand implements Callable<Integer> {
     out.println("  " + Runtime.version() + " (" + System.getProperty("java.vendor") + ") at " + System.getProperty("java.home"));
     out.println("Sandbox");
     out.println("  bwrap: " + bwrap.map(Path::toString).orElse("not found"));
+    out.println("  confinement: unprivileged user " + "65534 in its own user, PID, network, IPC and UTS namespaces;"
+        + " read-only system, JDK and dependency cache; no home directory, no /etc/shadow");
+    out.println("  limits: " + limits());
     out.println();
     if (problems.isEmpty()) {
       out.println("All checks passed.");
@@ -159,6 +168,7 @@ public final class DoctorCommand implements Callable<Integer> {
     java.put("home", System.getProperty("java.home"));
     ObjectNode sandbox = root.putObject("sandbox");
     sandbox.put("bwrap", bwrap.map(Path::toString).orElse(null));
+    sandbox.put("limits", limits());
     ArrayNode problemList = root.putArray("problems");
     problems.forEach(problemList::add);
     root.put("ok", problems.isEmpty());

@@ -6,7 +6,7 @@ package dev.spectra.orchestrator.cli;
 public final class ExitCodes {
   /** The command did what was asked. */
   public static final int OK = 0;
-  /** The job ran and failed: output unrecoverable, a build that does not verify, a failing eval. */
+  /** The job ran and failed: output unrecoverable, a build that does not verify, a failing eval, check failures. */
   public static final int FAILED = 1;
   /** Bad input: unknown flag, invalid URL, malformed config or input file, empty prompt. Nothing ran. */
   public static final int USAGE = 2;

@@ -32,6 +32,7 @@ public final class Main implements Callable<Integer> {
     GROUPS.put("Talk to models", List.of("ask", "repair", "models"));
     GROUPS.put("Gateway", List.of("serve", "keys"));
     GROUPS.put("Cost and history", List.of("stats", "ledger"));
+    GROUPS.put("Check services", List.of("check"));
     GROUPS.put("Measure", List.of("eval", "bench"));
     GROUPS.put("Test without a model", List.of("sim"));
     GROUPS.put("Setup", List.of("doctor", "help"));
@@ -130,6 +131,7 @@ public final class Main implements Callable<Integer> {
     cl.addSubcommand("build", new BuildCommand(io));
     cl.addSubcommand("resume", new ResumeCommand(io));
     cl.addSubcommand("builds", new BuildsCommand(io));
+    cl.addSubcommand(new CheckCommand(io));
     cl.addSubcommand(new AskCommand(io));
     cl.addSubcommand(new RepairCommand(io));
     cl.addSubcommand(new ModelsCommand(io));

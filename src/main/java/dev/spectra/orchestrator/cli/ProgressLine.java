@@ -71,6 +71,13 @@ final class ProgressLine implements ProgressListener {
   }
 
   @Override public synchronized void onProgress(String step, String detail) {
+    if (step.equals("warning")) {
+      // A warning (what the contract loader tolerated) is a line of its own that no update overwrites.
+      closeLine();
+      err.println("warning: " + detail);
+      err.flush();
+      return;
+    }
     long now = nanoTime.getAsLong();
     enter(step, now);
     show(prefix(now) + detail, now, true);

@@ -17,6 +17,12 @@ import java.util.Objects;
  * @param timedOut the wall-clock limit was reached and the process tree killed
  * @param wallTime how long verification took, cache fill excluded
  * @param log the combined compiler and test output, trimmed to a readable size by the implementation
+ * @param testsSkipped tests skipped or aborted (pending: their operation needs a model)
+ * @param runtimeClasspath the jars the service runs with (compile scope), absolute paths in the dependency cache;
+ *     empty when unknown
+ * @param limits the resource limits and the mechanism that enforced them (for the report), or empty
+ * @param distrusted what the host refused of what the sandbox left behind: links, devices, hard links removed from
+ *     the workspace, result entries naming files outside the sources; empty when nothing was refused
  */
 public record VerifyResult(
     boolean compiled,
@@ -28,7 +34,11 @@ public record VerifyResult(
     String sandbox,
     boolean timedOut,
     Duration wallTime,
-    String log) {
+    String log,
+    int testsSkipped,
+    List<String> runtimeClasspath,
+    String limits,
+    List<String> distrusted) {
 
   public static final String BUBBLEWRAP = "bubblewrap";
   public static final String NONE_UNSAFE = "none (unsafe)";
@@ -41,6 +51,25 @@ public record VerifyResult(
     Objects.requireNonNull(sandbox, "sandbox");
     Objects.requireNonNull(wallTime, "wallTime");
     log = log == null ? "" : log;
+    runtimeClasspath = List.copyOf(runtimeClasspath);
+    limits = limits == null ? "" : limits;
+    distrusted = distrusted == null ? List.of() : List.copyOf(distrusted);
+  }
+
+  public VerifyResult(boolean compiled, int testsRun, int testsPassed, int testsFailed, List<TestFailure> failures,
+      List<CompileError> compileErrors, String sandbox, boolean timedOut, Duration wallTime, String log) {
+    this(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut, wallTime, log, 0,
+        List.of(), "", List.of());
+  }
+
+  public VerifyResult withSkipped(int skipped) {
+    return new VerifyResult(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut,
+        wallTime, log, skipped, runtimeClasspath, limits, distrusted);
+  }
+
+  public VerifyResult withRuntimeClasspath(List<String> jars) {
+    return new VerifyResult(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut,
+        wallTime, log, testsSkipped, jars, limits, distrusted);
   }
 
   /** {@return true when everything compiled, at least one test ran, none failed and nothing timed out} */
