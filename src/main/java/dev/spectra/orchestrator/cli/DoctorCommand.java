@@ -24,6 +24,10 @@ import picocli.CommandLine.Option;
     "Check the setup: configuration sources in effect, model endpoints reachable, which API keys are set",
     "(never their values), the JDK, and the sandbox tool (bwrap). Exit 1 when something needs fixing."})
 public final class DoctorCommand implements Callable<Integer> {
+  /** How to install the sandbox tool, for every message that needs it. */
+  static final String BUBBLEWRAP_INSTALL = "sudo apt-get install bubblewrap (Debian/Ubuntu), sudo dnf install"
+      + " bubblewrap (Fedora), sudo pacman -S bubblewrap (Arch)";
+
   private final Io io;
 
   @Option(names = "--json", description = "Print the findings as JSON.")
@@ -69,8 +73,9 @@ public final class DoctorCommand implements Callable<Integer> {
       }
     }
     if (bwrap.isEmpty()) {
-      problems.add("bwrap (bubblewrap) is not on PATH: generated code cannot be verified in a sandbox; "
-          + "install it with `apt-get install bubblewrap`");
+      problems.add("bwrap (bubblewrap) is not on PATH: `build --openapi` still tests its template code without a"
+          + " sandbox, but `run` and `eval --mode build` refuse to run model-written code; install it: "
+          + BUBBLEWRAP_INSTALL);
     }
 
     if (json) printJson(config, checked, keyNames, bwrap, problems);

@@ -208,7 +208,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
                 new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC())), dir, maxIterations,
                 HiddenScenarioGrader.available(unsafeNoSandbox).orElseThrow());
         EvalRunner runner = new EvalRunner(taker, options, quiet || json ? EvalRunner.Progress.NONE
-            : EvalSession.progress(io.err()), Clock.systemUTC());
+            : progressLine(), Clock.systemUTC());
         RunInfo info = new RunInfo(runId, mode, tasks.name(), tasks.tasks().size(), repeat, started, buildsPerMonth,
             w, command, Main.Version.version(), simulate ? seed : null, BuildProjection.fromLedger(ledger), infos);
         EvalSession.Outcome outcome = new EvalSession(runner, io.err()).run(info, tasks, subjects, previous, dir,
@@ -371,6 +371,20 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * One updating line on a terminal (a line every 15 s elsewhere) with the runner's counts; the renderer computes
+   * its own estimate and holds it back until it means something.
+   */
+  private EvalRunner.Progress progressLine() {
+    ProgressLine line = new ProgressLine(io.err(), ProgressLine.terminalColumns(io), false, System::nanoTime);
+    return (s, done, total, ok, cost, elapsed, eta) -> {
+      line.onCount("eval", "samples, " + ok + " ok, $" + cost.setScale(4, java.math.RoundingMode.HALF_UP)
+          .toPlainString(), done, total, -1, s.subject() + " " + s.taskId() + " "
+          + (!s.available() ? "unavailable" : s.succeeded() ? "ok" : "failed"));
+      if (done >= total) line.finish();
+    };
   }
 
   private void print(EvalReport report, List<Path> written, String runId) {

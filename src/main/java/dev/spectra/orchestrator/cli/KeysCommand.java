@@ -18,8 +18,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "keys", mixinStandardHelpOptions = true,
     description = "Manage gateway API keys (required when serve binds beyond loopback).",
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
-public final class KeysCommand implements Runnable {
+public final class KeysCommand implements java.util.concurrent.Callable<Integer> {
   private final Io io;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--keys-file", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
       description = "Keys file (default: $ORCHESTRATOR_GATEWAY_KEYS, else ~/.config/orchestrator/gateway-keys.json).")
@@ -29,8 +31,9 @@ public final class KeysCommand implements Runnable {
     this.io = io;
   }
 
-  @Override public void run() {
-    throw ExitException.usage("name a subcommand: keys create | keys list | keys revoke ID");
+  /** Without a subcommand: the usage and exit 2, or the subcommands as JSON. */
+  @Override public Integer call() {
+    return Main.parentWithoutSubcommand(spec);
   }
 
   ApiKeys open() {

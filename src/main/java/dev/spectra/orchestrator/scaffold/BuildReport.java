@@ -73,7 +73,7 @@ public record BuildReport(String id, String service, String openapi, String stac
       String handler, String reason) {}
 
   /**
-   * Verification's findings. {@code sandbox} is "bubblewrap" or "none (unsafe)"; {@code skipped} counts the pending
+   * Verification's findings. {@code sandbox} is one of {@link VerifyResult}'s sandbox names; {@code skipped} counts the pending
    * scenarios of operations that need a model (neither passed nor failed); {@code limits} names the sandbox's limits
    * and their mechanism; {@code refused} lists what the sandbox left behind that was not trusted.
    */
@@ -90,6 +90,19 @@ public record BuildReport(String id, String service, String openapi, String stac
     public Tests(boolean compiled, int run, int passed, int failed, int skipped, boolean timedOut, String sandbox,
         List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors) {
       this(compiled, run, passed, failed, skipped, timedOut, sandbox, failures, compileErrors, "", List.of());
+    }
+
+    /**
+     * {@return one line for people: a timeout is called a timeout, even when it struck before the code compiled}
+     */
+    public String summary() {
+      if (timedOut) {
+        return "timed out: the wall-clock limit was reached " + (compiled
+            ? "after " + run + " tests (" + passed + " passed, " + failed + " failed)"
+            : "before compilation finished") + "; raise it with --timeout SECONDS";
+      }
+      if (!compiled) return "compilation failed";
+      return run + " run, " + passed + " passed, " + failed + " failed, " + skipped + " pending";
     }
 
     static Tests of(VerifyResult r) {

@@ -10,7 +10,8 @@ final class BuildReportMarkdown {
     StringBuilder sb = new StringBuilder();
     sb.append("# Build report: ").append(r.service()).append("\n\n");
     sb.append("| | |\n|---|---|\n");
-    row(sb, "outcome", r.passed() ? "**passed**: compiled, all tests passed" : "**failed**");
+    row(sb, "outcome", r.passed() ? "**passed**: compiled, all tests passed"
+        : r.tests().timedOut() ? "**failed**: timed out" : "**failed**");
     row(sb, "build", "`" + r.id() + "`");
     row(sb, "contract", "`" + r.openapi() + "`");
     row(sb, "stack", r.stack());
@@ -21,11 +22,15 @@ final class BuildReportMarkdown {
     for (String refused : r.tests().refused()) row(sb, "refused from the sandbox", refused);
     row(sb, "operations", r.implementedCount() + " implemented, " + r.needsModelCount() + " need a model");
     var t = r.tests();
-    row(sb, "tests", t.compiled() ? t.run() + " run, " + t.passed() + " passed, " + t.failed() + " failed, "
-        + t.skipped() + " pending (operations that need a model)"
-        + (t.timedOut() ? " (timed out)" : "") : "not run: compilation failed");
+    row(sb, "tests", t.compiled() && !t.timedOut() ? t.summary() + " (pending: operations that need a model)"
+        : t.summary());
     row(sb, "start", "`" + (r.start() == null ? "" : String.join(" ", r.start().argv()) + "` in `" + r.start().cwd()
         + "`, port from $" + r.start().portVariable() + (r.start().offline() ? ", offline" : "")));
+    if (VerifyResult.NONE_TEMPLATE.equals(t.sandbox())) {
+      sb.append("\nVerified without a sandbox: bubblewrap was not found, and this project holds only code generated from")
+          .append(" the orchestrator's templates and the contract. Model-written code (`orchestrator run`) never runs")
+          .append(" this way; install bubblewrap for it.\n");
+    }
     sb.append("\n## Operations\n\n| method | path | operationId | status | handler |\n|---|---|---|---|---|\n");
     for (var o : r.operations()) {
       sb.append("| ").append(o.method()).append(" | `").append(o.path()).append("` | `").append(o.operationId())

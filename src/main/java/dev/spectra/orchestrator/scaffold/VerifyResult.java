@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param testsFailed tests that failed or errored
  * @param failures one entry per failed test
  * @param compileErrors compiler errors, when {@code compiled} is false
- * @param sandbox the sandbox used: {@link #BUBBLEWRAP} or {@link #NONE_UNSAFE}
+ * @param sandbox the sandbox used: {@link #BUBBLEWRAP}, {@link #NONE_UNSAFE} or {@link #NONE_TEMPLATE}
  * @param timedOut the wall-clock limit was reached and the process tree killed
  * @param wallTime how long verification took, cache fill excluded
  * @param log the combined compiler and test output, trimmed to a readable size by the implementation
@@ -42,6 +42,8 @@ public record VerifyResult(
 
   public static final String BUBBLEWRAP = "bubblewrap";
   public static final String NONE_UNSAFE = "none (unsafe)";
+  /** No sandbox tool here, and the project held template code only (see {@link VerifyOptions#templateOnly()}). */
+  public static final String NONE_TEMPLATE = "none (template code only; bubblewrap not found)";
 
   public VerifyResult {
     failures = List.copyOf(failures);
@@ -73,6 +75,11 @@ public record VerifyResult(
   /** {@return true when everything compiled, at least one test ran, none failed and nothing timed out} */
   public boolean passed() {
     return compiled && !timedOut && testsRun > 0 && testsFailed == 0;
+  }
+
+  /** {@return true when the code ran inside a sandbox} */
+  public boolean sandboxed() {
+    return BUBBLEWRAP.equals(sandbox);
   }
 
   /**

@@ -55,7 +55,8 @@ public final class SandboxVerifier implements Verifier {
 
   SandboxVerifier(Settings settings) {
     this.settings = settings;
-    this.cache = new DependencyCache(settings.cacheRoot(), settings.maven(), settings.mavenEnv());
+    this.cache = new DependencyCache(settings.cacheRoot(), settings.maven(), settings.mavenEnv(),
+        Optional.of(settings.userHome().resolve(".m2").resolve("repository")));
     this.leftovers = new Leftovers(settings.cacheRoot().resolve("sandboxes"));
   }
 
@@ -87,7 +88,7 @@ public final class SandboxVerifier implements Verifier {
       leftoversChecked = true;
       killLeftovers().forEach(line -> progress.onProgress("verify", line));
     }
-    Sandbox sandbox = sandbox(options.unsafeNoSandbox(), project);
+    Sandbox sandbox = sandbox(options, project);
     ProjectDescriptor descriptor;
     try {
       descriptor = ProjectDescriptor.read(project, json);
@@ -171,8 +172,12 @@ public final class SandboxVerifier implements Verifier {
     return leftovers.killAll();
   }
 
-  /** Picks bubblewrap when it works here, else refuses unless the caller allowed running unconfined. */
-  private Sandbox sandbox(boolean unsafe, Path project) throws SandboxUnavailableException, InterruptedException {
+  /**
+   * Picks bubblewrap when it works here; else runs unconfined when the user allowed it or the project is template
+   * code only, and refuses otherwise.
+   */
+  private Sandbox sandbox(VerifyOptions options, Path project)
+      throws SandboxUnavailableException, InterruptedException {
     Optional<Path> prlimit = settings.tools().find("prlimit");
     Optional<Path> bwrap = settings.tools().find("bwrap");
     String problem;
@@ -183,7 +188,9 @@ public final class SandboxVerifier implements Verifier {
       problem = probe(candidate, project);
       if (problem.isEmpty()) return candidate;
     }
-    if (unsafe) return new NoSandbox(prlimit);
+    if (options.unsafeNoSandbox()) return new NoSandbox(prlimit, VerifyResult.NONE_UNSAFE);
+    // Code from our own templates and the user's contract is as trusted as the orchestrator that wrote it.
+    if (options.templateOnly()) return new NoSandbox(prlimit, VerifyResult.NONE_TEMPLATE);
     throw new SandboxUnavailableException(problem + "; refusing to run generated code outside a sandbox. "
         + INSTALL_HINT);
   }

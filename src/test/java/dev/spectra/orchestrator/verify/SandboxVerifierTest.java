@@ -202,6 +202,21 @@ class SandboxVerifierTest {
   }
 
   @Test
+  void templateOnlyProjectIsVerifiedWithoutASandboxWhenNoneExistsAndSaysSo() throws Exception {
+    ToolLookup real = ToolLookup.path(System.getenv());
+    ToolLookup noBwrap = program -> program.equals("bwrap") ? Optional.empty() : real.find(program);
+    SandboxVerifier verifier = new SandboxVerifier(settings(noBwrap));
+    TinyProject p = TinyProject.passing(dir);
+
+    VerifyResult r = verifier.verify(p.dir(), new VerifyOptions(Duration.ofMinutes(2), false, ProgressListener.NONE,
+        true));
+
+    assertThat(r.sandbox()).isEqualTo(VerifyResult.NONE_TEMPLATE);
+    assertThat(r.sandboxed()).isFalse();
+    assertThat(r.passed()).as(r.log()).isTrue();
+  }
+
+  @Test
   void secondVerifyOfAnUnchangedProjectDoesNotRecompile() throws Exception {
     TinyProject p = TinyProject.passing(dir);
     SandboxVerifier verifier = verifier();
