@@ -25,7 +25,10 @@ final class Cascades implements AutoCloseable {
     }
     ledger = Ledgers.open(io, config);
     try {
-      cascade = builder.providers(providers::model).ledger(ledger.ledger()).build();
+      // Budgets are reserved in the ledger database, so concurrent commands and workers share one monthly figure.
+      cascade = builder.providers(providers::model).ledger(ledger.ledger())
+          .budgetStore(new dev.spectra.orchestrator.ledger.SqlBudgetStore(ledger.ledger().database(),
+              java.time.Clock.systemUTC())).build();
     } catch (IllegalArgumentException e) {
       close();
       throw ExitException.usage("routing: " + e.getMessage());

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
-import dev.spectra.orchestrator.gateway.ApiKeys;
 import dev.spectra.orchestrator.gateway.Gateway;
 import dev.spectra.orchestrator.gateway.GatewayOptions;
+import dev.spectra.orchestrator.ledger.GatewayKeys;
 import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.ledger.SqlBudgetStore;
 import dev.spectra.orchestrator.ledger.LedgerException;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Providers;
@@ -53,9 +54,6 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--require-keys", description = "Require gateway keys even on loopback.")
   boolean requireKeys;
 
-  @Option(names = "--keys-file", paramLabel = "FILE", description = "Gateway keys file (default: ~/.config/orchestrator/gateway-keys.json).")
-  Path keysFile;
-
   @Option(names = "--cors-origin", paramLabel = "ORIGIN", description = "Allow browser calls from this origin (repeatable; CORS is off without it).")
   List<String> corsOrigins = new ArrayList<>();
 
@@ -96,7 +94,6 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw ExitException.usage(e.getMessage());
     }
-    ApiKeys keys = openKeys();
     Ledger ledger;
     try {
       ledger = Ledger.open(config, io.env(), Clock.systemUTC());
@@ -106,13 +103,16 @@ public final class ServeCommand implements Callable<Integer> {
     Providers providers = ModelFailures.providers(io, config);
     Cascade cascade;
     try {
-      cascade = builder.providers(providers::model).ledger(ledger).build();
+      // Budgets (monthly, per key) are reserved in the ledger database: every replica on it draws on one figure.
+      cascade = builder.providers(providers::model).ledger(ledger)
+          .budgetStore(new SqlBudgetStore(ledger.database(), Clock.systemUTC())).build();
     } catch (IllegalArgumentException e) {
       ledger.close();
       providers.close();
       throw ExitException.usage("routing: " + e.getMessage());
     }
 
+    GatewayKeys keys = new GatewayKeys(ledger.database(), Clock.systemUTC());
     GatewayOptions options = new GatewayOptions(host, port, maxBodyBytes, requireKeys, corsOrigins,
         Duration.ofSeconds(shutdownGraceSeconds));
     Gateway gateway;
@@ -127,7 +127,7 @@ public final class ServeCommand implements Callable<Integer> {
               providers.close();
             }
           }).start();
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | LedgerException e) {
       ledger.close();
       providers.close();
       throw ExitException.usage(e.getMessage());
@@ -149,17 +149,6 @@ public final class ServeCommand implements Callable<Integer> {
       // The hook is what closed the gateway.
     }
     return ExitCodes.OK;
-  }
-
-  private ApiKeys openKeys() {
-    Path file = keysFile != null ? io.cwd().resolve(keysFile) : ApiKeys.defaultFile(io.env());
-    try {
-      return ApiKeys.open(file);
-    } catch (UncheckedIOException e) {
-      throw ExitException.usage(e.getMessage());
-    } catch (RuntimeException e) {
-      throw ExitException.usage("cannot read gateway keys file " + file + ": " + e.getMessage());
-    }
   }
 
   /** Catalog models, then the policies and named routes the cascade resolves. */
@@ -189,7 +178,7 @@ public final class ServeCommand implements Callable<Integer> {
     return env;
   }
 
-  private void banner(Config config, Gateway gateway, ApiKeys keys, Ledger ledger) {
+  private void banner(Config config, Gateway gateway, GatewayKeys keys, Ledger ledger) {
     String base = gateway.baseUrl() + "/v1";
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
@@ -198,7 +187,7 @@ public final class ServeCommand implements Callable<Integer> {
       o.put("chat_completions_url", base + "/chat/completions");
       o.put("default_model", config.defaultModel());
       o.put("keys_required", gateway.keysRequired());
-      o.put("keys_file", keys.file().toString());
+      o.put("keys", keys.location());
       o.put("ledger", ledger.location());
       io.out().println(o);
       io.out().flush();
@@ -209,7 +198,7 @@ public final class ServeCommand implements Callable<Integer> {
     err.println("Point OpenAI clients at it:");
     err.println("  OPENAI_BASE_URL=" + base);
     err.println("  ORCHESTRATOR_LLM_URL=" + base + "/chat/completions");
-    err.println(gateway.keysRequired() ? "Gateway keys required (Authorization: Bearer ...), from " + keys.file()
+    err.println(gateway.keysRequired() ? "Gateway keys required (Authorization: Bearer ...), from " + keys.location()
         : "No gateway key needed on loopback; any API key a client sends is ignored and never forwarded.");
     err.println("Ledger: " + ledger.location() + ". Ctrl-C stops (in-flight requests get " + shutdownGraceSeconds
         + " s to finish).");
@@ -226,6 +215,7 @@ public final class ServeCommand implements Callable<Integer> {
       o.put("served_model", c.servedModel());
       o.put("status", c.status());
       o.put("error", c.errorCode());
+      o.put("detail", c.detail());
       o.put("attempts", c.attempts());
       o.put("prompt_tokens", c.usage().promptTokens());
       o.put("completion_tokens", c.usage().completionTokens());
@@ -245,6 +235,7 @@ public final class ServeCommand implements Callable<Integer> {
         + " cost=" + (c.cost() == null ? "unpriced" : c.cost().toString()) + " " + c.elapsed().toMillis() + "ms"
         + (c.stream() ? " stream" : "") + (c.apiKeyId() == null ? "" : " key=" + c.apiKeyId())
         + (c.errorCode() == null ? "" : " error=" + c.errorCode())
+        + (c.detail() == null ? "" : " detail=\"" + c.detail() + "\"")
         + (c.clientDisconnected() ? " client-disconnected" : "");
     synchronized (io.err()) {
       io.err().println(line);

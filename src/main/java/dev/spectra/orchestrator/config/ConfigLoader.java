@@ -77,6 +77,8 @@ public final class ConfigLoader {
     Map<String, ModelSpec> specs = new LinkedHashMap<>();
     for (ModelSpec s : BuiltinCatalog.models()) specs.put(s.name(), s);
     boolean customized = false;
+    // Models whose timeouts the user set: a URL that moves one to a local server must keep them.
+    Set<String> timedByUser = new java.util.HashSet<>();
     for (YamlDoc doc : docs) {
       JsonNode models = doc.root().path("models");
       if (models.isMissingNode() || models.isNull()) continue;
@@ -84,6 +86,7 @@ public final class ConfigLoader {
       for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         specs.put(e.getKey(), model(doc, e.getKey(), e.getValue(), specs.get(e.getKey())));
+        if (e.getValue().has("timeouts")) timedByUser.add(e.getKey());
         customized = true;
       }
     }
@@ -106,12 +109,12 @@ public final class ConfigLoader {
       sources.add(new Config.Source("llm.model", model.value(), "default"));
     }
     if (url == null) sources.add(new Config.Source("llm.url", "(the model's catalog endpoint)", "default"));
-    String defaultName = resolve(specs, url, model, kind);
+    String defaultName = resolve(specs, url, model, kind, timedByUser);
     String fallbackName = null;
     if (fbUrl != null && fbModel == null) {
       throw fbUrl.site().error("a fallback URL needs a fallback model too: set ORCHESTRATOR_FALLBACK_MODEL");
     }
-    if (fbModel != null) fallbackName = resolve(specs, fbUrl, fbModel, fbKind);
+    if (fbModel != null) fallbackName = resolve(specs, fbUrl, fbModel, fbKind, timedByUser);
     if (fallbackName == null) sources.add(new Config.Source("fallback.model", "(none)", "default"));
 
     String reference = BuiltinCatalog.REFERENCE_MODEL;
@@ -223,8 +226,8 @@ public final class ConfigLoader {
    * name or model id) keeps its prices and window; a URL moves it to that server. An unknown model becomes an
    * entry of its own, on the URL's server or the default Ollama.
    */
-  private static String resolve(Map<String, ModelSpec> specs, Value url, Value model, Value kindValue)
-      throws ConfigException {
+  private static String resolve(Map<String, ModelSpec> specs, Value url, Value model, Value kindValue,
+      Set<String> timedByUser) throws ConfigException {
     ProviderKind explicit = kindValue == null ? null : kind(kindValue.value(), kindValue.site());
     ModelSpec template = specs.get(model.value());
     boolean byName = template != null;
@@ -258,7 +261,8 @@ public final class ConfigLoader {
     String keyEnv = ep.kind() == template.kind() ? template.apiKeyEnv() : BuiltinCatalog.defaultKeyEnv(ep.kind());
     ModelSpec moved = new ModelSpec(template.name(), ep.kind(), ep.base(), modelId, local,
         local ? Price.FREE : template.price(), template.contextWindow(), caps,
-        local ? Timeouts.LOCAL_DEFAULT : template.timeouts(), keyEnv, template.maxConcurrent());
+        local && !timedByUser.contains(template.name()) ? Timeouts.LOCAL_DEFAULT : template.timeouts(), keyEnv,
+        template.maxConcurrent());
     specs.put(moved.name(), moved);
     return moved.name();
   }

@@ -43,6 +43,7 @@ public final class CascadeBuilder {
   private Function<ModelSpec, Model> providers;
   private BiFunction<Model, ModelSpec, Model> structuredOutput = (model, spec) -> model;
   private Ledger ledger;
+  private BudgetStore budgetStore;
   private final List<AttemptListener> listeners = new ArrayList<>();
   private Clock clock = Clock.systemUTC();
   private Sleeper sleeper = Sleeper.SYSTEM;
@@ -81,6 +82,15 @@ public final class CascadeBuilder {
   /** Records every attempt; also gives budgets this month's spend so far and {@code cheapest-passing} its health. */
   public CascadeBuilder ledger(Ledger ledger) {
     this.ledger = ledger;
+    return this;
+  }
+
+  /**
+   * Counts budgets in {@code store} (the ledger database, shared by every process on it) instead of in this
+   * process alone.
+   */
+  public CascadeBuilder budgetStore(BudgetStore store) {
+    this.budgetStore = store;
     return this;
   }
 
@@ -124,7 +134,8 @@ public final class CascadeBuilder {
     ModelSpec reference = settings.referenceModel() == null ? null : table.catalog().get(settings.referenceModel());
     Pricing pricing = new Pricing(settings.catalogVersion(), reference);
     Money spentThisMonth = ledger == null ? Money.ZERO : ledger.spentSince(monthStart(clock.instant()));
-    Budgets budgets = new Budgets(settings.budgets(), clock, spentThisMonth);
+    Budgets budgets = new Budgets(settings.budgets(), clock, spentThisMonth,
+        budgetStore != null ? budgetStore : new MemoryBudgetStore());
     Engine engine = new Engine(settings, table, pricing, budgets, breakers, listener, clock, sleeper, providers,
         structuredOutput);
     return new Cascade(engine, settings.defaultModel());

@@ -59,26 +59,26 @@ public final class Simulator implements AutoCloseable {
     List<String> served = options.models().isEmpty() ? profile.models() : options.models();
     Backend backend = new Backend(options, responder, tokenizer, mapper, served, new AtomicLong());
     this.app = Javalin.create(config -> {
-      config.showJavalinBanner = false;
-      config.startupWatcherEnabled = false;
+      config.startup.showJavalinBanner = false;
+      config.startup.startupWatcherEnabled = false;
       // Virtual threads: a slow-drip reply sleeping in its handler costs nothing.
-      config.useVirtualThreads = true;
-      config.http.disableCompression();
+      config.concurrency.useVirtualThreads = true;
+      config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
       // Javalin's 1 MB default would turn long prompts into 413s that no model server sends.
       config.http.maxRequestSize = 64L * 1024 * 1024;
-    });
-    app.before(ctx -> {
-      // Lets reports label answers from here as simulations; no real model server sends this header.
-      ctx.header(SIMULATOR_HEADER, "spectra-orchestrator");
-      record(ctx, mapper);
-    });
-    app.after(this::log);
-    new OpenAiProtocol(backend).register(app);
-    new OllamaProtocol(backend).register(app);
-    new AnthropicProtocol(backend).register(app);
-    app.exception(Exception.class, (e, ctx) -> {
-      // A bug in the simulator, not a simulated fault: say so in a body no client mistakes for a model reply.
-      ctx.status(500).contentType("text/plain").result("simulator internal error: " + e);
+      config.routes.before(ctx -> {
+        // Lets reports label answers from here as simulations; no real model server sends this header.
+        ctx.header(SIMULATOR_HEADER, "spectra-orchestrator");
+        record(ctx, mapper);
+      });
+      config.routes.after(this::log);
+      new OpenAiProtocol(backend).register(config.routes);
+      new OllamaProtocol(backend).register(config.routes);
+      new AnthropicProtocol(backend).register(config.routes);
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        // A bug in the simulator, not a simulated fault: say so in a body no client mistakes for a model reply.
+        ctx.status(500).contentType("text/plain").result("simulator internal error: " + e);
+      });
     });
     try {
       app.start(options.host(), options.port());
