@@ -46,9 +46,9 @@ final class Accounting {
   /** A failure after the model was resolved: answered (when nothing was sent yet) and recorded. */
   void failed(Context ctx, ChatRequestReader.ChatCall call, String requestId, String keyId, long t0,
       GatewayError error, CompletionWriter.Accounting acc) {
-    replies.send(ctx, error, acc);
     record(call, requestId, keyId, t0, acc.servedModel(), error.status(), error.code(), acc, false,
         replies.forLog(error));
+    replies.send(ctx, error, acc);
   }
 
   void record(ChatRequestReader.ChatCall call, String requestId, String keyId, long t0, String served, int status,
@@ -56,7 +56,7 @@ final class Accounting {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
     metrics.request(call.model(), status);
     if (errorCode != null) metrics.failure(errorCode);
-    if (clientGone) metrics.failure("client_disconnected");
+    if (clientGone && !"client_disconnected".equals(errorCode)) metrics.failure("client_disconnected");
     listener.finished(new Gateway.Call(requestId, keyId, call.model(), served, status, errorCode, acc.usage(),
         acc.cost(), acc.attempts(), elapsed, call.stream(), clientGone, detail));
   }

@@ -121,8 +121,9 @@ final class ChatHandler {
       Replies.accountingHeaders(ctx, acc);
       byte[] bytes = replies.writer.completion(requestId, clock.instant().getEpochSecond(), reply.servedBy(),
           content.get(), reply.finishReason(), acc);
-      Replies.respond(ctx, 200, bytes);
+      // Recorded before the bytes leave: a client that has its answer finds the call in the log and metrics.
       accounting.served(call, requestId, keyId, t0, reply, acc, 200, null, false, null);
+      Replies.respond(ctx, 200, bytes);
     } catch (ModelException e) {
       accounting.failed(ctx, call, requestId, keyId, t0, GatewayError.fromModelError(e.error(), name),
           CompletionWriter.Accounting.ofFailure(e.attempts()));

@@ -29,6 +29,13 @@ public final class Database implements AutoCloseable {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     String where = Ledger.describe(jdbcUrl);
     Dialect dialect = Dialect.of(jdbcUrl);
+    // A plain connection first: it fails at once with the driver's own reason (not a database, locked,
+    // unreachable), where the pool would only time out.
+    try (Connection probe = java.sql.DriverManager.getConnection(jdbcUrl)) {
+      dialect.onOpen(probe);
+    } catch (SQLException e) {
+      throw Ledger.failure(where, "cannot open", e);
+    }
     HikariConfig cfg = new HikariConfig();
     cfg.setJdbcUrl(jdbcUrl);
     cfg.setPoolName("orchestrator-db");
@@ -52,12 +59,6 @@ public final class Database implements AutoCloseable {
       pool = new HikariDataSource(cfg);
     } catch (RuntimeException e) {
       throw new LedgerException("cannot open ledger " + where + ": " + e.getMessage(), e);
-    }
-    try (Connection probe = pool.getConnection()) {
-      dialect.onOpen(probe);
-    } catch (SQLException e) {
-      pool.close();
-      throw Ledger.failure(where, "cannot open", e);
     }
     try {
       Migrations.migrate(pool, where);
