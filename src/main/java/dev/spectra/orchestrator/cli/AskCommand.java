@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.model.Message;
@@ -79,7 +80,8 @@ public final class AskCommand implements Callable<Integer> {
     com.fasterxml.jackson.databind.JsonNode schema =
         schemaFile == null ? null : RepairCommand.loadSchema(io.cwd().resolve(schemaFile));
     Config config = ModelFailures.loadConfig(io, url == null ? Overrides.NONE : new Overrides(url, model, null, null, null));
-    try (Providers providers = ModelFailures.providers(io, config); Cascades cascades = new Cascades()) {
+    try (Providers providers = ModelFailures.providers(io, config);
+        Cascades cascades = new Cascades(io.env(), io.err())) {
       Model target = resolveModel(config, providers, cascades);
       if (schema != null && !(target instanceof dev.spectra.orchestrator.reliability.Cascade)) {
         // A bare provider gets the structured engine here; a cascade already runs it on every route.
@@ -125,7 +127,7 @@ public final class AskCommand implements Callable<Integer> {
       if (byId.isPresent()) name = byId.get().name();
       else if (!Cascades.isRouteName(config, name)) return providers.model(resolveSpec(config));
     }
-    return cascades.resolve(io, config, providers, name);
+    return cascades.resolve(config, providers, name);
   }
 
   ModelSpec resolveSpec(Config config) {

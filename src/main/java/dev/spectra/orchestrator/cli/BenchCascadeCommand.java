@@ -3,7 +3,7 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spectra.orchestrator.model.ModelException;
-import dev.spectra.orchestrator.reliability.CascadeBenchmark;
+import dev.spectra.orchestrator.bench.CascadeBenchmark;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -3,8 +3,9 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spectra.orchestrator.gateway.BenchRig;
-import dev.spectra.orchestrator.gateway.GatewayBench;
+import dev.spectra.orchestrator.app.Dirs;
+import dev.spectra.orchestrator.bench.BenchRig;
+import dev.spectra.orchestrator.bench.GatewayBench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,9 +66,7 @@ public final class BenchGatewayCommand implements Callable<Integer> {
       if (noPortkey) {
         rig.dropPortkey("skipped (--no-portkey)");
       } else {
-        Path dir = portkeyDir != null ? io.cwd().resolve(portkeyDir)
-            : Path.of(io.env().getOrDefault("XDG_CACHE_HOME", io.env().getOrDefault("HOME", ".") + "/.cache"))
-                .resolve("orchestrator/portkey");
+        Path dir = portkeyDir != null ? io.cwd().resolve(portkeyDir) : Dirs.from(io.env()).cache().resolve("portkey");
         progress("starting Portkey from " + dir);
         rig.startPortkey(dir, this::progress);
         rig.portkeyChatUrl().ifPresent(u -> targets.add(new GatewayBench.Target("portkey", u, rig.portkeyHeaders())));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spectra.orchestrator.model.ModelException;
-import dev.spectra.orchestrator.model.provider.ProviderBenchmark;
+import dev.spectra.orchestrator.bench.ProviderBenchmark;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;

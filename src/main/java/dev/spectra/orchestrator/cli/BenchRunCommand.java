@@ -2,7 +2,7 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spectra.orchestrator.run.RunBenchmark;
+import dev.spectra.orchestrator.bench.RunBenchmark;
 import dev.spectra.orchestrator.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,10 +2,11 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spectra.orchestrator.app.Verifiers;
+import dev.spectra.orchestrator.bench.VerifyBench;
 import dev.spectra.orchestrator.scaffold.InvalidContractException;
 import dev.spectra.orchestrator.scaffold.ProgressListener;
 import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
-import dev.spectra.orchestrator.verify.VerifyBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public final class BenchVerifyCommand implements Callable<Integer> {
         : (step, detail) -> io.err().println("[" + step + "] " + detail);
     VerifyBench.Report report;
     try {
-      report = VerifyBench.create(io.env()).run(new VerifyBench.Options(contract, repetitions, progress));
+      report = new VerifyBench(Verifiers.sandboxed(io.env())).run(new VerifyBench.Options(contract, repetitions, progress));
     } catch (InvalidContractException e) {
       throw ExitException.usage(e.getMessage());
     } catch (SandboxUnavailableException e) {

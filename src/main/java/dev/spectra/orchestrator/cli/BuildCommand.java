@@ -2,6 +2,10 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spectra.orchestrator.app.Dirs;
+import dev.spectra.orchestrator.app.Ledgers;
+import dev.spectra.orchestrator.app.SetupException;
+import dev.spectra.orchestrator.app.Verifiers;
 import dev.spectra.orchestrator.scaffold.BuildHistory;
 import dev.spectra.orchestrator.scaffold.BuildJournal;
 import dev.spectra.orchestrator.scaffold.BuildReport;
@@ -12,7 +16,6 @@ import dev.spectra.orchestrator.scaffold.OutputExistsException;
 import dev.spectra.orchestrator.scaffold.ProgressListener;
 import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
 import dev.spectra.orchestrator.scaffold.Verifier;
-import dev.spectra.orchestrator.scaffold.VerifierProvider;
 import dev.spectra.orchestrator.config.Overrides;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,7 +68,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   public BuildCommand(Io io) {
     // Looked up when the command runs, not when the CLI is assembled for some other command.
-    this(io, () -> VerifierProvider.find(io.env(), io.cwd()));
+    this(io, () -> Optional.of(Verifiers.sandboxed(io.env())));
   }
 
   /** For tests: a given verifier (or none). */
@@ -104,7 +107,7 @@ public final class BuildCommand implements Callable<Integer> {
     }
     try {
       // The index keeps what the ledger does not: tests and operations per build, for 'builds'.
-      BuildHistory.forEnvironment(io.env()).append(report);
+      new BuildHistory(Dirs.from(io.env()).buildHistoryFile()).append(report);
     } catch (IOException e) {
       io.err().println("warning: could not record the build in the builds index: " + e.getMessage());
     }
@@ -132,8 +135,8 @@ public final class BuildCommand implements Callable<Integer> {
   /** The ledger, when it can be opened; a build still runs (and says so) without one. */
   private Ledgers.Handle openLedger() {
     try {
-      return Ledgers.open(io, ModelFailures.loadConfig(io, Overrides.NONE));
-    } catch (ExitException e) {
+      return Ledgers.open(ModelFailures.loadConfig(io, Overrides.NONE), io.env(), io.err());
+    } catch (ExitException | SetupException e) {
       io.err().println("warning: the build is not recorded in the ledger: " + e.getMessage());
       return null;
     }

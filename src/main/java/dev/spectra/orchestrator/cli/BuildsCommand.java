@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Dirs;
+import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.scaffold.BuildHistory;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.BuildRecord;
@@ -43,13 +45,13 @@ public final class BuildsCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     if (limit <= 0) throw new ExitException(ExitCodes.USAGE, "--limit must be positive");
-    BuildHistory history = BuildHistory.forEnvironment(io.env());
+    BuildHistory history = new BuildHistory(Dirs.from(io.env()).buildHistoryFile());
     Map<String, Row> rows = new LinkedHashMap<>();
     for (BuildHistory.Entry e : history.list()) {
       rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), e.outcome(), e.out(), null, e));
     }
     String ledgerWhere = null;
-    try (Ledgers.Handle h = Ledgers.open(io, ModelFailures.loadConfig(io, Overrides.NONE))) {
+    try (Ledgers.Handle h = Ledgers.open(ModelFailures.loadConfig(io, Overrides.NONE), io.env(), io.err())) {
       ledgerWhere = h.ledger().location();
       for (BuildRecord b : h.ledger().builds(Ledger.BuildFilter.latest(limit))) {
         Row known = rows.get(b.id());

@@ -5,14 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Cascades;
+import dev.spectra.orchestrator.app.Configs;
+import dev.spectra.orchestrator.app.Ledgers;
+import dev.spectra.orchestrator.app.RunPipelines;
 import dev.spectra.orchestrator.run.PlanProbe;
 import dev.spectra.orchestrator.run.RunOutcome;
 import dev.spectra.orchestrator.run.RunPipeline;
-import dev.spectra.orchestrator.run.RunPipelines;
 import dev.spectra.orchestrator.run.RunRequest;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
-import dev.spectra.orchestrator.config.ConfigLoader;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.eval.BuildSampleTaker;
 import dev.spectra.orchestrator.eval.EvalReport;
@@ -174,7 +176,8 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
         }
       }
       if (resume == null) writeRunFile(dir, runId, started, names);
-      try (Providers providers = ModelFailures.providers(runIo, config); Cascades cascades = new Cascades()) {
+      try (Providers providers = ModelFailures.providers(runIo, config);
+          Cascades cascades = new Cascades(runIo.env(), runIo.err())) {
         List<Subject> subjects = new ArrayList<>();
         for (String n : names) subjects.add(subject(runIo, config, providers, cascades, n));
         Ledger ledger = cascades.ledger();
@@ -293,7 +296,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
   private static Config loadConfig(Io runIo, SimulatedModels sims) {
     if (sims == null) return ModelFailures.loadConfig(runIo, Overrides.NONE);
     try {
-      return ConfigLoader.load(runIo.env(), sims.configDir(), Overrides.NONE);
+      return Configs.load(runIo.env(), sims.configDir(), Overrides.NONE);
     } catch (ConfigException e) {
       throw new IllegalStateException("the generated simulator configuration does not load: " + e.getMessage(), e);
     }
@@ -302,7 +305,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
   private Subject subject(Io runIo, Config config, Providers providers, Cascades cascades, String name) {
     String resolved = config.catalog().get(name).isPresent() ? name
         : config.catalog().find(name).map(ModelSpec::name).orElse(name);
-    Cascade model = cascades.resolve(runIo, config, providers, resolved);
+    Cascade model = cascades.resolve(config, providers, resolved);
     List<ModelSpec> routes = model.plan(ModelRequest.of("probe")).stream()
         .map(n -> config.catalog().get(n)).flatMap(Optional::stream).toList();
     boolean local = !routes.isEmpty() && routes.stream().allMatch(ModelSpec::local);
@@ -444,7 +447,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     if (out != null) candidates.add(out.toAbsolutePath().normalize());
     candidates.add(io.cwd().resolve("eval-results").resolve(runId));
     for (Path c : candidates) if (Files.isRegularFile(c.resolve("run.json"))) return c;
-    try (Ledger ledger = Ledger.open(ModelFailures.loadConfig(io, Overrides.NONE), io.env(), Clock.systemUTC())) {
+    try (Ledger ledger = Ledgers.open(ModelFailures.loadConfig(io, Overrides.NONE), io.env(), Clock.systemUTC())) {
       Optional<BuildRecord> b = ledger.build(runId);
       if (b.isPresent() && b.get().outDir() != null && Files.isRegularFile(Path.of(b.get().outDir(), "run.json"))) {
         return Path.of(b.get().outDir());

@@ -3,6 +3,8 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Dirs;
+import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.GatewayKeys;
@@ -39,7 +41,7 @@ public final class KeysCommand implements Runnable {
   /** Runs {@code action} on the keys of the configured ledger database, closing it after. */
   <T> T withKeys(java.util.function.Function<GatewayKeys, T> action) {
     Config config = ModelFailures.loadConfig(io, Overrides.NONE);
-    try (Ledgers.Handle h = Ledgers.open(io, config)) {
+    try (Ledgers.Handle h = Ledgers.open(config, io.env(), io.err())) {
       return action.apply(new GatewayKeys(h.ledger().database(), Clock.systemUTC()));
     } catch (LedgerException e) {
       throw new ExitException(ExitCodes.FAILED, e.getMessage());
@@ -165,14 +167,15 @@ public final class KeysCommand implements Runnable {
   static final class Import implements Runnable {
     @picocli.CommandLine.ParentCommand KeysCommand parent;
 
-    @Parameters(paramLabel = "FILE", description = "The old keys file, e.g. ~/.config/orchestrator/gateway-keys.json.")
+    @Parameters(paramLabel = "FILE", arity = "0..1",
+        description = "The old keys file (default: $ORCHESTRATOR_GATEWAY_KEYS, else ~/.config/orchestrator/gateway-keys.json).")
     Path file;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
     @Override public void run() {
-      Path f = parent.io.cwd().resolve(file);
+      Path f = file != null ? parent.io.cwd().resolve(file) : Dirs.gatewayKeysFile(parent.io.env());
       if (!java.nio.file.Files.isRegularFile(f)) throw ExitException.usage("keys file " + f + " does not exist");
       GatewayKeys.ImportResult r;
       try {

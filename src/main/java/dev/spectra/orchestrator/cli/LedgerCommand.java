@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.CallRecord;
@@ -44,7 +45,7 @@ public final class LedgerCommand implements Callable<Integer> {
     if (limit <= 0) throw ExitException.usage("--limit must be > 0, got " + limit);
     Config config = ModelFailures.loadConfig(io, Overrides.NONE);
     List<CallRecord> calls;
-    try (Ledgers.Handle h = Ledgers.open(io, config)) {
+    try (Ledgers.Handle h = Ledgers.open(config, io.env(), io.err())) {
       calls = h.ledger().calls(new Ledger.CallFilter(model, build, null, failed, null, limit));
     }
     if (json) printJson(calls);

@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.cli;
 
+import dev.spectra.orchestrator.app.SetupException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,6 +115,13 @@ public final class Main implements Runnable {
     if (e instanceof ExitException exit) {
       if (exit.getMessage() != null && !exit.getMessage().isBlank()) err.println("error: " + exit.getMessage());
       return exit.code();
+    }
+    if (e instanceof SetupException setup) {
+      err.println("error: " + setup.getMessage());
+      return switch (setup.kind()) {
+        case USAGE -> ExitCodes.USAGE;
+        case FAILED -> ExitCodes.FAILED;
+      };
     }
     if (e instanceof InterruptedException) {
       err.println("interrupted");

@@ -1,8 +1,8 @@
 package dev.spectra.orchestrator.cli;
 
+import dev.spectra.orchestrator.app.Configs;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
-import dev.spectra.orchestrator.config.ConfigLoader;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.Providers;
@@ -14,7 +14,7 @@ final class ModelFailures {
   /** {@return the configuration for {@code io}; a bad file or variable is a usage error naming file, line and key} */
   static Config loadConfig(Io io, Overrides overrides) {
     try {
-      return ConfigLoader.load(io.env(), io.cwd(), overrides);
+      return Configs.load(io.env(), io.cwd(), overrides);
     } catch (ConfigException e) {
       throw ExitException.usage(e.getMessage());
     }

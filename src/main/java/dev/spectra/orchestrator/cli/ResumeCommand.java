@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.cli;
 
+import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.run.RunOutcome;
 import dev.spectra.orchestrator.model.Money;
 import java.io.IOException;
@@ -48,7 +49,7 @@ public final class ResumeCommand implements Callable<Integer> {
     }
     if (budget != null && budget.signum() < 0) throw ExitException.usage("--budget must be 0 or more, got " + budget);
     var config = RunCommand.config(io);
-    try (Ledgers.Handle ledger = Ledgers.open(io, config)) {
+    try (Ledgers.Handle ledger = Ledgers.open(config, io.env(), io.err())) {
       var pipeline = RunCommand.pipeline(io, config, ledger, model, flags.unsafeNoSandbox,
           flags.silent());
       RunOutcome outcome = pipeline.resume(buildId, budget == null ? null : new Money(budget), maxIterations, out,

@@ -3,10 +3,11 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Ledgers;
+import dev.spectra.orchestrator.app.RunPipelines;
 import dev.spectra.orchestrator.scaffold.Scaffolder;
 import dev.spectra.orchestrator.run.RunOutcome;
 import dev.spectra.orchestrator.run.RunPipeline;
-import dev.spectra.orchestrator.run.RunPipelines;
 import dev.spectra.orchestrator.run.RunRequest;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.Overrides;
@@ -77,7 +78,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     String text = requestText(request);
     Config config = config(io);
-    try (Ledgers.Handle ledger = Ledgers.open(io, config)) {
+    try (Ledgers.Handle ledger = Ledgers.open(config, io.env(), io.err())) {
       RunPipeline pipeline = pipeline(io, config, ledger, model != null ? model : route, flags.unsafeNoSandbox,
           flags.silent());
       RunOutcome outcome = pipeline.run(new RunRequest(text, openApi, stack, out, maxIterations,

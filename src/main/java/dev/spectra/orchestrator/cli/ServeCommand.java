@@ -2,6 +2,8 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Cascades;
+import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
@@ -9,12 +11,12 @@ import dev.spectra.orchestrator.gateway.Gateway;
 import dev.spectra.orchestrator.gateway.GatewayOptions;
 import dev.spectra.orchestrator.ledger.GatewayKeys;
 import dev.spectra.orchestrator.ledger.Ledger;
-import dev.spectra.orchestrator.ledger.SqlBudgetStore;
 import dev.spectra.orchestrator.ledger.LedgerException;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Providers;
 import dev.spectra.orchestrator.reliability.Cascade;
 import dev.spectra.orchestrator.reliability.CascadeBuilder;
+import dev.spectra.orchestrator.reliability.RoutingPolicy;
 import io.javalin.util.JavalinBindException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -37,7 +39,9 @@ import picocli.CommandLine.Option;
     "ledger: point it at http://HOST:PORT/v1. Binding beyond loopback requires keys ('orchestrator keys create')."})
 public final class ServeCommand implements Callable<Integer> {
   /** Routing policies offered as virtual model names when the cascade resolves them. */
-  static final List<String> POLICIES = List.of("local-first", "hybrid", "cheapest-passing");
+  /** The policies listed as models; {@code fixed} is left out, it needs a model after it. */
+  static final List<String> POLICIES = java.util.Arrays.stream(RoutingPolicy.values())
+      .filter(p -> p != RoutingPolicy.FIXED).map(RoutingPolicy::label).toList();
 
   private final Io io;
   private final Consumer<Gateway> started;
@@ -90,13 +94,13 @@ public final class ServeCommand implements Callable<Integer> {
         : new Overrides(url, model, null, null, null));
     CascadeBuilder builder;
     try {
-      builder = CascadeBuilder.fromConfig(config);
+      builder = Cascades.builder(config);
     } catch (ConfigException e) {
       throw ExitException.usage(e.getMessage());
     }
     Ledger ledger;
     try {
-      ledger = Ledger.open(config, io.env(), Clock.systemUTC());
+      ledger = Ledgers.open(config, io.env(), Clock.systemUTC());
     } catch (LedgerException e) {
       throw ExitException.usage(e.getMessage());
     }
@@ -104,8 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
     Cascade cascade;
     try {
       // Budgets (monthly, per key) are reserved in the ledger database: every replica on it draws on one figure.
-      cascade = builder.providers(providers::model).ledger(ledger)
-          .budgetStore(new SqlBudgetStore(ledger.database(), Clock.systemUTC())).build();
+      cascade = Cascades.recordingInto(builder.providers(providers::model), ledger).build();
     } catch (IllegalArgumentException e) {
       ledger.close();
       providers.close();

@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.LedgerStats;
@@ -44,7 +45,7 @@ public final class StatsCommand implements Callable<Integer> {
     Instant from = parseSince(since);
     Config config = ModelFailures.loadConfig(io, Overrides.NONE);
     LedgerStats s;
-    try (Ledgers.Handle h = Ledgers.open(io, config)) {
+    try (Ledgers.Handle h = Ledgers.open(config, io.env(), io.err())) {
       s = h.ledger().stats(from, buildsPerMonth);
     }
     if (json) printJson(s, config.referenceModel());

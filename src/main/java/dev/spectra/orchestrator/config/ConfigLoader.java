@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
 
 /**
  * Builds the {@link Config} from, highest precedence first: flags, the environment, {@code .env} in the working
- * directory, {@code orchestrator.yaml} in the working directory, {@code orchestrator.yaml} in the XDG config home
- * ({@code $XDG_CONFIG_HOME/orchestrator/}, default {@code ~/.config/orchestrator/}), and built-in defaults.
+ * directory, {@code orchestrator.yaml} in the working directory, the user's {@code orchestrator.yaml} (the caller
+ * names it: {@code $XDG_CONFIG_HOME/orchestrator/}, default {@code ~/.config/orchestrator/}), and built-in defaults.
  *
  * <p>It reads only the map and directory it is given, never {@code System.getenv()}, so tests pass their own.
  */
@@ -58,12 +58,17 @@ public final class ConfigLoader {
     ConfigException error(String expected);
   }
 
-  /** Loads the configuration; see the class comment for the order. */
-  public static Config load(Map<String, String> env, Path cwd, Overrides flags) throws ConfigException {
+  /**
+   * Loads the configuration; see the class comment for the order.
+   *
+   * @param userFile the user's {@code orchestrator.yaml}, read when it exists; null for none
+   */
+  public static Config load(Map<String, String> env, Path cwd, Path userFile, Overrides flags)
+      throws ConfigException {
     Overrides f = flags == null ? Overrides.NONE : flags;
     List<YamlDoc> docs = new ArrayList<>();   // lowest precedence first
     Path local = cwd.resolve(FILE_NAME).toAbsolutePath().normalize();
-    Path xdg = xdgFile(env);
+    Path xdg = userFile == null ? null : userFile.toAbsolutePath().normalize();
     if (xdg != null && Files.isRegularFile(xdg) && !xdg.equals(local)) docs.add(YamlDoc.read(xdg));
     if (Files.isRegularFile(local)) docs.add(YamlDoc.read(local));
     Path envFile = cwd.resolve(DOT_ENV).toAbsolutePath().normalize();
@@ -181,14 +186,6 @@ public final class ConfigLoader {
     Set<String> u = new java.util.HashSet<>(a);
     u.addAll(b);
     return u;
-  }
-
-  static Path xdgFile(Map<String, String> env) {
-    String xdg = env.get("XDG_CONFIG_HOME");
-    if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "orchestrator", FILE_NAME).toAbsolutePath().normalize();
-    String home = env.get("HOME");
-    if (home == null || home.isBlank()) return null;
-    return Path.of(home, ".config", "orchestrator", FILE_NAME).toAbsolutePath().normalize();
   }
 
   /** Takes the highest-precedence source that sets {@code setting} and records it. */

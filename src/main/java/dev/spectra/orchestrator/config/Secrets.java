@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.config;
 
+import dev.spectra.orchestrator.model.KeyLookup;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,7 +11,7 @@ import java.util.TreeSet;
  * through {@link #value}, for the one HTTP header that needs it; {@link #toString} lists names and whether each
  * is set, never a value.
  */
-public final class Secrets {
+public final class Secrets implements KeyLookup {
   /** The keys the seed documents; catalog entries may name others in {@code api-key-env}. */
   public static final Set<String> WELL_KNOWN = Set.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY");
 
@@ -35,6 +36,8 @@ public final class Secrets {
   }
 
   public boolean isSet(String name) { return value(name).isPresent(); }
+
+  @Override public Optional<String> key(String name) { return value(name); }
 
   @Override public String toString() {
     Set<String> names = new TreeSet<>(WELL_KNOWN);

@@ -24,7 +24,7 @@ import java.util.Optional;
 /**
  * The record of every model call, build and build step: what was asked, which model served, what it cost and
  * what it saved. Embedded SQLite by default ({@code $XDG_DATA_HOME/orchestrator/ledger.db}); any JDBC URL in
- * {@code ORCHESTRATOR_DB_URL} instead (the SQL is portable to PostgreSQL).
+ * {@code ORCHESTRATOR_DB_URL} instead (the SQL is portable to PostgreSQL). Which one is the application's choice.
  *
  * <p>Writes are asynchronous (one writer thread, batched transactions): recording costs the caller a queue
  * insertion. Reads see every write made before them. {@link #close()} commits everything queued; a shutdown
@@ -53,35 +53,6 @@ public final class Ledger implements AutoCloseable {
     this.clock = clock;
     this.writer = writer;
     this.database = database;
-  }
-
-  /** Opens the ledger the environment names: {@code ORCHESTRATOR_DB_URL}, else the default SQLite file. */
-  public static Ledger open(Map<String, String> env, Clock clock) {
-    String url = env.get(DB_URL_ENV);
-    if (url != null && !url.isBlank()) return open(url.strip(), clock);
-    return openFile(defaultFile(env), clock);
-  }
-
-  /**
-   * Opens the ledger the configuration names: {@code ORCHESTRATOR_DB_URL} (environment or {@code .env}), else
-   * {@code ledger.url} or {@code ledger.file} in orchestrator.yaml, else the default file under the data directory.
-   */
-  public static Ledger open(dev.spectra.orchestrator.config.Config config, Map<String, String> env, Clock clock) {
-    Optional<String> url = config.setting(DB_URL_ENV);
-    if (url.isPresent()) return open(url.get().strip(), clock);
-    var section = config.ledger().node();
-    if (section.path("url").isTextual()) return open(section.path("url").asText().strip(), clock);
-    if (section.path("file").isTextual()) return openFile(Path.of(section.path("file").asText().strip()), clock);
-    return openFile(defaultFile(env), clock);
-  }
-
-  /** {@return {@code $XDG_DATA_HOME/orchestrator/ledger.db}, by default {@code ~/.local/share/orchestrator/ledger.db}} */
-  public static Path defaultFile(Map<String, String> env) {
-    String xdg = env.get("XDG_DATA_HOME");
-    Path base = xdg != null && !xdg.isBlank()
-        ? Path.of(xdg)
-        : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "share");
-    return base.resolve("orchestrator").resolve("ledger.db");
   }
 
   /** Opens (creating when absent) a SQLite ledger file. An existing file that is not a ledger is never replaced. */

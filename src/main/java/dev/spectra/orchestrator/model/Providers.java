@@ -1,6 +1,5 @@
 package dev.spectra.orchestrator.model;
 
-import dev.spectra.orchestrator.config.Secrets;
 import dev.spectra.orchestrator.model.anthropic.AnthropicProvider;
 import dev.spectra.orchestrator.model.ollama.OllamaProvider;
 import dev.spectra.orchestrator.model.ollama.OllamaServer;
@@ -20,7 +19,7 @@ import java.util.function.Consumer;
  */
 public final class Providers implements AutoCloseable {
   private final Transport transport;
-  private final Secrets secrets;
+  private final KeyLookup keys;
   private final Options options;
 
   /**
@@ -31,13 +30,13 @@ public final class Providers implements AutoCloseable {
     public static final Options DEFAULTS = new Options(OllamaProvider.DEFAULT_KEEP_ALIVE, w -> {});
   }
 
-  public Providers(Secrets secrets, Options options) {
-    this(new Transport(), secrets, options);
+  public Providers(KeyLookup keys, Options options) {
+    this(new Transport(), keys, options);
   }
 
-  public Providers(Transport transport, Secrets secrets, Options options) {
+  public Providers(Transport transport, KeyLookup keys, Options options) {
     this.transport = transport;
-    this.secrets = secrets;
+    this.keys = keys;
     this.options = options;
   }
 
@@ -45,13 +44,13 @@ public final class Providers implements AutoCloseable {
    * {@return a bare provider model for one call}. It owns its own HTTP client: for more than one model, create a
    * {@code Providers} and call {@link #model}.
    */
-  public static Model create(ModelSpec spec, Secrets secrets) {
-    return new Providers(secrets, Options.DEFAULTS).model(spec);
+  public static Model create(ModelSpec spec, KeyLookup keys) {
+    return new Providers(keys, Options.DEFAULTS).model(spec);
   }
 
   /** {@return the model for {@code spec}, sharing this instance's HTTP client} */
   public Model model(ModelSpec spec) {
-    String key = secrets.value(spec.apiKeyEnv()).orElse(null);
+    String key = keys.key(spec.apiKeyEnv()).orElse(null);
     return switch (spec.kind()) {
       case OLLAMA -> OllamaProvider.create(spec, transport, options.ollamaKeepAlive(), options.warnings());
       case ANTHROPIC -> AnthropicProvider.create(spec, key, transport);
@@ -96,7 +95,7 @@ public final class Providers implements AutoCloseable {
     try (Exchange exchange = transport.open(b.build(), t, base, "check the URL and that the server runs")) {
       exchange.readErrorBody();
       return new Probe(spec, true, null, exchange.status() == 401 || exchange.status() == 403
-          ? (secrets.isSet(spec.apiKeyEnv()) || spec.apiKeyEnv() == null ? "" : spec.apiKeyEnv() + " is not set")
+          ? (keys.key(spec.apiKeyEnv()).isPresent() || spec.apiKeyEnv() == null ? "" : spec.apiKeyEnv() + " is not set")
           : "");
     } catch (ModelException e) {
       return unreachable(spec, e.error());

@@ -1,10 +1,5 @@
 package dev.spectra.orchestrator.reliability;
 
-import dev.spectra.orchestrator.config.Config;
-import dev.spectra.orchestrator.config.ConfigException;
-import dev.spectra.orchestrator.ledger.Ledger;
-import dev.spectra.orchestrator.structured.StructuredOptions;
-import dev.spectra.orchestrator.structured.StructuredOutput;
 import dev.spectra.orchestrator.model.Model;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Money;
@@ -21,13 +16,14 @@ import java.util.function.Function;
 
 /**
  * Wires a {@link Cascade}: settings (catalog, routes, budgets, policies), a factory of bare provider models, the
- * structured-output engine, the ledger and listeners, and for tests a clock and a sleeper.
+ * structured-output engine, the call history and listeners, and for tests a clock and a sleeper.
  *
  * <pre>{@code
  * Cascade models = new CascadeBuilder(settings)
  *     .providers(spec -> Providers.create(spec, secrets))
  *     .structuredOutput((model, spec) -> new StructuredOutput(model, spec, options))
- *     .ledger(ledger)
+ *     .history(history)
+ *     .listener(recorder)
  *     .build();
  * Model hybrid = models.resolve("hybrid");
  * }</pre>
@@ -42,7 +38,7 @@ public final class CascadeBuilder {
   private CascadeSettings settings;
   private Function<ModelSpec, Model> providers;
   private BiFunction<Model, ModelSpec, Model> structuredOutput = (model, spec) -> model;
-  private Ledger ledger;
+  private CallHistory history = CallHistory.NONE;
   private BudgetStore budgetStore;
   private final List<AttemptListener> listeners = new ArrayList<>();
   private Clock clock = Clock.systemUTC();
@@ -50,18 +46,6 @@ public final class CascadeBuilder {
 
   public CascadeBuilder(CascadeSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
-  }
-
-  /**
-   * {@return a builder with the settings of the configuration's {@code routing} and {@code budgets} sections and
-   * the structured-output engine on every route}; add {@link #providers} (and a ledger) and build
-   *
-   * @throws ConfigException naming file, line and key of a bad value
-   */
-  public static CascadeBuilder fromConfig(Config config) throws ConfigException {
-    StructuredOptions options = StructuredOptions.defaults();
-    return new CascadeBuilder(ConfigReader.read(config))
-        .structuredOutput((model, spec) -> new StructuredOutput(model, spec, options));
   }
 
   /** {@return the settings this builder builds from} */
@@ -79,9 +63,9 @@ public final class CascadeBuilder {
     return this;
   }
 
-  /** Records every attempt; also gives budgets this month's spend so far and {@code cheapest-passing} its health. */
-  public CascadeBuilder ledger(Ledger ledger) {
-    this.ledger = ledger;
+  /** Gives budgets this month's spend so far and {@code cheapest-passing} the recent health of each model. */
+  public CascadeBuilder history(CallHistory history) {
+    this.history = Objects.requireNonNull(history, "history");
     return this;
   }
 
@@ -123,17 +107,14 @@ public final class CascadeBuilder {
    */
   public Cascade build() {
     if (providers == null) throw new IllegalStateException("CascadeBuilder needs providers(...)");
-    List<AttemptListener> all = new ArrayList<>();
-    if (ledger != null) all.add(new LedgerRecorder(ledger));
-    all.addAll(listeners);
-    AttemptListener listener = AttemptListener.all(all);
+    AttemptListener listener = AttemptListener.all(List.copyOf(listeners));
     MonotonicClock time = new MonotonicClock(clock);
     Breakers breakers = new Breakers(settings.breaker(), time, listener);
-    HealthView health = new HealthView(ledger, clock);
+    HealthView health = new HealthView(history, clock);
     RouteTable table = new RouteTable(settings, spec -> breakers.wouldAllow(spec) && health.passing(spec.name()));
     ModelSpec reference = settings.referenceModel() == null ? null : table.catalog().get(settings.referenceModel());
     Pricing pricing = new Pricing(settings.catalogVersion(), reference);
-    Money spentThisMonth = ledger == null ? Money.ZERO : ledger.spentSince(monthStart(clock.instant()));
+    Money spentThisMonth = history.spentSince(monthStart(clock.instant()));
     Budgets budgets = new Budgets(settings.budgets(), clock, spentThisMonth,
         budgetStore != null ? budgetStore : new MemoryBudgetStore());
     Engine engine = new Engine(settings, table, pricing, budgets, breakers, listener, clock, sleeper, providers,
@@ -145,26 +126,25 @@ public final class CascadeBuilder {
     return now.atZone(ZoneOffset.UTC).withDayOfMonth(1).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
   }
 
-  /** Recent failure ratios from the ledger, refreshed at most once a minute (a ledger read is a queue round trip). */
+  /** Recent failure ratios, refreshed at most once a minute (a ledger read is a queue round trip). */
   private static final class HealthView {
-    private final Ledger ledger;
+    private final CallHistory history;
     private final Clock clock;
-    private Map<String, Ledger.Health> snapshot = Map.of();
+    private Map<String, CallHistory.ModelHealth> snapshot = Map.of();
     private Instant takenAt;
 
-    HealthView(Ledger ledger, Clock clock) {
-      this.ledger = ledger;
+    HealthView(CallHistory history, Clock clock) {
+      this.history = history;
       this.clock = clock;
     }
 
     synchronized boolean passing(String model) {
-      if (ledger == null) return true;
       Instant now = clock.instant();
       if (takenAt == null || now.isBefore(takenAt) || now.isAfter(takenAt.plus(Duration.ofMinutes(1)))) {
-        snapshot = ledger.health(now.minus(HEALTH_WINDOW));
+        snapshot = history.healthSince(now.minus(HEALTH_WINDOW));
         takenAt = now;
       }
-      Ledger.Health h = snapshot.get(model);
+      CallHistory.ModelHealth h = snapshot.get(model);
       return h == null || h.calls() < HEALTH_MIN_CALLS || h.failureRatio() < HEALTH_MAX_FAILURE_RATIO;
     }
   }

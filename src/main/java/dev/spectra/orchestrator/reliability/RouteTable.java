@@ -22,12 +22,6 @@ import java.util.function.Predicate;
  * routes fails at start-up with a message naming it, not on the first call.
  */
 final class RouteTable {
-  static final String LOCAL_FIRST = "local-first";
-  static final String HYBRID = "hybrid";
-  static final String CHEAPEST_PASSING = "cheapest-passing";
-  static final String FIXED = "fixed";
-  static final Set<String> POLICIES = Set.of(LOCAL_FIRST, HYBRID, CHEAPEST_PASSING, FIXED);
-
   /** The order of models for one request. */
   @FunctionalInterface interface Planner {
     List<ModelSpec> plan(ModelRequest request);
@@ -47,9 +41,9 @@ final class RouteTable {
     this.settings = settings;
     this.passing = passing;
     for (ModelSpec spec : settings.catalog()) {
-      if (POLICIES.contains(spec.name())) {
+      if (RoutingPolicy.named(spec.name()).isPresent()) {
         throw new IllegalArgumentException("catalog model '" + spec.name() + "' has the name of a routing policy; "
-            + "rename it (policies: " + new TreeSet<>(POLICIES) + ")");
+            + "rename it (policies: " + RoutingPolicy.labels() + ")");
       }
       if (catalog.putIfAbsent(spec.name(), spec) != null) {
         throw new IllegalArgumentException("catalog names model '" + spec.name() + "' twice; names must be unique");
@@ -62,9 +56,10 @@ final class RouteTable {
     if (settings.hybrid().complexModel() != null) model(settings.hybrid().complexModel(), "hybrid.complex-model");
     if (settings.referenceModel() != null) model(settings.referenceModel(), "reference-model");
     for (String route : new TreeSet<>(settings.routes().keySet())) {
-      if (POLICIES.contains(route) || catalog.containsKey(route)) {
+      boolean policy = RoutingPolicy.named(route).isPresent();
+      if (policy || catalog.containsKey(route)) {
         throw new IllegalArgumentException("route '" + route + "' has the name of a "
-            + (POLICIES.contains(route) ? "routing policy" : "catalog model") + "; rename it");
+            + (policy ? "routing policy" : "catalog model") + "; rename it");
       }
       named.put(route, expand(route, new ArrayDeque<>()));
     }
@@ -95,23 +90,25 @@ final class RouteTable {
   /** {@return the planner for a name, or throws naming what is known} */
   Planner planner(String name) {
     if (name == null || name.isBlank()) return planner(settings.defaultModel());
-    return switch (name) {
-      case LOCAL_FIRST -> request -> localFirst;
-      case FIXED -> fixed(localFirst.get(0));
-      case HYBRID -> hybrid();
-      case CHEAPEST_PASSING -> this::cheapestPassing;
-      default -> {
-        if (name.startsWith(FIXED + ":")) yield fixed(model(name.substring(FIXED.length() + 1), "--model"));
-        List<ModelSpec> route = named.get(name);
-        if (route != null) yield request -> route;
-        ModelSpec spec = catalog.get(name);
-        if (spec != null) yield fixed(spec);
-        throw new IllegalArgumentException("unknown model or policy '" + name + "'; use a policy ("
-            + String.join(", ", new TreeSet<>(POLICIES)) + ")" + (named.isEmpty() ? "" : ", a route ("
-            + String.join(", ", named.keySet()) + ")") + " or a catalog model (" + String.join(", ", catalog.keySet())
-            + ")");
-      }
-    };
+    RoutingPolicy policy = RoutingPolicy.named(name).orElse(null);
+    if (policy != null) {
+      return switch (policy) {
+        case LOCAL_FIRST -> request -> localFirst;
+        case FIXED -> fixed(localFirst.get(0));
+        case HYBRID -> hybrid();
+        case CHEAPEST_PASSING -> this::cheapestPassing;
+      };
+    }
+    String fixedPrefix = RoutingPolicy.FIXED.label() + ":";
+    if (name.startsWith(fixedPrefix)) return fixed(model(name.substring(fixedPrefix.length()), "--model"));
+    List<ModelSpec> route = named.get(name);
+    if (route != null) return request -> route;
+    ModelSpec spec = catalog.get(name);
+    if (spec != null) return fixed(spec);
+    throw new IllegalArgumentException("unknown model or policy '" + name + "'; use a policy ("
+        + String.join(", ", RoutingPolicy.labels()) + ")" + (named.isEmpty() ? "" : ", a route ("
+        + String.join(", ", named.keySet()) + ")") + " or a catalog model (" + String.join(", ", catalog.keySet())
+        + ")");
   }
 
   private static Planner fixed(ModelSpec spec) {

@@ -8,13 +8,13 @@ import java.util.List;
 /**
  * What the run pipeline needs from the rest of the system, each as one small interface, so every step can be
  * tested with a hand-written fake and the real builder, sandbox, cascade and ledger are plugged in one place
- * ({@link RunPipelines}).
+ * (the application's composition root).
  */
-final class Ports {
+public final class Ports {
   private Ports() {}
 
   /** The deterministic half: an OpenAPI document becomes a project; CRUD operations need no model. */
-  interface Scaffolder {
+  public interface Scaffolder {
     /**
      * Writes the project for {@code openApiFile} into {@code projectDir} (empty or absent).
      *
@@ -34,37 +34,37 @@ final class Ports {
    * @param appStart a Java expression that starts the service on a random port and evaluates to an object with
    *     {@code port()} and {@code close()}/{@code stop()}, used by the generated scenario tests
    */
-  record Scaffolded(String basePackage, List<PendingOperation> pending, String appStart) {
-    Scaffolded {
+  public record Scaffolded(String basePackage, List<PendingOperation> pending, String appStart) {
+    public Scaffolded {
       pending = List.copyOf(pending);
     }
   }
 
   /** A non-CRUD operation and the file its implementation goes into (relative to the project). */
-  record PendingOperation(String operationId, String method, String path, String handlerFile) {}
+  public record PendingOperation(String operationId, String method, String path, String handlerFile) {}
 
   /** The scaffold refused the document. */
-  static final class ScaffoldFailed extends Exception {
-    ScaffoldFailed(String message) {
+  public static final class ScaffoldFailed extends Exception {
+    public ScaffoldFailed(String message) {
       super(message, null, false, false);
     }
   }
 
   /** Compiles and tests a project, in the sandbox unless the user allowed otherwise. */
-  interface Verifier {
+  public interface Verifier {
     Verification verify(Path projectDir) throws IOException, InterruptedException, NoSandbox;
   }
 
   /** No sandbox tool exists and running unsandboxed was not allowed. */
-  static final class NoSandbox extends Exception {
-    NoSandbox(String message) {
+  public static final class NoSandbox extends Exception {
+    public NoSandbox(String message) {
       super(message, null, false, false);
     }
   }
 
   /** Makes later model calls of this build start at the next route; false when no route is left. */
   @FunctionalInterface
-  interface Escalator {
+  public interface Escalator {
     boolean escalate(ModelError.ArtifactFailed failure);
 
     Escalator NONE = failure -> false;
@@ -72,7 +72,7 @@ final class Ports {
 
   /** Opens the model side of one build: a cascade session with its own budget and escalation state. */
   @FunctionalInterface
-  interface Sessions {
+  public interface Sessions {
     /**
      * @param budget what the build may still spend, or null for the configured default
      */
@@ -80,10 +80,10 @@ final class Ports {
   }
 
   /** The model a build calls, and how to make it escalate to the next route. */
-  record Session(dev.spectra.orchestrator.model.Model model, Escalator escalator) {}
+  public record Session(dev.spectra.orchestrator.model.Model model, Escalator escalator) {}
 
   /** Where builds and steps are recorded (the ledger); all methods are best effort for the caller. */
-  interface BuildRecorder {
+  public interface BuildRecorder {
     void buildStarted(String buildId, String request, Path out, Path staging);
 
     void stepFinished(String buildId, String step, String model, int tokens, String costUsd, long millis,

@@ -3,7 +3,9 @@ package dev.spectra.orchestrator.run;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.Money;
+import dev.spectra.orchestrator.scaffold.VerifyOptions;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.DirectoryNotEmptyException;
@@ -39,6 +41,37 @@ public final class RunPipeline {
   private final Path runsDir;
   private final Path cwd;
   private final Supplier<String> ids;
+
+  /**
+   * How a pipeline is set up around its parts.
+   *
+   * @param progress where live progress goes, or null for none ({@code --quiet}, {@code --json})
+   * @param interactive progress may redraw one line (a terminal)
+   * @param clock null for the system clock
+   * @param runsDir where stopped builds are indexed by id
+   * @param hook called between steps; {@link Steps.Hook#NONE} but in tests that stop a build on purpose
+   * @param ids build ids; null for time-based random ones
+   */
+  public record Setup(boolean unsafeNoSandbox, PrintWriter progress, boolean interactive, Clock clock, Path runsDir,
+      Path cwd, Steps.Hook hook, Supplier<String> ids) {}
+
+  /**
+   * {@return the pipeline over the contract builder's scaffold and {@code verifier}}
+   *
+   * @param sessions the model side: one cascade session per build
+   * @param verifier compiles and tests the project, in the sandbox unless {@code unsafeNoSandbox}
+   * @param recorder where builds and steps are recorded
+   */
+  public static RunPipeline create(Ports.Sessions sessions, dev.spectra.orchestrator.scaffold.Verifier verifier,
+      Ports.BuildRecorder recorder, Setup setup) {
+    Clock clock = setup.clock() == null ? Clock.systemUTC() : setup.clock();
+    Progress progress = setup.progress() == null ? Progress.NONE
+        : Progress.stderr(setup.progress(), clock, setup.interactive());
+    Ports.Verifier verify = new ProjectVerifier(verifier, new VerifyOptions(VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT,
+        setup.unsafeNoSandbox(), (step, detail) -> progress.note(step + ": " + detail)));
+    return new RunPipeline(sessions, BuilderScaffolder.create(), verify, recorder, progress, clock, setup.hook(),
+        setup.runsDir(), setup.cwd(), setup.ids());
+  }
 
   RunPipeline(Ports.Sessions sessions, Ports.Scaffolder scaffolder, Ports.Verifier verifier,
       Ports.BuildRecorder recorder, Progress progress, Clock clock, Steps.Hook hook, Path runsDir, Path cwd,

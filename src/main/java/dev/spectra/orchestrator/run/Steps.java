@@ -11,7 +11,7 @@ import java.time.Instant;
  * Runs one build step and keeps the books: wall time, tokens and cost (a {@link Tally}), the state file saved
  * after the step, a ledger row, a progress line, and the hook that may stop the build between steps.
  */
-final class Steps {
+public final class Steps {
   private final RunState state;
   private final Path stateDir;
   private final Ports.BuildRecorder recorder;
@@ -21,7 +21,7 @@ final class Steps {
 
   /** Called after every completed step; may stop the build there (Ctrl-C, tests simulating a kill). */
   @FunctionalInterface
-  interface Hook {
+  public interface Hook {
     void afterStep(String step) throws Stopped;
 
     Hook NONE = step -> {};

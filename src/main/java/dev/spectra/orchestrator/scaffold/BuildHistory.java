@@ -28,13 +28,6 @@ public final class BuildHistory {
     this.file = file;
   }
 
-  public static BuildHistory forEnvironment(Map<String, String> env) {
-    String xdg = env.get("XDG_DATA_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-        : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "share");
-    return new BuildHistory(base.resolve("orchestrator").resolve("builds.jsonl"));
-  }
-
   public Path file() {
     return file;
   }

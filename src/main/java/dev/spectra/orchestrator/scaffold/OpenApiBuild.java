@@ -35,7 +35,7 @@ public final class OpenApiBuild {
   private final BuildJournal journal;
 
   /**
-   * @param verifier the production verifier ({@link VerifierProvider#find}); empty makes every build refuse with
+   * @param verifier the production verifier (wired by the application); empty makes every build refuse with
    *     {@link SandboxUnavailableException} after validating the contract
    */
   public OpenApiBuild(Optional<Verifier> verifier, Clock clock, ProgressListener progress, Random random) {

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * (for example {@code target/}) and its own cache.
  *
  * <p>A build that does not compile or whose tests fail is a normal result ({@link VerifyResult#passed()} is false),
- * not an exception. Implementations are found through {@link VerifierProvider}.
+ * not an exception. The application wires the sandboxed implementation in; tests pass their own.
  */
 public interface Verifier {
 

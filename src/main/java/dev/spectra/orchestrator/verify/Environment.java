@@ -13,21 +13,15 @@ import java.util.Optional;
 final class Environment {
   private Environment() {}
 
-  static SandboxVerifier.Settings settings(Map<String, String> env) {
+  /** @param cacheRoot the orchestrator's cache directory ({@code $XDG_CACHE_HOME/orchestrator}) */
+  static SandboxVerifier.Settings settings(Map<String, String> env, Path cacheRoot) {
     Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
     Path javaHome = Path.of(System.getProperty("java.home"));
     ToolLookup tools = ToolLookup.path(env);
     Map<String, String> mavenEnv = new HashMap<>(env);
     // The wrapper must use the JDK that runs the orchestrator, whatever JAVA_HOME says.
     mavenEnv.put("JAVA_HOME", javaHome.toString());
-    return new SandboxVerifier.Settings(cacheRoot(env, home), maven(tools), mavenEnv, tools, javaHome, home, isRoot());
-  }
-
-  /** {@code $XDG_CACHE_HOME/orchestrator}, or {@code ~/.cache/orchestrator} as the XDG spec defaults it. */
-  static Path cacheRoot(Map<String, String> env, Path home) {
-    String xdg = env.get("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".cache");
-    return base.resolve("orchestrator");
+    return new SandboxVerifier.Settings(cacheRoot, maven(tools), mavenEnv, tools, javaHome, home, isRoot());
   }
 
   /** The orchestrator's own Maven wrapper (pinned Maven 3.9), else {@code mvn} on PATH. */

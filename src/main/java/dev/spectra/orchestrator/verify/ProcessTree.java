@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * <p>The process-count watchdog matters when the orchestrator runs as root: the kernel does not apply RLIMIT_NPROC
  * to root's processes, so a fork bomb would only be stopped here.
  */
-final class ProcessTree {
+public final class ProcessTree {
   /** How a run ended. */
   sealed interface Outcome {
     Duration elapsed();
@@ -84,7 +84,7 @@ final class ProcessTree {
    * bubblewrap killing the outer process is enough (the namespace's init dies with it and takes every process
    * along), but killing the visible descendants too costs nothing and covers the unsandboxed run.
    */
-  static void killTree(Process process) {
+  public static void killTree(Process process) {
     // Rounds, because a process that is still forking adds children between one snapshot and the kill. Without a
     // PID namespace (the unsafe run) a child forked after the last round is orphaned and survives: best effort.
     for (int round = 0; round < 20; round++) {

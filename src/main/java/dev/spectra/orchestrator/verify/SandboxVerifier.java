@@ -54,12 +54,21 @@ public final class SandboxVerifier implements Verifier {
   }
 
   /**
-   * The production verifier for this environment: cache under {@code $XDG_CACHE_HOME/orchestrator} (default
-   * {@code ~/.cache/orchestrator}), the orchestrator's Maven wrapper to fill it, tools found on {@code PATH}.
+   * The production verifier for this environment: dependencies cached under {@code cacheRoot} (the
+   * orchestrator's cache directory), the orchestrator's Maven wrapper to fill it, tools found on {@code PATH}.
    */
-  public static SandboxVerifier create(Map<String, String> env) {
-    return new SandboxVerifier(Environment.settings(env));
+  public static SandboxVerifier create(Map<String, String> env, Path cacheRoot) {
+    return new SandboxVerifier(Environment.settings(env, cacheRoot));
   }
+
+  /** {@return the Maven command that fills the dependency cache, when one was found} */
+  public Optional<List<String>> mavenCommand() { return settings.maven(); }
+
+  /** {@return the environment Maven runs with (the orchestrator's JDK as {@code JAVA_HOME})} */
+  public Map<String, String> mavenEnvironment() { return settings.mavenEnv(); }
+
+  /** {@return the cache directory; its {@code m2} is the local Maven repository builds resolve from} */
+  public Path cacheRoot() { return settings.cacheRoot(); }
 
   @Override public VerifyResult verify(Path projectDir, VerifyOptions options)
       throws SandboxUnavailableException, InterruptedException {

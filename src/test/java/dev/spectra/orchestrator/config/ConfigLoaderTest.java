@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spectra.orchestrator.app.Dirs;
 import dev.spectra.orchestrator.model.Capability;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Price;
@@ -27,7 +28,7 @@ class ConfigLoaderTest {
 
   Config load() throws ConfigException {
     env.putIfAbsent("HOME", home.toString());
-    return ConfigLoader.load(env, cwd, Overrides.NONE);
+    return ConfigLoader.load(env, cwd, Dirs.from(env).configFile(), Overrides.NONE);
   }
 
   void write(Path file, String text) throws IOException {
@@ -129,7 +130,7 @@ class ConfigLoaderTest {
     });
     // The URL still comes from the XDG file: precedence is per setting, not per file.
     assertThat(c.defaultSpec().endpoint()).isEqualTo(URI.create("http://localhost:1/v1"));
-    Config flagged = ConfigLoader.load(env, cwd, new Overrides(null, "from-flag", null, null, null));
+    Config flagged = ConfigLoader.load(env, cwd, Dirs.from(env).configFile(), new Overrides(null, "from-flag", null, null, null));
     assertThat(flagged.defaultModel()).isEqualTo("from-flag");
   }
 

@@ -98,14 +98,6 @@ class LedgerTest {
   }
 
   @Test
-  void defaultFileFollowsXdgDataHome() {
-    assertThat(Ledger.defaultFile(Map.of("XDG_DATA_HOME", "/data", "HOME", "/home/u")))
-        .isEqualTo(Path.of("/data/orchestrator/ledger.db"));
-    assertThat(Ledger.defaultFile(Map.of("HOME", "/home/u")))
-        .isEqualTo(Path.of("/home/u/.local/share/orchestrator/ledger.db"));
-  }
-
-  @Test
   void describesJdbcUrlsWithoutCredentials() {
     assertThat(Ledger.describe("jdbc:postgresql://bob:secret@db:5432/ledger?password=hunter2"))
         .isEqualTo("jdbc:postgresql://db:5432/ledger").doesNotContain("secret", "hunter2");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.config.Secrets;
 import dev.spectra.orchestrator.ledger.CallRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
@@ -87,9 +88,9 @@ class CascadeOverSimulatorTest {
 
   Cascade cascade(CascadeSettings settings) {
     StructuredOptions options = StructuredOptions.defaults();
-    return new CascadeBuilder(settings).providers(providers::model)
-        .structuredOutput((model, spec) -> new StructuredOutput(model, spec, options))
-        .ledger(ledger).listener(events).clock(clock).sleeper(sleeper).build();
+    return Cascades.recordingInto(new CascadeBuilder(settings).providers(providers::model)
+        .structuredOutput((model, spec) -> new StructuredOutput(model, spec, options)), ledger)
+        .listener(events).clock(clock).sleeper(sleeper).build();
   }
 
   static ModelRequest personRequest() throws Exception {

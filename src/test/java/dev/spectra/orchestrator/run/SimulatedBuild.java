@@ -1,9 +1,12 @@
 package dev.spectra.orchestrator.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.app.Configs;
+import dev.spectra.orchestrator.app.Ledgers;
+import dev.spectra.orchestrator.app.RunPipelines;
+import dev.spectra.orchestrator.bench.RunBenchmark;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
-import dev.spectra.orchestrator.config.ConfigLoader;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.Ledger;
 import java.util.HashMap;
@@ -69,8 +72,8 @@ final class SimulatedBuild implements AutoCloseable {
     env.put("ORCHESTRATOR_DB_URL", "jdbc:sqlite:" + dir.resolve("ledger.db"));
     env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
     env.put("XDG_DATA_HOME", dir.resolve("data").toString());
-    config = ConfigLoader.load(env, dir, Overrides.NONE);
-    ledger = Ledger.open(config, env, Clock.systemUTC());
+    config = Configs.load(env, dir, Overrides.NONE);
+    ledger = Ledgers.open(config, env, Clock.systemUTC());
   }
 
   RunPipeline pipeline() {

@@ -23,14 +23,6 @@ class BuildHistoryTest {
   }
 
   @Test
-  void storesUnderXdgDataHome() {
-    var h = BuildHistory.forEnvironment(Map.of("XDG_DATA_HOME", dir.toString(), "HOME", "/nowhere"));
-    assertThat(h.file()).isEqualTo(dir.resolve("orchestrator/builds.jsonl"));
-    var fallback = BuildHistory.forEnvironment(Map.of("HOME", dir.toString()));
-    assertThat(fallback.file()).isEqualTo(dir.resolve(".local/share/orchestrator/builds.jsonl"));
-  }
-
-  @Test
   void listsAppendedBuildsOldestFirstAndSkipsATornLine() throws Exception {
     var h = new BuildHistory(dir.resolve("orchestrator/builds.jsonl"));
     assertThat(h.list()).isEmpty();

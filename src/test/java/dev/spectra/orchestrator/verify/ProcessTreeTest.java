@@ -30,7 +30,7 @@ class ProcessTreeTest {
     // As root the kernel ignores RLIMIT_NPROC, so the watchdog is what stops this; the PID namespace makes the kill
     // complete even while the shell is still forking.
     Bubblewrap bwrap = new Bubblewrap(ToolLookup.path(System.getenv()).find("bwrap").orElseThrow(), Optional.empty(),
-        Bubblewrap.defaultHidden(Path.of(System.getProperty("user.home"))), Environment.settings(System.getenv()).root());
+        Bubblewrap.defaultHidden(Path.of(System.getProperty("user.home"))), Environment.settings(System.getenv(), Path.of("unused-cache")).root());
     SandboxCommand command = new SandboxCommand(
         List.of("sh", "-c", "for i in $(seq 1 40); do sleep " + tag + " & done; wait"), dir, List.of(), env,
         Limits.forWallClock(Duration.ofMinutes(1)));

@@ -35,7 +35,7 @@ class SandboxVerifierTest {
     Path home = Path.of(System.getProperty("user.home"));
     return new SandboxVerifier.Settings(CACHE, Optional.of(List.of(Path.of("mvnw").toAbsolutePath().toString())),
         mavenEnv, tools, Path.of(System.getProperty("java.home")), home,
-        Environment.settings(System.getenv()).root());
+        Environment.settings(System.getenv(), Path.of("unused-cache")).root());
   }
 
   static SandboxVerifier verifier() {

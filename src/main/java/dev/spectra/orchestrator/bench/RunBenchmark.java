@@ -1,13 +1,18 @@
-package dev.spectra.orchestrator.run;
+package dev.spectra.orchestrator.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Configs;
+import dev.spectra.orchestrator.app.Ledgers;
+import dev.spectra.orchestrator.app.RunPipelines;
 import dev.spectra.orchestrator.config.ConfigException;
-import dev.spectra.orchestrator.config.ConfigLoader;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.BuildRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.run.RunOutcome;
+import dev.spectra.orchestrator.run.RunPipeline;
+import dev.spectra.orchestrator.run.RunRequest;
 import dev.spectra.orchestrator.sim.Scripted;
 import dev.spectra.orchestrator.sim.SimOptions;
 import dev.spectra.orchestrator.sim.Simulator;
@@ -58,11 +63,11 @@ public final class RunBenchmark {
       benchEnv.put("XDG_CONFIG_HOME", workDir.resolve("config").toString());
       benchEnv.put("XDG_DATA_HOME", workDir.resolve("data").toString());
       sim.enqueue(LOCAL_ID, script());
-      var config = ConfigLoader.load(benchEnv, workDir, Overrides.NONE);
+      var config = Configs.load(benchEnv, workDir, Overrides.NONE);
       ObjectNode out = JSON.createObjectNode();
       String buildId;
       RunOutcome outcome;
-      try (Ledger ledger = Ledger.open(config, benchEnv, Clock.systemUTC())) {
+      try (Ledger ledger = Ledgers.open(config, benchEnv, Clock.systemUTC())) {
         RunPipeline pipeline = RunPipelines.create(config, ledger, benchEnv, workDir,
             new RunPipelines.Options(null, unsafeNoSandbox, progress, false, null));
         outcome = pipeline.run(new RunRequest(EXAMPLE, null, null, workDir.resolve("library-loans"), 3, null, true));
@@ -109,7 +114,7 @@ public final class RunBenchmark {
             resource("ReturnLoanHandler.java.txt")))};
   }
 
-  static String resource(String name) throws IOException {
+  public static String resource(String name) throws IOException {
     try (InputStream in = RunBenchmark.class.getResourceAsStream("/run/bench/" + name)) {
       if (in == null) throw new IOException("missing resource /codegen/bench/" + name);
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

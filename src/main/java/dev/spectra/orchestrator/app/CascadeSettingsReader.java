@@ -1,10 +1,12 @@
-package dev.spectra.orchestrator.reliability;
+package dev.spectra.orchestrator.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Money;
+import dev.spectra.orchestrator.reliability.CascadeSettings;
+import dev.spectra.orchestrator.reliability.RoutingPolicy;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +20,11 @@ import java.util.Optional;
  * {@link CascadeSettings}. Every bad value is reported with its file, line and key. The keys are documented in
  * docs/routing-budgets-ledger.md.
  */
-final class ConfigReader {
+final class CascadeSettingsReader {
   static final String BUDGET_MONTHLY_ENV = "ORCHESTRATOR_BUDGET_MONTHLY";
   static final String BUDGET_BUILD_ENV = "ORCHESTRATOR_BUDGET_BUILD";
 
-  private ConfigReader() {}
+  private CascadeSettingsReader() {}
 
   static CascadeSettings read(Config config) throws ConfigException {
     Config.Section routing = config.routing();
@@ -86,7 +88,7 @@ final class ConfigReader {
     CascadeSettings.Budgets limits = new CascadeSettings.Budgets(monthly, perBuild, allow.asBoolean(false),
         integer(budgets, bn, "/", "default-max-tokens", CascadeSettings.Budgets.NONE.defaultMaxTokens(), 1));
 
-    String defaultName = text(r, "default", RouteTable.LOCAL_FIRST);
+    String defaultName = text(r, "default", RoutingPolicy.LOCAL_FIRST.label());
     return new CascadeSettings(catalog, config.catalog().version(), defaultName, fallbacks, localModels, routes,
         hybrid, config.referenceModel(), limits, retry, breaker, caps);
   }

@@ -1,17 +1,18 @@
-package dev.spectra.orchestrator.run;
+package dev.spectra.orchestrator.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.ledger.BuildRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.ledger.StepRecord;
+import dev.spectra.orchestrator.run.Ports;
 import java.nio.file.Path;
 
 /** Build and step rows of a {@code run} in the ledger, next to the rows of its model calls. */
-final class LedgerRecorder implements Ports.BuildRecorder {
+final class LedgerBuildRecorder implements Ports.BuildRecorder {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Ledger ledger;
 
-  LedgerRecorder(Ledger ledger) {
+  LedgerBuildRecorder(Ledger ledger) {
     this.ledger = ledger;
   }
 

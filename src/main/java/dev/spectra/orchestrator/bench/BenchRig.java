@@ -1,9 +1,12 @@
-package dev.spectra.orchestrator.gateway;
+package dev.spectra.orchestrator.bench;
 
-import dev.spectra.orchestrator.config.Secrets;
+import dev.spectra.orchestrator.app.Cascades;
+import dev.spectra.orchestrator.gateway.Gateway;
+import dev.spectra.orchestrator.gateway.GatewayOptions;
 import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.model.Capability;
 import dev.spectra.orchestrator.model.FinishReason;
+import dev.spectra.orchestrator.model.KeyLookup;
 import dev.spectra.orchestrator.model.Model;
 import dev.spectra.orchestrator.model.ModelReply;
 import dev.spectra.orchestrator.model.ModelRequest;
@@ -69,13 +72,13 @@ public final class BenchRig implements AutoCloseable {
   public static BenchRig start() throws IOException {
     Simulator sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(42));
     Path tmp = Files.createTempDirectory("orchestrator-bench-gateway");
-    Providers providers = new Providers(Secrets.none(), Providers.Options.DEFAULTS);
+    Providers providers = new Providers(KeyLookup.NONE, Providers.Options.DEFAULTS);
     Ledger ledger = Ledger.openFile(tmp.resolve("ledger.db"), Clock.systemUTC());
     ModelSpec spec = new ModelSpec("bench-local", ProviderKind.OPENAI_COMPATIBLE, URI.create(sim.baseUrl() + "/v1"),
         "bench", true, Price.FREE, 8192, EnumSet.of(Capability.JSON_MODE, Capability.STREAMING), Timeouts.LOCAL_DEFAULT,
         null, 1024);
-    Cascade cascade = new CascadeBuilder(CascadeSettings.defaults(List.of(spec), "bench", List.of())
-        .withDefaultModel("bench-local")).providers(providers::model).ledger(ledger).build();
+    Cascade cascade = Cascades.recordingInto(new CascadeBuilder(CascadeSettings.defaults(List.of(spec), "bench",
+        List.of()).withDefaultModel("bench-local")).providers(providers::model), ledger).build();
     // Every target gets the same body (model "bench"); the gateway serves it through the cascade's one route.
     Gateway gateway = Gateway.builder(Gateway.directory(name -> cascade, List::of))
         .options(GatewayOptions.defaults().withPort(0)).start();

@@ -1,5 +1,6 @@
-package dev.spectra.orchestrator.reliability;
+package dev.spectra.orchestrator.bench;
 
+import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.config.Secrets;
 import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.model.Capability;
@@ -16,6 +17,9 @@ import dev.spectra.orchestrator.model.Providers;
 import dev.spectra.orchestrator.model.TokenListener;
 import dev.spectra.orchestrator.model.Timeouts;
 import dev.spectra.orchestrator.model.Usage;
+import dev.spectra.orchestrator.reliability.Cascade;
+import dev.spectra.orchestrator.reliability.CascadeBuilder;
+import dev.spectra.orchestrator.reliability.CascadeSettings;
 import dev.spectra.orchestrator.sim.SimOptions;
 import dev.spectra.orchestrator.sim.Simulator;
 import dev.spectra.orchestrator.structured.StructuredOptions;
@@ -97,11 +101,11 @@ public final class CascadeBenchmark {
       long closeMicros;
       Ledger ledger = Ledger.openFile(dir.resolve("ledger.db"), Clock.systemUTC());
       try {
-        Cascade cascade = new CascadeBuilder(settings).providers(s -> bare)
-            .structuredOutput((m, s) -> new StructuredOutput(m, s, options)).ledger(ledger).build();
+        Cascade cascade = Cascades.recordingInto(new CascadeBuilder(settings).providers(s -> bare)
+            .structuredOutput((m, s) -> new StructuredOutput(m, s, options)), ledger).build();
         Model instant = new InstantModel();
-        Cascade isolated = new CascadeBuilder(settings).providers(s -> instant)
-            .structuredOutput((m, s) -> new StructuredOutput(m, s, options)).ledger(ledger).build();
+        Cascade isolated = Cascades.recordingInto(new CascadeBuilder(settings).providers(s -> instant)
+            .structuredOutput((m, s) -> new StructuredOutput(m, s, options)), ledger).build();
         progress.accept("warming up (" + warmup + " calls each)");
         for (int i = 0; i < warmup; i++) {
           bare.chat(request);

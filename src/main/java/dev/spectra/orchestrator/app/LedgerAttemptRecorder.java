@@ -1,20 +1,21 @@
-package dev.spectra.orchestrator.reliability;
+package dev.spectra.orchestrator.app;
 
 import dev.spectra.orchestrator.ledger.CallRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.model.Attempt;
 import dev.spectra.orchestrator.model.ModelError;
+import dev.spectra.orchestrator.reliability.AttemptListener;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Writes every attempt to the ledger as one call row. Queues only: the ledger writes on its own thread. */
-final class LedgerRecorder implements AttemptListener {
+/** Writes every attempt of the cascade to the ledger as one call row. Queues only: the ledger writes on its thread. */
+final class LedgerAttemptRecorder implements AttemptListener {
   private final Ledger ledger;
 
   private final AtomicLong sequence = new AtomicLong();
 
-  LedgerRecorder(Ledger ledger) { this.ledger = ledger; }
+  LedgerAttemptRecorder(Ledger ledger) { this.ledger = ledger; }
 
   /**
    * Ids sort in recording order within a process (the ledger breaks ties of equal start times by id), and a random

@@ -1,4 +1,4 @@
-package dev.spectra.orchestrator.verify;
+package dev.spectra.orchestrator.bench;
 
 import dev.spectra.orchestrator.scaffold.InvalidContractException;
 import dev.spectra.orchestrator.scaffold.ProgressListener;
@@ -6,11 +6,14 @@ import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
 import dev.spectra.orchestrator.scaffold.Scaffolder;
 import dev.spectra.orchestrator.scaffold.VerifyOptions;
 import dev.spectra.orchestrator.scaffold.VerifyResult;
+import dev.spectra.orchestrator.verify.ProcessTree;
+import dev.spectra.orchestrator.verify.SandboxVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,21 +71,15 @@ public final class VerifyBench {
   private static final Pattern SUREFIRE_TESTS = Pattern.compile("<testsuite[^>]*?\\stests=\"(\\d+)\"");
 
   private final SandboxVerifier verifier;
-  private final SandboxVerifier.Settings settings;
 
-  private VerifyBench(SandboxVerifier.Settings settings) {
-    this.settings = settings;
-    this.verifier = new SandboxVerifier(settings);
-  }
-
-  /** A benchmark with the production verifier and the orchestrator's Maven wrapper, for this environment. */
-  public static VerifyBench create(Map<String, String> env) {
-    return new VerifyBench(Environment.settings(env));
+  /** @param verifier the production verifier; its Maven command and cache are what {@code mvn test} runs with */
+  public VerifyBench(SandboxVerifier verifier) {
+    this.verifier = verifier;
   }
 
   public Report run(Options options) throws InvalidContractException, SandboxUnavailableException,
       InterruptedException, IOException {
-    List<String> mvn = settings.maven().orElseThrow(() -> new IOException(
+    List<String> mvn = verifier.mavenCommand().orElseThrow(() -> new IOException(
         "no Maven found to compare with (neither the orchestrator's ./mvnw nor mvn on PATH)"));
     ProgressListener progress = options.progress();
     Path work = Files.createTempDirectory("orchestrator-bench-");
@@ -98,7 +95,7 @@ public final class VerifyBench {
             + first.failures() + first.compileErrors());
       }
       List<String> maven = new ArrayList<>(mvn);
-      maven.addAll(List.of("-B", "-q", "-Dmaven.repo.local=" + settings.cacheRoot().resolve("m2"), "test"));
+      maven.addAll(List.of("-B", "-q", "-Dmaven.repo.local=" + verifier.cacheRoot().resolve("m2"), "test"));
       progress.onProgress("warm-up", "mvn test (downloads Maven's own plugins into the cache on first use)");
       MavenRun warm = maven(maven, project);
       if (warm.code() != 0) throw new IOException("mvn test failed on the generated project:\n" + warm.output());
@@ -117,7 +114,7 @@ public final class VerifyBench {
           boolean verifyFirst = rep % 2 == 1;
           for (int k = 0; k < 2; k++) {
             boolean isVerify = (k == 0) == verifyFirst;
-            if (situation.equals("clean")) DependencyCache.deleteTree(project.resolve("target"));
+            if (situation.equals("clean")) deleteTree(project.resolve("target"));
             progress.onProgress("measure", situation + " " + (isVerify ? VERIFY : MAVEN) + " " + rep + "/"
                 + options.repetitions());
             samples.add(isVerify ? timeVerify(project, situation, rep, progress)
@@ -132,11 +129,11 @@ public final class VerifyBench {
         comparisons.add(new Comparison(situation, v, m, m.median() == 0 ? 0 : (double) v.median() / m.median()));
       }
       return new Report(options.openapi().toString(), first.testsRun(), options.repetitions(), first.sandbox(),
-          String.join(" ", offline.subList(mvn.size(), offline.size())).replace(settings.cacheRoot().toString(),
+          String.join(" ", offline.subList(mvn.size(), offline.size())).replace(verifier.cacheRoot().toString(),
               "<cache>"),
           "Java " + Runtime.version().feature(), Runtime.getRuntime().availableProcessors(), comparisons, samples);
     } finally {
-      DependencyCache.deleteTree(work);
+      deleteTree(work);
     }
   }
 
@@ -168,7 +165,7 @@ public final class VerifyBench {
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile());
-      Map<String, String> env = new HashMap<>(settings.mavenEnv());
+      Map<String, String> env = new HashMap<>(verifier.mavenEnvironment());
       pb.environment().putAll(env);
       Process p = pb.start();
       try {
@@ -200,5 +197,15 @@ public final class VerifyBench {
   private static List<Long> millis(List<Sample> samples, String situation, String tool) {
     return samples.stream().filter(s -> s.situation().equals(situation) && s.tool().equals(tool))
         .map(Sample::millis).toList();
+  }
+
+  /** Deletes a directory this benchmark made, without following links; a leftover is only a temp directory. */
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // Best effort.
+    }
   }
 }

@@ -14,13 +14,13 @@ import java.util.regex.Pattern;
  * The builder's {@link dev.spectra.orchestrator.scaffold.Verifier} as the fix loop sees it: compile errors and
  * failed tests become problems that name the project file to fix where the stack trace shows one.
  */
-final class SandboxVerifier implements Ports.Verifier {
+final class ProjectVerifier implements Ports.Verifier {
   private static final Pattern FRAME = Pattern.compile("at ([\\w.$]+)\\.[\\w$<>]+\\((\\w+\\.java):(\\d+)\\)");
 
   private final dev.spectra.orchestrator.scaffold.Verifier verifier;
   private final VerifyOptions options;
 
-  SandboxVerifier(dev.spectra.orchestrator.scaffold.Verifier verifier, VerifyOptions options) {
+  ProjectVerifier(dev.spectra.orchestrator.scaffold.Verifier verifier, VerifyOptions options) {
     this.verifier = verifier;
     this.options = options;
   }

@@ -1,4 +1,4 @@
-package dev.spectra.orchestrator.model.provider;
+package dev.spectra.orchestrator.bench;
 
 import dev.spectra.orchestrator.config.Secrets;
 import dev.spectra.orchestrator.model.Capability;

@@ -1,4 +1,4 @@
-package dev.spectra.orchestrator.model.provider;
+package dev.spectra.orchestrator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.spectra.orchestrator.gateway;
+package dev.spectra.orchestrator.bench;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,0 +1,76 @@
+package dev.spectra.orchestrator.app;
+
+import dev.spectra.orchestrator.config.Config;
+import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.ledger.LedgerException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Opens the ledger the configuration names and keeps its queued rows on Ctrl-C: a shutdown hook closes it
+ * (committing every queued row) unless the command closed it first.
+ */
+public final class Ledgers {
+  private Ledgers() {}
+
+  /** An open ledger and its shutdown hook. */
+  public record Handle(Ledger ledger, Thread hook) implements AutoCloseable {
+    @Override public void close() {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or about to: it closes the ledger.
+      }
+      try {
+        ledger.close();
+      } catch (LedgerException e) {
+        throw new SetupException(SetupException.Kind.FAILED, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * {@return the ledger the configuration names, closed by a shutdown hook unless closed first}
+   *
+   * @param err where the shutdown hook reports rows it could not write
+   * @throws SetupException for a corrupt, locked or unreachable ledger (a usage error naming it)
+   */
+  public static Handle open(Config config, Map<String, String> env, PrintWriter err) {
+    Ledger ledger;
+    try {
+      ledger = open(config, env, Clock.systemUTC());
+    } catch (LedgerException e) {
+      throw SetupException.usage(e.getMessage());
+    }
+    Thread hook = new Thread(() -> {
+      try {
+        ledger.close();
+      } catch (LedgerException e) {
+        err.println("error: " + e.getMessage());
+        err.flush();
+      }
+    }, "ledger-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return new Handle(ledger, hook);
+  }
+
+  /**
+   * Opens the ledger the configuration names: {@code ORCHESTRATOR_DB_URL} (environment or {@code .env}), else
+   * {@code ledger.url} or {@code ledger.file} in orchestrator.yaml, else {@link Dirs#ledgerFile()}.
+   *
+   * @throws LedgerException for a corrupt, locked or unreachable ledger
+   */
+  public static Ledger open(Config config, Map<String, String> env, Clock clock) {
+    Optional<String> url = config.setting(Ledger.DB_URL_ENV);
+    if (url.isPresent()) return Ledger.open(url.get().strip(), clock);
+    var section = config.ledger().node();
+    if (section.path("url").isTextual()) return Ledger.open(section.path("url").asText().strip(), clock);
+    if (section.path("file").isTextual()) {
+      return Ledger.openFile(Path.of(section.path("file").asText().strip()), clock);
+    }
+    return Ledger.openFile(Dirs.from(env).ledgerFile(), clock);
+  }
+}
