@@ -58,6 +58,16 @@ public final class DoctorCommand implements Callable<Integer> {
     Optional<Path> bwrap = onPath("bwrap");
 
     List<String> problems = new ArrayList<>();
+    // The ledger database: calls, builds, gateway keys and budgets. Opening it also brings its schema up to date.
+    String database;
+    try (dev.spectra.orchestrator.ledger.Ledger ledger = dev.spectra.orchestrator.app.Ledgers.open(config, io.env(),
+        java.time.Clock.systemUTC())) {
+      database = ledger.location() + (ledger.database().shared()
+          ? " (PostgreSQL: shared by every process on it): ok" : " (SQLite: this machine only): ok");
+    } catch (dev.spectra.orchestrator.ledger.LedgerException e) {
+      database = "not usable";
+      problems.add("ledger database: " + e.getMessage());
+    }
     for (Checked c : checked) {
       Providers.Probe p = c.probe();
       if (!p.usable()) problems.add(c.role() + " model " + p.spec().name() + ": " + p.detail());
@@ -73,8 +83,8 @@ public final class DoctorCommand implements Callable<Integer> {
           + "install it with `apt-get install bubblewrap`");
     }
 
-    if (json) printJson(config, checked, keyNames, bwrap, problems);
-    else printText(config, checked, keyNames, bwrap, problems);
+    if (json) printJson(config, checked, keyNames, bwrap, database, problems);
+    else printText(config, checked, keyNames, bwrap, database, problems);
     return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
@@ -89,7 +99,7 @@ public final class DoctorCommand implements Callable<Integer> {
   }
 
   private void printText(Config config, List<Checked> checked, TreeSet<String> keys, Optional<Path> bwrap,
-      List<String> problems) {
+      String database, List<String> problems) {
     var out = io.out();
     out.println("Configuration");
     out.println("  files read: " + (config.files().isEmpty() ? "none (built-in defaults)" : ""));
@@ -110,6 +120,8 @@ public final class DoctorCommand implements Callable<Integer> {
     out.println("  " + Runtime.version() + " (" + System.getProperty("java.vendor") + ") at " + System.getProperty("java.home"));
     out.println("Sandbox");
     out.println("  bwrap: " + bwrap.map(Path::toString).orElse("not found"));
+    out.println("Ledger database (" + dev.spectra.orchestrator.ledger.Ledger.DB_URL_ENV + ")");
+    out.println("  " + database);
     out.println();
     if (problems.isEmpty()) {
       out.println("All checks passed.");
@@ -120,7 +132,7 @@ public final class DoctorCommand implements Callable<Integer> {
   }
 
   private void printJson(Config config, List<Checked> checked, TreeSet<String> keys, Optional<Path> bwrap,
-      List<String> problems) {
+      String database, List<String> problems) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     ObjectNode cfg = root.putObject("configuration");
@@ -154,6 +166,7 @@ public final class DoctorCommand implements Callable<Integer> {
     java.put("home", System.getProperty("java.home"));
     ObjectNode sandbox = root.putObject("sandbox");
     sandbox.put("bwrap", bwrap.map(Path::toString).orElse(null));
+    root.put("database", database);
     ArrayNode problemList = root.putArray("problems");
     problems.forEach(problemList::add);
     root.put("ok", problems.isEmpty());

@@ -90,6 +90,23 @@ public final class Simulator implements AutoCloseable {
     String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
     if (host.equals("0.0.0.0")) host = "127.0.0.1";
     this.baseUrl = URI.create("http://" + host + ":" + app.port());
+    warmUp();
+  }
+
+  /**
+   * Serves one request to itself before returning: Jetty 12 and Javalin load most of their classes on the first
+   * request, which on a busy machine takes seconds, and a client's first probe must not time out on that.
+   */
+  private void warmUp() {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), app.port()), 5_000);
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("GET /api/version HTTP/1.1\r\nHost: localhost\r\n" + WARM_UP + ": 1\r\nConnection: close\r\n\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getInputStream().readAllBytes();
+    } catch (java.io.IOException e) {
+      // Bound to an address loopback cannot reach: the first client request warms it instead.
+    }
   }
 
   /**
@@ -168,7 +185,11 @@ public final class Simulator implements AutoCloseable {
         + ctx.res().getStatus() + (note == null ? "" : " (" + note + ")"));
   }
 
+  /** Marks the simulator's own warm-up request, which is neither recorded nor logged. */
+  private static final String WARM_UP = "X-Simulator-Warm-Up";
+
   private void record(Context ctx, ObjectMapper mapper) {
+    if (ctx.header(WARM_UP) != null) return;
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (String name : Collections.list(ctx.req().getHeaderNames())) {
       headers.put(name, Collections.list(ctx.req().getHeaders(name)));
