@@ -101,8 +101,8 @@ public final class Simulator implements AutoCloseable {
     try (java.net.Socket s = new java.net.Socket()) {
       s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), app.port()), 5_000);
       s.setSoTimeout(10_000);
-      s.getOutputStream().write("GET /api/version HTTP/1.1\r\nHost: localhost\r\n" + WARM_UP + ": 1\r\nConnection: close\r\n\r\n"
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String request = "GET /api/version HTTP/1.1\r\nHost: localhost\r\n" + WARM_UP + ": 1\r\nConnection: close\r\n\r\n";
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       s.getInputStream().readAllBytes();
     } catch (java.io.IOException e) {
       // Bound to an address loopback cannot reach: the first client request warms it instead.
