@@ -36,6 +36,11 @@ final class BudgetGuard implements Interceptor {
       for (var a : e.attempts()) consumed = consumed.plus(a.usage());
       budgets.settle(held, pricing.cost(spec, consumed));
       throw e;
+    } catch (java.util.concurrent.CancellationException e) {
+      // The caller cancelled mid-stream: tokens were generated but their count never arrived, so the worst case
+      // is counted (a limit errs high, never low).
+      budgets.settle(held, held.hold() == null ? Money.ZERO : held.hold().amount());
+      throw e;
     } catch (RuntimeException | Error e) {
       budgets.settle(held, Money.ZERO);
       throw e;

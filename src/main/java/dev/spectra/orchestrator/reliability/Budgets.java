@@ -6,39 +6,39 @@ import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Money;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Per-build and per-calendar-month (UTC) spending limits. A paid call first <em>reserves</em> its worst case (the
- * prompt's estimated tokens plus the output cap, at the model's price); after the call the reservation is replaced
- * by the real cost. So concurrent calls cannot together overshoot a limit, and a limit is never checked against
- * an optimistic guess. Local models never reach here. Thread-safe: every check-and-reserve is one critical section.
+ * Per-build, per-calendar-month (UTC) and per-gateway-key spending limits. A paid call first <em>reserves</em> its
+ * worst case (the prompt's estimated tokens plus the output cap, at the model's price) against every limit it falls
+ * under, in one step of the {@link BudgetStore}; after the call the reservation is replaced by the real cost. So
+ * concurrent calls, in this process or in any other on the same database, cannot together overshoot a limit, and a
+ * limit is never checked against an optimistic guess. Local models never reach here.
  */
 final class Budgets {
   static final String RAISE_MONTHLY = "raise it with ORCHESTRATOR_BUDGET_MONTHLY=USD or budgets.monthly-usd in "
       + "orchestrator.yaml";
   static final String RAISE_BUILD = "raise it with ORCHESTRATOR_BUDGET_BUILD=USD or budgets.build-usd in "
       + "orchestrator.yaml (or the build's own budget)";
+  static final String RAISE_KEY = "create a key with a larger --budget, or revoke and replace this one";
 
-  /** A held amount; {@link #settle} it exactly once. */
-  record Reservation(String buildId, YearMonth month, Money amount) {}
+  /** A held amount; {@link #settle} it exactly once. {@code hold} is null for an unpriced call that held nothing. */
+  record Reservation(BudgetStore.Hold hold) {}
 
   private final CascadeSettings.Budgets settings;
   private final Clock clock;
-  private YearMonth month;
-  private Money monthSpent;
-  private Money monthHeld = Money.ZERO;
-  private final Map<String, Money[]> builds = new HashMap<>();  // build id -> spent, held
+  private final BudgetStore store;
 
-  /** @param spentThisMonth what the ledger says was spent since the first of the month */
-  Budgets(CascadeSettings.Budgets settings, Clock clock, Money spentThisMonth) {
+  /** @param spentThisMonth what the ledger says was spent since the first of the month (seeds a new store) */
+  Budgets(CascadeSettings.Budgets settings, Clock clock, Money spentThisMonth, BudgetStore store) {
     this.settings = settings;
     this.clock = clock;
-    this.month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
-    this.monthSpent = spentThisMonth;
+    this.store = store;
+    store.seed(monthScope(), spentThisMonth);
   }
 
   /**
@@ -47,60 +47,60 @@ final class Budgets {
    * @param buildLimit the build's own limit (from a session), or {@code null} for the configured one
    * @throws ModelException with {@link ModelError.BudgetExhausted} when a limit would be exceeded
    */
-  synchronized Reservation reserve(ModelSpec spec, ModelRequest request, String buildId, Money buildLimit)
-      throws ModelException {
-    rollMonth();
+  Reservation reserve(ModelSpec spec, ModelRequest request, String buildId, Money buildLimit) throws ModelException {
     Money perBuild = buildLimit != null ? buildLimit : settings.perBuild();
+    String keyId = request.context().apiKeyId();
     boolean limited = settings.monthly() != null || (buildId != null && perBuild != null);
+    String month = monthScope();
     if (spec.price() == null) {
       // Unknown price under a budget: the limit could not be enforced, so refuse unless told otherwise.
-      if (limited && !settings.allowUnpriced()) {
+      if ((limited || keyId != null) && !settings.allowUnpriced()) {
         boolean monthly = settings.monthly() != null;
-        throw new ModelException(new ModelError.BudgetExhausted(monthly ? "monthly" : "build",
-            monthly ? monthSpent.plus(monthHeld) : spent(buildId), monthly ? settings.monthly() : perBuild,
+        String which = monthly ? "monthly" : buildId != null && perBuild != null ? "build" : "key " + keyId;
+        throw new ModelException(new ModelError.BudgetExhausted(which,
+            monthly ? store.spent(month) : buildId != null ? store.spent("build:" + buildId) : Money.ZERO,
+            monthly ? settings.monthly() : perBuild,
             "model " + spec.name() + " has no price in the catalog, so the budget cannot be enforced: add its "
                 + "price, or set budgets.allow-unpriced: true"));
       }
-      return new Reservation(buildId, month, Money.ZERO);
+      return new Reservation(null);
     }
     Money estimate = estimate(spec, request);
-    if (settings.monthly() != null && monthSpent.plus(monthHeld).plus(estimate).exceeds(settings.monthly())) {
-      throw new ModelException(new ModelError.BudgetExhausted("monthly (" + month + ")", monthSpent.plus(monthHeld),
-          settings.monthly(), "this call to " + spec.name() + " could cost up to " + estimate + "; " + RAISE_MONTHLY));
+    List<BudgetStore.Claim> claims = new ArrayList<>(3);
+    // Always counted, so stats and other processes see the month's spend; limited only when configured.
+    claims.add(new BudgetStore.Claim(month, settings.monthly()));
+    if (buildId != null) claims.add(new BudgetStore.Claim("build:" + buildId, perBuild));
+    if (keyId != null) claims.add(new BudgetStore.Claim("key:" + keyId, null));
+    // A process that dies mid-call leaves its hold; it lapses after the longest the call could have taken.
+    Duration ttl = spec.timeouts().total().multipliedBy(2).plus(Duration.ofMinutes(1));
+    return switch (store.reserve(claims, estimate, ttl)) {
+      case BudgetStore.Outcome.Held h -> new Reservation(h.hold());
+      case BudgetStore.Outcome.Refused r -> throw new ModelException(refusal(r, spec, estimate));
+    };
+  }
+
+  private ModelError.BudgetExhausted refusal(BudgetStore.Outcome.Refused r, ModelSpec spec, Money estimate) {
+    String scope = r.claim().scope();
+    String why = "this call to " + spec.name() + " could cost up to " + estimate + "; ";
+    if (scope.startsWith("month:")) {
+      return new ModelError.BudgetExhausted("monthly (" + scope.substring(6) + ")", r.committed(), r.limit(),
+          why + RAISE_MONTHLY);
     }
-    if (buildId != null && perBuild != null) {
-      Money[] b = builds.computeIfAbsent(buildId, k -> new Money[] {Money.ZERO, Money.ZERO});
-      if (b[0].plus(b[1]).plus(estimate).exceeds(perBuild)) {
-        throw new ModelException(new ModelError.BudgetExhausted("build " + buildId, b[0].plus(b[1]), perBuild,
-            "this call to " + spec.name() + " could cost up to " + estimate + "; " + RAISE_BUILD));
-      }
-      b[1] = b[1].plus(estimate);
+    if (scope.startsWith("build:")) {
+      return new ModelError.BudgetExhausted("build " + scope.substring(6), r.committed(), r.limit(), why + RAISE_BUILD);
     }
-    monthHeld = monthHeld.plus(estimate);
-    return new Reservation(buildId, month, estimate);
+    return new ModelError.BudgetExhausted("key " + scope.substring(4), r.committed(), r.limit(), why + RAISE_KEY);
   }
 
   /** Replaces a reservation by what the call really cost ({@code null}: unpriced, counts as nothing). */
-  synchronized void settle(Reservation reservation, Money actual) {
-    rollMonth();
-    Money real = actual == null ? Money.ZERO : actual;
-    if (reservation.month().equals(month)) {
-      monthHeld = monthHeld.minus(reservation.amount());
-      monthSpent = monthSpent.plus(real);
-    }
-    if (reservation.buildId() != null) {
-      Money[] b = builds.computeIfAbsent(reservation.buildId(), k -> new Money[] {Money.ZERO, Money.ZERO});
-      b[1] = b[1].minus(reservation.amount());
-      b[0] = b[0].plus(real);
-    }
+  void settle(Reservation reservation, Money actual) {
+    if (reservation.hold() == null) return;
+    store.settle(reservation.hold(), actual == null ? Money.ZERO : actual);
   }
 
-  synchronized Money monthSpent() { return monthSpent; }
+  Money monthSpent() { return store.spent(monthScope()); }
 
-  synchronized Money spent(String buildId) {
-    Money[] b = builds.get(buildId);
-    return b == null ? Money.ZERO : b[0];
-  }
+  Money spent(String buildId) { return store.spent("build:" + buildId); }
 
   /**
    * Worst case: prompt tokens estimated at 3 characters each (tokenizers average about 4 for English and fewer
@@ -113,13 +113,8 @@ final class Budgets {
     return spec.price().cost(promptTokens, maxOut);
   }
 
-  private void rollMonth() {
-    YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
-    // Only forward: a clock stepping back across a month boundary must not refill a spent budget.
-    if (now.isAfter(month)) {
-      month = now;
-      monthSpent = Money.ZERO;
-      monthHeld = Money.ZERO;
-    }
+  /** The month is the scope's name, so a new month starts from zero and a clock stepping back finds its old figure. */
+  private String monthScope() {
+    return "month:" + YearMonth.now(clock.withZone(ZoneOffset.UTC));
   }
 }

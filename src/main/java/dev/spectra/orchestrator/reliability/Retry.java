@@ -51,6 +51,12 @@ final class Retry implements Interceptor {
         ModelReply reply = chain.proceed(exchange);
         state.succeeded(route, started, Duration.ofNanos(System.nanoTime() - t0), reply);
         return reply;
+      } catch (java.util.concurrent.CancellationException cancelled) {
+        // The caller went away mid-stream and cancelled the call: record the attempt, never retry it.
+        state.failed(route, started, Duration.ofNanos(System.nanoTime() - t0), new ModelException(
+            new ModelError.StreamCutOff("", "caller cancelled the call: " + cancelled.getMessage())),
+            Decision.GIVE_UP);
+        throw cancelled;
       } catch (ModelException e) {
         Decision decision = decide(e.error(), attempt, state.streamed());
         state.failed(route, started, Duration.ofNanos(System.nanoTime() - t0), e, decision);

@@ -59,26 +59,26 @@ public final class Simulator implements AutoCloseable {
     List<String> served = options.models().isEmpty() ? profile.models() : options.models();
     Backend backend = new Backend(options, responder, tokenizer, mapper, served, new AtomicLong());
     this.app = Javalin.create(config -> {
-      config.showJavalinBanner = false;
-      config.startupWatcherEnabled = false;
+      config.startup.showJavalinBanner = false;
+      config.startup.startupWatcherEnabled = false;
       // Virtual threads: a slow-drip reply sleeping in its handler costs nothing.
-      config.useVirtualThreads = true;
-      config.http.disableCompression();
+      config.concurrency.useVirtualThreads = true;
+      config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
       // Javalin's 1 MB default would turn long prompts into 413s that no model server sends.
       config.http.maxRequestSize = 64L * 1024 * 1024;
-    });
-    app.before(ctx -> {
-      // Lets reports label answers from here as simulations; no real model server sends this header.
-      ctx.header(SIMULATOR_HEADER, "spectra-orchestrator");
-      record(ctx, mapper);
-    });
-    app.after(this::log);
-    new OpenAiProtocol(backend).register(app);
-    new OllamaProtocol(backend).register(app);
-    new AnthropicProtocol(backend).register(app);
-    app.exception(Exception.class, (e, ctx) -> {
-      // A bug in the simulator, not a simulated fault: say so in a body no client mistakes for a model reply.
-      ctx.status(500).contentType("text/plain").result("simulator internal error: " + e);
+      config.routes.before(ctx -> {
+        // Lets reports label answers from here as simulations; no real model server sends this header.
+        ctx.header(SIMULATOR_HEADER, "spectra-orchestrator");
+        record(ctx, mapper);
+      });
+      config.routes.after(this::log);
+      new OpenAiProtocol(backend).register(config.routes);
+      new OllamaProtocol(backend).register(config.routes);
+      new AnthropicProtocol(backend).register(config.routes);
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        // A bug in the simulator, not a simulated fault: say so in a body no client mistakes for a model reply.
+        ctx.status(500).contentType("text/plain").result("simulator internal error: " + e);
+      });
     });
     try {
       app.start(options.host(), options.port());
@@ -90,6 +90,23 @@ public final class Simulator implements AutoCloseable {
     String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
     if (host.equals("0.0.0.0")) host = "127.0.0.1";
     this.baseUrl = URI.create("http://" + host + ":" + app.port());
+    warmUp();
+  }
+
+  /**
+   * Serves one request to itself before returning: Jetty 12 and Javalin load most of their classes on the first
+   * request, which on a busy machine takes seconds, and a client's first probe must not time out on that.
+   */
+  private void warmUp() {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), app.port()), 5_000);
+      s.setSoTimeout(10_000);
+      String request = "GET /api/version HTTP/1.1\r\nHost: localhost\r\n" + WARM_UP + ": 1\r\nConnection: close\r\n\r\n";
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getInputStream().readAllBytes();
+    } catch (java.io.IOException e) {
+      // Bound to an address loopback cannot reach: the first client request warms it instead.
+    }
   }
 
   /**
@@ -168,7 +185,11 @@ public final class Simulator implements AutoCloseable {
         + ctx.res().getStatus() + (note == null ? "" : " (" + note + ")"));
   }
 
+  /** Marks the simulator's own warm-up request, which is neither recorded nor logged. */
+  private static final String WARM_UP = "X-Simulator-Warm-Up";
+
   private void record(Context ctx, ObjectMapper mapper) {
+    if (ctx.header(WARM_UP) != null) return;
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (String name : Collections.list(ctx.req().getHeaderNames())) {
       headers.put(name, Collections.list(ctx.req().getHeaders(name)));

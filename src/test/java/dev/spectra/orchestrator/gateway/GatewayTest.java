@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.ledger.Database;
+import dev.spectra.orchestrator.ledger.GatewayKeys;
+import dev.spectra.orchestrator.ledger.SqlBudgetStore;
 import dev.spectra.orchestrator.model.ModelError;
+import dev.spectra.orchestrator.reliability.BudgetStore;
 import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.Money;
 import dev.spectra.orchestrator.model.ResponseFormat;
@@ -42,13 +46,27 @@ class GatewayTest {
 
   @AfterEach void stop() {
     started.forEach(Gateway::close);
+    databases.forEach(Database::close);
   }
 
   private Gateway start(FakeDirectory directory) {
     return start(directory, GatewayOptions.defaults().withPort(0), null, Map.of());
   }
 
-  private Gateway start(FakeDirectory directory, GatewayOptions options, ApiKeys keys, Map<String, String> env) {
+  private final List<Database> databases = new ArrayList<>();
+
+  /** A fresh SQLite ledger database in the test's directory (PostgreSQL is covered by the store tests). */
+  private Database database() {
+    Database db = Database.open("jdbc:sqlite:" + dir.resolve("ledger-" + databases.size() + ".db"));
+    databases.add(db);
+    return db;
+  }
+
+  private GatewayKeys keys() {
+    return new GatewayKeys(database(), java.time.Clock.systemUTC());
+  }
+
+  private Gateway start(FakeDirectory directory, GatewayOptions options, GatewayKeys keys, Map<String, String> env) {
     Gateway g = Gateway.builder(directory).options(options).keys(keys).environment(env).listener(listener).start();
     started.add(g);
     return g;
@@ -236,9 +254,9 @@ class GatewayTest {
     assertThat(m.requests).isEmpty();
   }
 
-  @Test void missingOrWrongKeyGets401WhenKeysAreRequiredAndAValidKeyPasses() throws Exception {
-    ApiKeys keys = ApiKeys.open(dir.resolve("keys.json"));
-    ApiKeys.Created created = keys.create("ci", null, null);
+  @Test void missingOrWrongKeyGets401WithWwwAuthenticateAndAValidKeyPasses() throws Exception {
+    GatewayKeys keys = keys();
+    GatewayKeys.Created created = keys.create("ci", null, null);
     Gateway g = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))),
         GatewayOptions.defaults().withPort(0).withRequireKeys(true), keys, Map.of());
 
@@ -250,82 +268,88 @@ class GatewayTest {
 
     assertThat(missing.statusCode()).isEqualTo(401);
     assertThat(JSON.readTree(missing.body()).at("/error/type").asText()).isEqualTo("authentication_error");
+    // The instruction must stay readable: the redactor once masked the word "Bearer" itself.
+    assertThat(JSON.readTree(missing.body()).at("/error/message").asText()).contains("Authorization: Bearer <key>");
+    assertThat(missing.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"orchestrator\"");
     assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.headers().firstValue("www-authenticate")).hasValueSatisfying(v ->
+        assertThat(v).contains("error=\"invalid_token\""));
     assertThat(good.statusCode()).isEqualTo(200);
     assertThat(revoked.statusCode()).isEqualTo(401);
     assertThat(listener.snapshot()).singleElement().satisfies(c -> assertThat(c.apiKeyId()).isEqualTo(created.info().id()));
     assertThat(get(g, "/metrics").statusCode()).isEqualTo(401);
   }
 
-  @Test void aRunningGatewayAcceptsAKeyCreatedAndRefusesAKeyRevokedByAnotherWriterOnTheNextRequest() throws Exception {
-    Path file = dir.resolve("keys.json");
-    ApiKeys served = ApiKeys.open(file);
+  @Test void twoGatewaysOnOneDatabaseAcceptANewKeyAndRefuseARevokedOneOnTheNextRequest() throws Exception {
+    Database db = database();
+    GatewayKeys served = new GatewayKeys(db, java.time.Clock.systemUTC());
     served.create("first", null, null);
-    Gateway g = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))),
-        GatewayOptions.defaults().withPort(0).withRequireKeys(true), served, Map.of());
-    ApiKeys cli = ApiKeys.open(file);
+    GatewayOptions opts = GatewayOptions.defaults().withPort(0).withRequireKeys(true);
+    Gateway a = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))), opts, served, Map.of());
+    Gateway b = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))), opts,
+        new GatewayKeys(db, java.time.Clock.systemUTC()), Map.of());
+    GatewayKeys cli = new GatewayKeys(db, java.time.Clock.systemUTC());
 
-    ApiKeys.Created created = cli.create("later", null, null);
-    HttpResponse<String> accepted = post(g, chat("m", false), "Authorization", "Bearer " + created.secret());
+    GatewayKeys.Created created = cli.create("later", null, null);
+    String auth = "Bearer " + created.secret();
+    int acceptedA = post(a, chat("m", false), "Authorization", auth).statusCode();
+    int acceptedB = post(b, chat("m", false), "Authorization", auth).statusCode();
     cli.revoke(created.info().id());
-    HttpResponse<String> refused = post(g, chat("m", false), "Authorization", "Bearer " + created.secret());
+    int refusedA = post(a, chat("m", false), "Authorization", auth).statusCode();
+    int refusedB = post(b, chat("m", false), "Authorization", auth).statusCode();
 
-    assertThat(accepted.statusCode()).isEqualTo(200);
-    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(List.of(acceptedA, acceptedB, refusedA, refusedB)).containsExactly(200, 200, 401, 401);
   }
 
   @Test void refusesToBindBeyondLoopbackWithoutKeys() {
     FakeDirectory d = new FakeDirectory();
     org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-            start(d, GatewayOptions.defaults().withHost("0.0.0.0").withPort(0), ApiKeys.open(dir.resolve("none.json")),
-                Map.of()))
+            start(d, GatewayOptions.defaults().withHost("0.0.0.0").withPort(0), keys(), Map.of()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("requires gateway API keys");
   }
 
-  @Test void keyOverItsRateLimitGets429WithRetryAfter() throws Exception {
-    ApiKeys keys = ApiKeys.open(dir.resolve("keys.json"));
-    ApiKeys.Created k = keys.create("slow", null, 2);
-    AtomicLong now = new AtomicLong(0);
-    Gateway g = Gateway.builder(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))))
-        .options(GatewayOptions.defaults().withPort(0).withRequireKeys(true)).keys(keys).nanoTime(now::get).start();
-    started.add(g);
+  @Test void keyOverItsRateLimitGets429WithRetryAfterUntilTheNextMinute() throws Exception {
+    MutableClock clock = new MutableClock(java.time.Instant.parse("2026-05-01T10:00:00Z"));
+    GatewayKeys keys = new GatewayKeys(database(), clock);
+    GatewayKeys.Created k = keys.create("slow", null, 2);
+    Gateway g = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))),
+        GatewayOptions.defaults().withPort(0).withRequireKeys(true), keys, Map.of());
     String auth = "Bearer " + k.secret();
 
     int first = post(g, chat("m", false), "Authorization", auth).statusCode();
     int second = post(g, chat("m", false), "Authorization", auth).statusCode();
+    clock.advance(Duration.ofSeconds(30));
     HttpResponse<String> third = post(g, chat("m", false), "Authorization", auth);
-    now.addAndGet(TimeUnit.SECONDS.toNanos(30));
-    int afterRefill = post(g, chat("m", false), "Authorization", auth).statusCode();
+    clock.advance(Duration.ofSeconds(30));
+    int nextMinute = post(g, chat("m", false), "Authorization", auth).statusCode();
 
     assertThat(first).isEqualTo(200);
     assertThat(second).isEqualTo(200);
     assertThat(third.statusCode()).isEqualTo(429);
     assertThat(third.headers().firstValue("retry-after")).hasValue("30");
     assertThat(JSON.readTree(third.body()).at("/error/type").asText()).isEqualTo("rate_limit_error");
-    assertThat(afterRefill).isEqualTo(200);
+    assertThat(nextMinute).isEqualTo(200);
   }
 
-  @Test void keyWhoseBudgetIsSpentGets429InsufficientQuotaAndSpendIsPersisted() throws Exception {
-    ApiKeys keys = ApiKeys.open(dir.resolve("keys.json"));
-    ApiKeys.Created k = keys.create("small", Money.usd("0.0002"), null);
-    // Each call costs $0.000123 (FakeModel.text): the second call crosses the budget, the third is refused.
-    FakeModel m = new FakeModel("m", FakeModel.text("cloud", "ok"));
+  @Test void keyWhoseBudgetIsSpentGets429InsufficientQuotaBeforeAnyModelRuns() throws Exception {
+    Database db = database();
+    GatewayKeys keys = new GatewayKeys(db, java.time.Clock.systemUTC());
+    GatewayKeys.Created k = keys.create("small", Money.usd("0.0002"), null);
+    // Spend as the cascade's budget guard records it: reserved, then settled at the real cost.
+    SqlBudgetStore store = new SqlBudgetStore(db, java.time.Clock.systemUTC());
+    var held = (BudgetStore.Outcome.Held) store.reserve(List.of(new BudgetStore.Claim("key:" + k.info().id(), null)),
+        Money.usd("0.0002"), Duration.ofMinutes(1));
+    store.settle(held.hold(), Money.usd("0.0002"));
+    FakeModel m = new FakeModel("m", FakeModel.text("cloud", "unreachable!"));
     Gateway g = start(new FakeDirectory().add(m), GatewayOptions.defaults().withPort(0).withRequireKeys(true), keys,
         Map.of());
-    String auth = "Bearer " + k.secret();
 
-    int first = post(g, chat("m", false), "Authorization", auth).statusCode();
-    int second = post(g, chat("m", false), "Authorization", auth).statusCode();
-    HttpResponse<String> third = post(g, chat("m", false), "Authorization", auth);
+    HttpResponse<String> r = post(g, chat("m", false), "Authorization", "Bearer " + k.secret());
 
-    assertThat(first).isEqualTo(200);
-    assertThat(second).isEqualTo(200);
-    assertThat(third.statusCode()).isEqualTo(429);
-    assertThat(JSON.readTree(third.body()).at("/error/type").asText()).isEqualTo("insufficient_quota");
-    assertThat(m.requests).hasSize(2);
-    assertThat(m.requests.get(0).context().apiKeyId()).isEqualTo(k.info().id());
-    assertThat(ApiKeys.open(dir.resolve("keys.json")).list().getFirst().spent()).isEqualTo(Money.usd("0.000246"));
+    assertThat(r.statusCode()).isEqualTo(429);
+    assertThat(JSON.readTree(r.body()).at("/error/type").asText()).isEqualTo("insufficient_quota");
+    assertThat(m.requests).isEmpty();
   }
 
   @Test void jsonSchemaResponseFormatReachesTheModelAsJsonSchemaAndTheClientGetsTheValidatedValue() throws Exception {
@@ -408,16 +432,25 @@ class GatewayTest {
     assertThat(metrics).doesNotContain(secret).contains("orchestrator_gateway_failures_total{type=\"auth_failed\"} 2");
   }
 
-  @Test void clientDisconnectingMidStreamLeavesTheServerHealthyAndTheCallRecorded() throws Exception {
+  @Test void clientDisconnectingMidStreamCancelsTheUpstreamCallAndRecordsIt() throws Exception {
     CountDownLatch firstTokenSent = new CountDownLatch(1);
     CountDownLatch clientGone = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
     FakeModel slow = new FakeModel("slow", (req, l) -> {
       l.onToken("first ");
       firstTokenSent.countDown();
       try {
         clientGone.await(10, TimeUnit.SECONDS);
         for (int i = 0; i < 500; i++) {
-          l.onToken("token" + i + " ");
+          offered.incrementAndGet();
+          try {
+            l.onToken("token" + i + " ");
+          } catch (java.util.concurrent.CancellationException e) {
+            // What a provider sees: its read loop unwinds and the upstream connection is closed.
+            cancelled.set(true);
+            throw e;
+          }
           Thread.sleep(1);
         }
       } catch (InterruptedException e) {
@@ -443,10 +476,9 @@ class GatewayTest {
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while ((listener.snapshot().isEmpty() || g.inFlight() > 0) && System.nanoTime() < deadline) Thread.sleep(10);
-    assertThat(listener.snapshot()).singleElement().satisfies(c -> {
-      assertThat(c.clientDisconnected()).isTrue();
-      assertThat(c.usage().completionTokens()).isEqualTo(501);
-    });
+    assertThat(listener.snapshot()).singleElement().satisfies(c -> assertThat(c.clientDisconnected()).isTrue());
+    assertThat(cancelled).isTrue();
+    assertThat(offered.get()).isLessThan(500);
     assertThat(g.inFlight()).isZero();
     assertThat(g.metricsText()).contains("orchestrator_gateway_failures_total{type=\"client_disconnected\"} 1");
     assertThat(post(g, chat("slow", false)).body()).contains("still serving");
