@@ -16,7 +16,7 @@ final class FallbackCascade implements Interceptor {
   FallbackCascade(CascadeSettings.Caps caps) { this.caps = caps; }
 
   @Override public ModelReply intercept(Chain chain) throws ModelException {
-    Exchange exchange = chain.exchange();
+    ChainCall exchange = chain.exchange();
     CallState state = exchange.state();
     List<Route> routes = state.routes;
     ModelException budgetStop = null;

@@ -17,7 +17,7 @@ import java.util.Map;
  * by the real cost. So concurrent calls cannot together overshoot a limit, and a limit is never checked against
  * an optimistic guess. Local models never reach here. Thread-safe: every check-and-reserve is one critical section.
  */
-final class Budgets {
+final class BudgetBook {
   static final String RAISE_MONTHLY = "raise it with ORCHESTRATOR_BUDGET_MONTHLY=USD or budgets.monthly-usd in "
       + "orchestrator.yaml";
   static final String RAISE_BUILD = "raise it with ORCHESTRATOR_BUDGET_BUILD=USD or budgets.build-usd in "
@@ -34,7 +34,7 @@ final class Budgets {
   private final Map<String, Money[]> builds = new HashMap<>();  // build id -> spent, held
 
   /** @param spentThisMonth what the ledger says was spent since the first of the month */
-  Budgets(CascadeSettings.Budgets settings, Clock clock, Money spentThisMonth) {
+  BudgetBook(CascadeSettings.Budgets settings, Clock clock, Money spentThisMonth) {
     this.settings = settings;
     this.clock = clock;
     this.month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
