@@ -72,7 +72,9 @@ final class Engine {
       if (session != null) session.served(routes.get(state.servedTier()), routes.size());
       return state.account(reply);
     } catch (ModelException e) {
-      throw new ModelException(e.error(), state.attempts(), e.getCause());
+      ModelException withAttempts = new ModelException(e.error(), state.attempts(), e.getCause());
+      for (Throwable earlier : e.getSuppressed()) withAttempts.addSuppressed(earlier);
+      throw withAttempts;
     }
   }
 

@@ -57,7 +57,10 @@ final class Retry implements Interceptor {
         Duration wait = switch (decision) {
           case Decision.Backoff b -> b.delay();
           case Decision.RetryAfter r -> r.delay();
-          default -> null;
+          // Not this route again: the fallback above reads the decision and moves on or stops.
+          case Decision.NextRoute n -> null;
+          case Decision.LargerWindow l -> null;
+          case Decision.GiveUp g -> null;
         };
         if (wait == null) throw e;
         try {
