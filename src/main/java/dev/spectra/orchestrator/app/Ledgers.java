@@ -1,8 +1,10 @@
 package dev.spectra.orchestrator.app;
 
 import dev.spectra.orchestrator.config.Config;
+import dev.spectra.orchestrator.ledger.BuildRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.ledger.LedgerException;
+import dev.spectra.orchestrator.scaffold.BuildJournal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -89,5 +91,10 @@ public final class Ledgers {
       return Ledger.openFile(Path.of(section.path("file").asText().strip()), clock);
     }
     return Ledger.openFile(Dirs.from(env).ledgerFile(), clock);
+  }
+
+  /** {@return a journal writing {@code build --openapi} builds and their steps to {@code ledger}} */
+  public static BuildJournal buildJournal(Ledger ledger) {
+    return new LedgerBuildJournal(ledger, BuildRecord.Kind.BUILD);
   }
 }

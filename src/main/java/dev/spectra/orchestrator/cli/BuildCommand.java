@@ -6,18 +6,19 @@ import dev.spectra.orchestrator.app.Dirs;
 import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.app.SetupException;
 import dev.spectra.orchestrator.app.Verifiers;
+import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.scaffold.BuildHistory;
 import dev.spectra.orchestrator.scaffold.BuildJournal;
 import dev.spectra.orchestrator.scaffold.BuildReport;
 import dev.spectra.orchestrator.scaffold.ContractProblem;
 import dev.spectra.orchestrator.scaffold.InvalidContractException;
-import dev.spectra.orchestrator.scaffold.NetworkNeededException;
+import dev.spectra.orchestrator.verify.NetworkNeededException;
 import dev.spectra.orchestrator.scaffold.OpenApiBuild;
 import dev.spectra.orchestrator.scaffold.OutputExistsException;
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
-import dev.spectra.orchestrator.scaffold.Verifier;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import dev.spectra.orchestrator.config.Overrides;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -104,7 +105,7 @@ public final class BuildCommand implements Callable<Integer> {
         timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd(), strict);
     BuildReport report;
     Ledgers.Handle ledger = openLedger();
-    BuildJournal journal = ledger == null ? BuildJournal.NONE : BuildJournal.ledger(ledger.ledger());
+    BuildJournal journal = ledger == null ? BuildJournal.NONE : Ledgers.buildJournal(ledger.ledger());
     try (ledger) {
       report = new OpenApiBuild(verifier.get(), Clock.systemUTC(), progress, new SecureRandom(), journal)
           .run(request);

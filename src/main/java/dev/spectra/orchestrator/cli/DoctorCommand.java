@@ -106,7 +106,7 @@ public final class DoctorCommand implements Callable<Integer> {
   /** {@return the sandbox's limits and the mechanism that would enforce the whole-tree ones here} */
   private String limits() {
     return dev.spectra.orchestrator.app.Verifiers.sandboxed(io.env())
-        .describeLimits(dev.spectra.orchestrator.scaffold.VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT);
+        .describeLimits(dev.spectra.orchestrator.verify.VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT);
   }
 
   private void printText(Config config, List<Checked> checked, TreeSet<String> keys, Optional<Path> bwrap,

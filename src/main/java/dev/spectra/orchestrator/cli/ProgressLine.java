@@ -1,6 +1,6 @@
 package dev.spectra.orchestrator.cli;
 
-import dev.spectra.orchestrator.scaffold.ProgressListener;
+import dev.spectra.orchestrator.verify.ProgressListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;

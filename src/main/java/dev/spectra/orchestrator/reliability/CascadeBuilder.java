@@ -115,7 +115,7 @@ public final class CascadeBuilder {
     ModelSpec reference = settings.referenceModel() == null ? null : table.catalog().get(settings.referenceModel());
     Pricing pricing = new Pricing(settings.catalogVersion(), reference);
     Money spentThisMonth = history.spentSince(monthStart(clock.instant()));
-    Budgets budgets = new Budgets(settings.budgets(), clock, spentThisMonth,
+    BudgetBook budgets = new BudgetBook(settings.budgets(), clock, spentThisMonth,
         budgetStore != null ? budgetStore : new MemoryBudgetStore());
     Engine engine = new Engine(settings, table, pricing, budgets, breakers, listener, clock, sleeper, providers,
         structuredOutput);

@@ -26,7 +26,7 @@ final class FixLoop {
 
   private final ModelStep model;
   private final Implementer files;
-  private final Ports.Verifier verifier;
+  private final Ports.ProjectVerifier verifier;
   private final Ports.Escalator escalator;
   private final Path project;
   private final RunState state;
@@ -39,7 +39,7 @@ final class FixLoop {
     record GaveUp(Verification verification, String reason) implements Result {}
   }
 
-  FixLoop(ModelStep model, Implementer files, Ports.Verifier verifier, Ports.Escalator escalator, Path project,
+  FixLoop(ModelStep model, Implementer files, Ports.ProjectVerifier verifier, Ports.Escalator escalator, Path project,
       RunState state, Steps steps) {
     this.model = model;
     this.files = files;
@@ -50,7 +50,7 @@ final class FixLoop {
     this.steps = steps;
   }
 
-  Result run() throws ModelException, IOException, InterruptedException, Ports.NoSandbox, Steps.Stopped {
+  Result run() throws ModelException, IOException, InterruptedException, Ports.SandboxMissing, Steps.Stopped {
     while (true) {
       int i = state.iteration;
       Verification v = steps.verify("verify-" + i, () -> verifier.verify(project));

@@ -23,7 +23,7 @@ final class Planner {
   private static final int MAX_TOKENS = 6000;
 
   private final ModelStep model;
-  private final Ports.Scaffolder scaffolder;
+  private final Ports.ProjectScaffolder scaffolder;
   private final Path scratch;
 
   /** What planning came to. */
@@ -35,7 +35,7 @@ final class Planner {
   }
 
   /** @param scratch a directory for the documents handed to the OpenAPI parser */
-  Planner(ModelStep model, Ports.Scaffolder scaffolder, Path scratch) {
+  Planner(ModelStep model, Ports.ProjectScaffolder scaffolder, Path scratch) {
     this.model = model;
     this.scaffolder = scaffolder;
     this.scratch = scratch;

@@ -1,5 +1,7 @@
 package dev.spectra.orchestrator.scaffold;
 
+import dev.spectra.orchestrator.verify.VerifyResult;
+
 /** Renders {@code BUILD-REPORT.md}: the same facts as {@code build-report.json}, for people. */
 final class BuildReportMarkdown {
   private static final int LOG_TAIL_CHARS = 6000;

@@ -1,8 +1,8 @@
 package dev.spectra.orchestrator.verify;
 
-import dev.spectra.orchestrator.scaffold.NetworkNeededException;
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.NetworkNeededException;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

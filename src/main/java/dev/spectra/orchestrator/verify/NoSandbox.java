@@ -1,6 +1,6 @@
 package dev.spectra.orchestrator.verify;
 
-import dev.spectra.orchestrator.scaffold.VerifyResult;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

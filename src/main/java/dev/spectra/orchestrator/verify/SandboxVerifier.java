@@ -1,11 +1,6 @@
 package dev.spectra.orchestrator.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
-import dev.spectra.orchestrator.scaffold.Verifier;
-import dev.spectra.orchestrator.scaffold.VerifyOptions;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
 import dev.spectra.orchestrator.verify.runner.VerifyRunner;
 import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 import java.io.File;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spectra.orchestrator.scaffold.Verifier;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.Money;
+import dev.spectra.orchestrator.scaffold.BuildJournal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ class RunPipelineTest {
     Steps.Hook hook = step -> {
       if (stopAfter.remove(step)) throw new Steps.Stopped(step);
     };
-    return new RunPipeline(sessions, scaffolder, verifier, Ports.BuildRecorder.NONE, Progress.NONE,
+    return new RunPipeline(sessions, scaffolder, verifier, BuildJournal.NONE, Progress.NONE,
         Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), hook, dir.resolve("runs"), dir,
         () -> "run-test");
   }

@@ -9,8 +9,6 @@ import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.Ledger;
-import java.util.HashMap;
-import java.util.Map;
 import dev.spectra.orchestrator.sim.Scripted;
 import dev.spectra.orchestrator.sim.SimOptions;
 import dev.spectra.orchestrator.sim.Simulator;
@@ -21,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A whole {@code run} against the in-process simulator with scripted replies: real providers, the structured

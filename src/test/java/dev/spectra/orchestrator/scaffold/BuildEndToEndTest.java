@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spectra.orchestrator.app.Verifiers;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -3,9 +3,9 @@ package dev.spectra.orchestrator.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spectra.orchestrator.scaffold.NetworkNeededException;
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.NetworkNeededException;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

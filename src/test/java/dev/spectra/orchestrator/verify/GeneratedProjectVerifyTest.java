@@ -3,7 +3,6 @@ package dev.spectra.orchestrator.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spectra.orchestrator.scaffold.Scaffolder;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;

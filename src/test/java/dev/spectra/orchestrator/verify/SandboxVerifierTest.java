@@ -3,10 +3,6 @@ package dev.spectra.orchestrator.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
-import dev.spectra.orchestrator.scaffold.VerifyOptions;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

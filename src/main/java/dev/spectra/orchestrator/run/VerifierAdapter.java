@@ -1,9 +1,10 @@
 package dev.spectra.orchestrator.run;
 
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
-import dev.spectra.orchestrator.scaffold.VerifyOptions;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,26 +12,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The builder's {@link dev.spectra.orchestrator.scaffold.Verifier} as the fix loop sees it: compile errors and
+ * The {@link dev.spectra.orchestrator.verify.Verifier} as the fix loop sees it: compile errors and
  * failed tests become problems that name the project file to fix where the stack trace shows one.
  */
-final class ProjectVerifier implements Ports.Verifier {
+final class VerifierAdapter implements Ports.ProjectVerifier {
   private static final Pattern FRAME = Pattern.compile("at ([\\w.$]+)\\.[\\w$<>]+\\((\\w+\\.java):(\\d+)\\)");
 
-  private final dev.spectra.orchestrator.scaffold.Verifier verifier;
+  private final dev.spectra.orchestrator.verify.Verifier verifier;
   private final VerifyOptions options;
 
-  ProjectVerifier(dev.spectra.orchestrator.scaffold.Verifier verifier, VerifyOptions options) {
+  VerifierAdapter(dev.spectra.orchestrator.verify.Verifier verifier, VerifyOptions options) {
     this.verifier = verifier;
     this.options = options;
   }
 
-  @Override public Verification verify(Path projectDir) throws InterruptedException, Ports.NoSandbox {
+  @Override public Verification verify(Path projectDir) throws InterruptedException, Ports.SandboxMissing {
     VerifyResult r;
     try {
       r = verifier.verify(projectDir, options);
     } catch (SandboxUnavailableException e) {
-      throw new Ports.NoSandbox(e.getMessage());
+      throw new Ports.SandboxMissing(e.getMessage());
     }
     return toVerification(projectDir, r);
   }

@@ -1,4 +1,4 @@
-package dev.spectra.orchestrator.scaffold;
+package dev.spectra.orchestrator.verify;
 
 /**
  * The dependency cache lacks what a project needs and Maven Central could not be reached to fill it. Only a first

@@ -1,4 +1,4 @@
-package dev.spectra.orchestrator.scaffold;
+package dev.spectra.orchestrator.verify;
 
 /** Receives progress of a long step, for the user's stderr. Called on the working thread; keep it quick. */
 @FunctionalInterface

@@ -19,7 +19,7 @@ import java.util.List;
  * concurrent calls, in this process or in any other on the same database, cannot together overshoot a limit, and a
  * limit is never checked against an optimistic guess. Local models never reach here.
  */
-final class Budgets {
+final class BudgetBook {
   static final String RAISE_MONTHLY = "raise it with ORCHESTRATOR_BUDGET_MONTHLY=USD or budgets.monthly-usd in "
       + "orchestrator.yaml";
   static final String RAISE_BUILD = "raise it with ORCHESTRATOR_BUDGET_BUILD=USD or budgets.build-usd in "
@@ -34,7 +34,7 @@ final class Budgets {
   private final BudgetStore store;
 
   /** @param spentThisMonth what the ledger says was spent since the first of the month (seeds a new store) */
-  Budgets(CascadeSettings.Budgets settings, Clock clock, Money spentThisMonth, BudgetStore store) {
+  BudgetBook(CascadeSettings.Budgets settings, Clock clock, Money spentThisMonth, BudgetStore store) {
     this.settings = settings;
     this.clock = clock;
     this.store = store;

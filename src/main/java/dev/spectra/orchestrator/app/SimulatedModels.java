@@ -1,5 +1,7 @@
-package dev.spectra.orchestrator.eval;
+package dev.spectra.orchestrator.app;
 
+import dev.spectra.orchestrator.eval.PlanFixtures;
+import dev.spectra.orchestrator.eval.Suite;
 import dev.spectra.orchestrator.sim.SimOptions;
 import dev.spectra.orchestrator.sim.Simulator;
 import java.io.IOException;

@@ -7,11 +7,11 @@ import dev.spectra.orchestrator.model.TokenListener;
  * What travels down the chain: the request, where streamed tokens go, the route chosen (null above
  * {@link FallbackCascade}), and the state of the whole cascade call.
  */
-record Exchange(ModelRequest request, TokenListener tokens, Route route, CallState state) {
-  Exchange withRoute(Route newRoute) { return new Exchange(request, tokens, newRoute, state); }
+record ChainCall(ModelRequest request, TokenListener tokens, Route route, CallState state) {
+  ChainCall withRoute(Route newRoute) { return new ChainCall(request, tokens, newRoute, state); }
 
-  Exchange withRequest(ModelRequest newRequest, TokenListener newTokens) {
-    return new Exchange(newRequest, newTokens, route, state);
+  ChainCall withRequest(ModelRequest newRequest, TokenListener newTokens) {
+    return new ChainCall(newRequest, newTokens, route, state);
   }
 
   /** {@return the route; interceptors below the fallback need one} */

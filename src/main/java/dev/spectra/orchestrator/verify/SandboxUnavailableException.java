@@ -1,4 +1,4 @@
-package dev.spectra.orchestrator.scaffold;
+package dev.spectra.orchestrator.verify;
 
 /**
  * Generated code cannot be run safely here: no sandbox tool works and {@code --unsafe-no-sandbox} was not given, or
