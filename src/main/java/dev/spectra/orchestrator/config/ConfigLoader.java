@@ -367,7 +367,12 @@ public final class ConfigLoader {
         base != null ? base.timeouts() : local ? Timeouts.LOCAL_DEFAULT : Timeouts.CLOUD_DEFAULT);
     int maxConcurrent = node.has("max-concurrent") ? positiveInt(doc, at + "/max-concurrent", node.get("max-concurrent"))
         : base != null ? base.maxConcurrent() : local ? 2 : 8;
-    String keyEnv = base != null && base.kind() == kind ? BuiltinCatalog.scopedKeyEnv(base.apiKeyEnv(), endpoint)
+    // An endpoint written for this model in the user's own file names the host explicitly: the kind's key may go
+    // there. Without one the model keeps its catalog endpoint, and its key stays scoped to that.
+    String keyEnv = node.has("endpoint")
+        ? (base != null && base.kind() == kind && base.apiKeyEnv() != null ? base.apiKeyEnv()
+            : BuiltinCatalog.defaultKeyEnv(kind))
+        : base != null && base.kind() == kind ? BuiltinCatalog.scopedKeyEnv(base.apiKeyEnv(), endpoint)
         : BuiltinCatalog.defaultKeyEnv(kind, endpoint);
     if (node.has("api-key-env")) {
       JsonNode k = node.get("api-key-env");
