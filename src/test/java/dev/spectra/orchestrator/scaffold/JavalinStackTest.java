@@ -181,14 +181,38 @@ class JavalinStackTest {
     assertThat(compileMain(project)).isEmpty();
   }
 
-  /** Compiles the generated main sources against this JVM's class path (which has Javalin and Jackson). */
+  /**
+   * {@return this JVM's class path with the Javalin line the generated projects use (their pom names it) in place
+   * of the orchestrator's own} The orchestrator serves on Javalin 7 (Jetty 12); generated services stay on Javalin
+   * 6 (Jetty 11), whose jars the sandbox's offline Maven repository holds.
+   */
+  private static String generatedProjectClassPath() {
+    Path repo = Path.of(System.getProperty("user.home"), ".m2", "repository");
+    List<String> out = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      String e = entry.replace('\\', '/');
+      if (e.contains("/io/javalin/javalin/") || e.contains("/org/eclipse/jetty/")
+          || e.contains("/jakarta/servlet/jakarta.servlet-api/")) {
+        continue;
+      }
+      out.add(entry);
+    }
+    out.add(repo.resolve("io/javalin/javalin/6.7.0/javalin-6.7.0.jar").toString());
+    out.add(repo.resolve("jakarta/servlet/jakarta.servlet-api/5.0.0/jakarta.servlet-api-5.0.0.jar").toString());
+    for (String jetty : List.of("jetty-server", "jetty-http", "jetty-util", "jetty-io")) {
+      out.add(repo.resolve("org/eclipse/jetty/" + jetty + "/11.0.25/" + jetty + "-11.0.25.jar").toString());
+    }
+    return String.join(java.io.File.pathSeparator, out);
+  }
+
+  /** Compiles the generated main sources against the Javalin and Jackson the generated project depends on. */
   private static List<String> compileMain(Path project) throws IOException {
     List<String> sources = new ArrayList<>();
     try (Stream<Path> files = Files.walk(project.resolve("src/main/java"))) {
       files.filter(p -> p.toString().endsWith(".java")).forEach(p -> sources.add(p.toString()));
     }
     List<String> args = new ArrayList<>(List.of("-proc:none", "--release", "21", "-d",
-        project.resolve("target/classes").toString(), "-cp", System.getProperty("java.class.path")));
+        project.resolve("target/classes").toString(), "-cp", generatedProjectClassPath()));
     args.addAll(sources);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc = ToolProvider.getSystemJavaCompiler().run(null, null, err, args.toArray(String[]::new));
