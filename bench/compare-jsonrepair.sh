@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures the jsonrepair npm library and `orchestrator bench repair` on the same JSONL corpus, side by side.
+# Measures the jsonrepair npm library and `orchestrator bench repair` (default and lenient modes) on the same JSONL
+# corpus, side by side.
 # Usage: bench/compare-jsonrepair.sh [CORPUS.jsonl] [PASSES]
 # Needs node and npm (jsonrepair is installed into a temporary directory, nothing global).
 set -euo pipefail
@@ -40,5 +41,7 @@ JS
 
 echo "== jsonrepair (npm), $passes passes after warm-up"
 (cd "$work" && node bench.mjs "$corpus" "$passes")
-echo "== orchestrator bench repair --jsonl $corpus --repeat $passes"
+echo "== orchestrator bench repair --jsonl $corpus --repeat $passes (default mode)"
 "$here/../orchestrator" bench repair --jsonl "$corpus" --repeat "$passes" --quiet
+echo "== orchestrator bench repair --jsonl $corpus --repeat $passes --lenient"
+"$here/../orchestrator" bench repair --jsonl "$corpus" --repeat "$passes" --quiet --lenient

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens the ledger the configuration names and keeps its queued rows on Ctrl-C: a shutdown hook closes it
@@ -16,18 +18,26 @@ import java.util.Optional;
 public final class Ledgers {
   private Ledgers() {}
 
-  /** An open ledger and its shutdown hook. */
-  public record Handle(Ledger ledger, Thread hook) implements AutoCloseable {
+  /**
+   * How long the shutdown hook lets an interrupted command finish with the ledger (record {@code interrupted}, say
+   * how to resume) before it closes the ledger under it.
+   */
+  private static final long OWNER_GRACE_SECONDS = 20;
+
+  /** An open ledger and its shutdown hook; {@code closed} opens once the command has closed it. */
+  public record Handle(Ledger ledger, Thread hook, CountDownLatch closed) implements AutoCloseable {
     @Override public void close() {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
-        // The hook is running or about to: it closes the ledger.
+        // The hook is running or about to: it waits for this close, or closes the ledger itself.
       }
       try {
         ledger.close();
       } catch (LedgerException e) {
         throw new SetupException(SetupException.Kind.FAILED, e.getMessage());
+      } finally {
+        closed.countDown();
       }
     }
   }
@@ -45,7 +55,14 @@ public final class Ledgers {
     } catch (LedgerException e) {
       throw SetupException.usage(e.getMessage());
     }
+    CountDownLatch closed = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
+      try {
+        // Ctrl-C interrupts the command, which still writes its last rows; closing now would make them fail.
+        if (closed.await(OWNER_GRACE_SECONDS, TimeUnit.SECONDS)) return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       try {
         ledger.close();
       } catch (LedgerException e) {
@@ -54,7 +71,7 @@ public final class Ledgers {
       }
     }, "ledger-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    return new Handle(ledger, hook);
+    return new Handle(ledger, hook, closed);
   }
 
   /**

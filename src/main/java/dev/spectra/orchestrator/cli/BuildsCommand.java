@@ -41,27 +41,34 @@ public final class BuildsCommand implements Callable<Integer> {
 
   /** One line of the listing: a ledger row, an index entry, or both (same id). */
   private record Row(String id, String kind, String started, String finished, String outcome, String out,
-      String cost, BuildHistory.Entry details) {}
+      String cost, BuildHistory.Entry details, String staging) {}
 
   @Override public Integer call() throws Exception {
     if (limit <= 0) throw new ExitException(ExitCodes.USAGE, "--limit must be positive");
     BuildHistory history = new BuildHistory(Dirs.from(io.env()).buildHistoryFile());
     Map<String, Row> rows = new LinkedHashMap<>();
     for (BuildHistory.Entry e : history.list()) {
-      rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), e.outcome(), e.out(), null, e));
+      rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), outcome(e.outcome(), true), e.out(),
+          null, e, null));
     }
     String ledgerWhere = null;
-    try (Ledgers.Handle h = Ledgers.open(ModelFailures.loadConfig(io, Overrides.NONE), io.env(), io.err())) {
+    // Sandboxes that outlived a killed orchestrator are stopped before their staging directories are judged.
+    for (String killed : dev.spectra.orchestrator.app.Verifiers.sandboxed(io.env()).killLeftovers()) {
+      io.err().println(killed);
+    }
+    boolean otherRunning = StagingStatus.otherOrchestratorRunning();
+    var config = ModelFailures.loadConfig(io, Overrides.NONE);
+    try (Ledgers.Handle h = Ledgers.open(config, io.env(), io.err())) {
       ledgerWhere = h.ledger().location();
       for (BuildRecord b : h.ledger().builds(Ledger.BuildFilter.latest(limit))) {
         Row known = rows.get(b.id());
         rows.put(b.id(), new Row(b.id(), b.kind().wire(), b.started().toString(),
             b.finished() == null ? null : b.finished().toString(),
-            b.outcome() == null ? (b.finished() == null ? "unfinished" : "") : b.outcome(),
+            outcome(b.outcome(), b.finished() != null),
             b.outDir(), b.cost() == null ? null : b.cost().usd().toPlainString(),
-            known == null ? null : known.details()));
+            known == null ? null : known.details(), StagingStatus.of(b, otherRunning)));
       }
-    } catch (ExitException e) {
+    } catch (ExitException | dev.spectra.orchestrator.app.SetupException e) {
       io.err().println("warning: the ledger cannot be read (" + e.getMessage() + "); listing the builds index only");
     }
     List<Row> shown = new ArrayList<>(rows.values());
@@ -73,6 +80,7 @@ public final class BuildsCommand implements Callable<Integer> {
       for (Row r : shown) {
         ObjectNode o = arr.addObject().put("id", r.id()).put("kind", r.kind()).put("startedAt", r.started())
             .put("finishedAt", r.finished()).put("outcome", r.outcome()).put("out", r.out()).put("costUsd", r.cost());
+        if (r.staging() != null) o.put("staging", r.staging());
         if (r.details() != null) {
           var d = r.details();
           o.put("service", d.service()).put("openapi", d.openapi()).put("sandbox", d.sandbox());
@@ -94,11 +102,31 @@ public final class BuildsCommand implements Callable<Integer> {
       io.out().printf(format, r.id(), r.kind(), shorten(r.started()), r.outcome(),
           d == null ? "-" : d.testsPassed() + "/" + d.testsRun(),
           d == null ? "-" : d.implemented() + " + " + d.needsModel(),
-          r.cost() == null ? "-" : "$" + r.cost(), r.out() == null ? "-" : r.out());
+          r.cost() == null ? "-" : "$" + r.cost(), (r.out() == null ? "-" : r.out())
+              + (r.staging() == null ? "" : "  [" + r.staging() + "]"));
     }
     io.out().println("TESTS: passed/run. OPERATIONS: implemented + needing a model. Index: " + history.file()
         + (ledgerWhere == null ? "" : "; ledger: " + ledgerWhere));
     return ExitCodes.OK;
+  }
+
+  /**
+   * The one set of outcome words {@code builds} shows (docs/build.md): {@code verified}, {@code failed},
+   * {@code rejected} (refused before anything ran), {@code stopped} (a budget, an unreachable model, a model error,
+   * no sandbox, a question for the user: resumable), {@code interrupted} (Ctrl-C, or the process ended without
+   * recording an end), {@code done} (an eval run). The index and the ledger word the same fact differently
+   * ("passed" and "verified"), so a build reads the same whether or not the ledger could be opened.
+   */
+  static String outcome(String recorded, boolean finished) {
+    if (!finished || recorded == null || recorded.isBlank()) return finished ? "failed" : "interrupted";
+    return switch (recorded) {
+      case "verified", "passed" -> "verified";
+      case "failed" -> "failed";
+      case "rejected" -> "rejected";
+      case "interrupted", "partial" -> "interrupted";
+      case "done" -> "done";
+      default -> "stopped";
+    };
   }
 
   private static String shorten(String instant) {

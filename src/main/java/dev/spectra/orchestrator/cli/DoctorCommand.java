@@ -24,6 +24,10 @@ import picocli.CommandLine.Option;
     "Check the setup: configuration sources in effect, model endpoints reachable, which API keys are set",
     "(never their values), the JDK, and the sandbox tool (bwrap). Exit 1 when something needs fixing."})
 public final class DoctorCommand implements Callable<Integer> {
+  /** How to install the sandbox tool, for every message that needs it. */
+  static final String BUBBLEWRAP_INSTALL = "sudo apt-get install bubblewrap (Debian/Ubuntu), sudo dnf install"
+      + " bubblewrap (Fedora), sudo pacman -S bubblewrap (Arch)";
+
   private final Io io;
 
   @Option(names = "--json", description = "Print the findings as JSON.")
@@ -79,8 +83,9 @@ public final class DoctorCommand implements Callable<Integer> {
       }
     }
     if (bwrap.isEmpty()) {
-      problems.add("bwrap (bubblewrap) is not on PATH: generated code cannot be verified in a sandbox; "
-          + "install it with `apt-get install bubblewrap`");
+      problems.add("bwrap (bubblewrap) is not on PATH: `build --openapi` still tests its template code without a"
+          + " sandbox, but `run` and `eval --mode build` refuse to run model-written code; install it: "
+          + BUBBLEWRAP_INSTALL);
     }
 
     if (json) printJson(config, checked, keyNames, bwrap, database, problems);
@@ -96,6 +101,12 @@ public final class DoctorCommand implements Callable<Integer> {
       if (Files.isRegularFile(p) && Files.isExecutable(p)) return Optional.of(p);
     }
     return Optional.empty();
+  }
+
+  /** {@return the sandbox's limits and the mechanism that would enforce the whole-tree ones here} */
+  private String limits() {
+    return dev.spectra.orchestrator.app.Verifiers.sandboxed(io.env())
+        .describeLimits(dev.spectra.orchestrator.scaffold.VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT);
   }
 
   private void printText(Config config, List<Checked> checked, TreeSet<String> keys, Optional<Path> bwrap,
@@ -120,6 +131,9 @@ public final class DoctorCommand implements Callable<Integer> {
     out.println("  " + Runtime.version() + " (" + System.getProperty("java.vendor") + ") at " + System.getProperty("java.home"));
     out.println("Sandbox");
     out.println("  bwrap: " + bwrap.map(Path::toString).orElse("not found"));
+    out.println("  confinement: unprivileged user " + "65534 in its own user, PID, network, IPC and UTS namespaces;"
+        + " read-only system, JDK and dependency cache; no home directory, no /etc/shadow");
+    out.println("  limits: " + limits());
     out.println("Ledger database (" + dev.spectra.orchestrator.ledger.Ledger.DB_URL_ENV + ")");
     out.println("  " + database);
     out.println();
@@ -166,6 +180,7 @@ public final class DoctorCommand implements Callable<Integer> {
     java.put("home", System.getProperty("java.home"));
     ObjectNode sandbox = root.putObject("sandbox");
     sandbox.put("bwrap", bwrap.map(Path::toString).orElse(null));
+    sandbox.put("limits", limits());
     root.put("database", database);
     ArrayNode problemList = root.putArray("problems");
     problems.forEach(problemList::add);

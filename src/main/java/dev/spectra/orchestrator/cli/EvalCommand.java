@@ -1,25 +1,23 @@
 package dev.spectra.orchestrator.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.app.Configs;
 import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.app.RunPipelines;
-import dev.spectra.orchestrator.run.PlanProbe;
-import dev.spectra.orchestrator.run.RunOutcome;
-import dev.spectra.orchestrator.run.RunPipeline;
-import dev.spectra.orchestrator.run.RunRequest;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
-import dev.spectra.orchestrator.eval.BuildSampleTaker;
 import dev.spectra.orchestrator.eval.EvalReport;
+import dev.spectra.orchestrator.eval.BuildProjection;
 import dev.spectra.orchestrator.eval.EvalRunner;
-import dev.spectra.orchestrator.eval.PlanSampleTaker;
+import dev.spectra.orchestrator.eval.EvalSession;
+import dev.spectra.orchestrator.eval.EvalSettings;
+import dev.spectra.orchestrator.eval.EvalTask;
+import dev.spectra.orchestrator.eval.HiddenScenarioGrader;
+import dev.spectra.orchestrator.eval.RunInfo;
+import dev.spectra.orchestrator.eval.SampleTakers;
 import dev.spectra.orchestrator.eval.Sample;
 import dev.spectra.orchestrator.eval.Scorecard;
 import dev.spectra.orchestrator.eval.SimulatedModels;
@@ -33,7 +31,6 @@ import dev.spectra.orchestrator.model.Providers;
 import dev.spectra.orchestrator.reliability.Cascade;
 import dev.spectra.orchestrator.sim.Simulator;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,13 +49,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code orchestrator eval}: measures models and routing policies on a suite and prints the SPECTRA scorecard. */
 @Command(name = "eval", description = {
@@ -69,8 +64,6 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
       .withZone(ZoneOffset.UTC);
 
-  /** How long Ctrl-C waits for the samples in flight and the partial report. */
-  private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(120);
 
   private final Io io;
 
@@ -80,11 +73,11 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
   List<String> models;
 
   @Option(names = "--suite", paramLabel = "builtin|DIR", defaultValue = "builtin",
-      description = "The built-in suite of 20 requests, or a directory of task files (*.yaml, *.json).")
+      description = "The built-in suite of 30 requests, or a directory of task files (*.yaml, *.json).")
   String suite;
 
   @Option(names = "--mode", paramLabel = "plan|build", defaultValue = "plan",
-      description = "plan: JSON reliability of plans (fast); build: verified builds in the sandbox.")
+      description = "plan: can each plan's contract carry the hidden scenarios (fast); build: builds graded by them.")
   String mode;
 
   @Option(names = "--repeat", defaultValue = "1", paramLabel = "N", description = "Runs of each task per subject.")
@@ -130,6 +123,9 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--quiet", description = "No progress on stderr.")
   boolean quiet;
 
+  @Spec
+  CommandSpec spec;
+
   public EvalCommand(Io io) {
     this.io = io;
   }
@@ -139,16 +135,21 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     String runId;
     Path dir;
     List<Sample> previous = List.of();
+    String command = commandLine();
+    boolean defaultPlace;
     if (resume != null) {
       runId = resume.strip();
       dir = findRun(runId);
-      restore(dir.resolve("run.json"));
-      previous = readSamples(dir);
-      started = Instant.parse(readRunFile(dir.resolve("run.json")).path("started").asText(started.toString()));
+      EvalSettings saved = readSettings(dir.resolve("run.json"));
+      restore(saved, dir);
+      command = saved.command().isEmpty() ? command : saved.command();
+      previous = EvalRunner.readSamples(dir.resolve("samples.jsonl"));
+      started = saved.started();
     } else {
       runId = "eval-" + RUN_ID_TIME.format(started) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
       dir = out != null ? out.toAbsolutePath().normalize() : io.cwd().resolve("eval-results").resolve(runId);
     }
+    defaultPlace = dir.equals(io.cwd().resolve("eval-results").resolve(runId).toAbsolutePath().normalize());
     validateOptions();
     Scorecard.Weights w;
     try {
@@ -157,9 +158,19 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
       throw ExitException.usage("--weights: " + e.getMessage());
     }
     Suite tasks = loadSuite();
+    if (resume != null && models != null && !models.isEmpty() && finished(tasks, models, previous)) {
+      // Nothing left to run: say so, exit 0, and leave the reports as they are.
+      io.err().println("Run " + runId + " is already finished (" + previous.size() + " samples); its reports are in "
+          + dir + ".");
+      if (json && Files.isRegularFile(dir.resolve("report.json"))) io.out().print(Files.readString(dir.resolve("report.json")));
+      io.out().flush();
+      return ExitCodes.OK;
+    }
     boolean fresh = resume == null && !Files.exists(dir);
     Files.createDirectories(dir);
-    if (resume == null) writeRunFile(dir, runId, started);
+    EvalSettings settings = new EvalSettings(runId, started, mode, suite, repeat, concurrency, buildsPerMonth,
+        simulate, seed, maxIterations, keepGoing, unsafeNoSandbox, weights, models, command);
+    if (resume == null) settings.write(dir);
 
     SimulatedModels sims = simulate ? SimulatedModels.start(dir.resolve("simulated-config"), seed, tasks) : null;
     try {
@@ -175,11 +186,16 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
               + "; policies: local-first, hybrid, cheapest-passing, fixed");
         }
       }
-      if (resume == null) writeRunFile(dir, runId, started, names);
+      if (resume == null) settings.withModels(names).write(dir);
       try (Providers providers = ModelFailures.providers(runIo, config);
           Cascades cascades = new Cascades(runIo.env(), runIo.err())) {
         List<Subject> subjects = new ArrayList<>();
-        for (String n : names) subjects.add(subject(runIo, config, providers, cascades, n));
+        List<RunInfo.SubjectInfo> infos = new ArrayList<>();
+        for (String n : names) {
+          Subject s = subject(runIo, config, providers, cascades, n);
+          subjects.add(s);
+          infos.add(subjectInfo(config, s));
+        }
         Ledger ledger = cascades.ledger();
         // A resumed run keeps its row; a new one gets one.
         if (ledger.build(runId).isEmpty()) ledger.buildStarted(runId, BuildRecord.Kind.EVAL, "eval " + String.join(",", names) + " on " + tasks.name(),
@@ -187,45 +203,18 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
         EvalRunner.Options options = new EvalRunner.Options(mode, repeat, concurrency, buildsPerMonth, w,
             maxIterations);
         EvalRunner.SampleTaker taker = mode.equals("plan")
-            ? planTaker(config, dir)
-            : buildTaker(runIo, config, ledger, dir);
-        EvalRunner runner = new EvalRunner(taker, options, progress(), Clock.systemUTC());
-        // Ctrl-C: start no new sample, let those in flight finish, and write the partial report before exiting.
-        CountDownLatch reported = new CountDownLatch(1);
-        AtomicBoolean interrupted = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-          interrupted.set(true);
-          runner.stop();
-          try {
-            reported.await(INTERRUPT_GRACE.toSeconds(), TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }, "eval-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
-        EvalReport report;
-        List<Path> written;
-        try {
-          report = runner.run(runId, tasks, subjects, previous, dir.resolve("samples.jsonl"), started);
-          written = report.writeTo(dir);
-          ledger.buildFinished(runId, report.partial() ? "partial" : "done", dir);
-          print(report, written, runId);
-        } finally {
-          reported.countDown();
-          if (!interrupted.get()) {
-            try {
-              Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-              // The hook is running; it returns now that the report is written.
-            }
-          }
-        }
-        if (report.partial()) {
-          io.err().println("The run was interrupted. Continue it with: orchestrator eval --resume " + runId
-              + (out != null ? " --out " + dir : ""));
-          return ExitCodes.INTERRUPTED;
-        }
-        return ExitCodes.OK;
+            ? SampleTakers.plans(config, dir, runId)
+            : SampleTakers.builds(ledger, name -> RunPipelines.create(config, ledger, runIo.env(), runIo.cwd(),
+                new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC())), dir, maxIterations,
+                HiddenScenarioGrader.available(unsafeNoSandbox).orElseThrow());
+        EvalRunner runner = new EvalRunner(taker, options, quiet || json ? EvalRunner.Progress.NONE
+            : progressLine(), Clock.systemUTC());
+        RunInfo info = new RunInfo(runId, mode, tasks.name(), tasks.tasks().size(), repeat, started, buildsPerMonth,
+            w, command, Main.Version.version(), simulate ? seed : null, BuildProjection.fromLedger(ledger), infos);
+        EvalSession.Outcome outcome = new EvalSession(runner, io.err()).run(info, tasks, subjects, previous, dir,
+            defaultPlace, report -> ledger.buildFinished(runId, report.partial() ? "partial" : "done", dir));
+        print(outcome.report(), outcome.written(), runId);
+        return outcome instanceof EvalSession.Outcome.Interrupted ? ExitCodes.INTERRUPTED : ExitCodes.OK;
       }
     } catch (RuntimeException e) {
       // A run refused before its first sample (unknown model, bad configuration) leaves no directory behind.
@@ -234,6 +223,47 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     } finally {
       if (sims != null) sims.close();
     }
+  }
+
+  /** {@return whether every sample of {@code names} × the suite × repeats is already in {@code previous}} */
+  private boolean finished(Suite tasks, List<String> names, List<Sample> previous) {
+    java.util.Set<String> have = new java.util.HashSet<>();
+    java.util.Set<String> unavailable = new java.util.HashSet<>();
+    for (Sample s : previous) {
+      have.add(s.key());
+      if (!s.available()) unavailable.add(s.subject());
+    }
+    for (String n : names) {
+      if (unavailable.contains(n)) continue;
+      for (int r = 0; r < repeat; r++) {
+        for (EvalTask t : tasks.tasks()) if (!have.contains(Sample.key(n, t.id(), r))) return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@return the command line as typed, for the reports; arguments with spaces quoted} */
+  private String commandLine() {
+    List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
+    // The parse result holds the whole command line, the subcommand's name included.
+    StringBuilder sb = new StringBuilder(args.isEmpty() ? "orchestrator eval" : "orchestrator");
+    for (String a : args) {
+      sb.append(' ');
+      sb.append(a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+    }
+    return sb.toString();
+  }
+
+  private static RunInfo.SubjectInfo subjectInfo(Config config, Subject s) {
+    List<RunInfo.RouteInfo> routes = new ArrayList<>();
+    for (String n : s.routes()) {
+      config.catalog().get(n).ifPresent(spec -> routes.add(new RunInfo.RouteInfo(spec.name(), spec.modelId(),
+          spec.endpoint().toString(), spec.local(), spec.priceIfKnown().map(p -> "$"
+              + p.inputPerMillion().stripTrailingZeros().toPlainString() + " / $"
+              + p.outputPerMillion().stripTrailingZeros().toPlainString()).orElse("unpriced"),
+          config.catalog().priceSource(spec.name()))));
+    }
+    return new RunInfo.SubjectInfo(s.name(), routes);
   }
 
   private void removeRun(Path dir) {
@@ -248,6 +278,9 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     mode = mode.toLowerCase(Locale.ROOT);
     if (!mode.equals("plan") && !mode.equals("build")) {
       throw ExitException.usage("--mode must be plan or build, got '" + mode + "'");
+    }
+    if (mode.equals("build") && HiddenScenarioGrader.available(unsafeNoSandbox).isEmpty()) {
+      throw ExitException.usage(HiddenScenarioGrader.UNAVAILABLE);
     }
     if (repeat < 1) throw ExitException.usage("--repeat must be at least 1, got " + repeat);
     if (concurrency < 1) throw ExitException.usage("--concurrency must be at least 1, got " + concurrency);
@@ -311,7 +344,17 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     boolean local = !routes.isEmpty() && routes.stream().allMatch(ModelSpec::local);
     int limit = routes.isEmpty() ? 1 : routes.get(0).maxConcurrent();
     boolean simulated = simulate || (!routes.isEmpty() && servedBySimulator(routes.get(0)));
-    return new Subject(name, model, simulated, local, limit);
+    // Hybrid routes by complexity: a probe sees only one of its models, so list every model it may call.
+    List<String> names = new ArrayList<>(routes.stream().map(ModelSpec::name).toList());
+    for (String n : config.catalog().names()) {
+      if (!names.contains(n) && Cascades.isRouteName(config, name) && mentions(config, n)) names.add(n);
+    }
+    return new Subject(name, model, simulated, local, limit, names);
+  }
+
+  /** {@return whether the routing configuration names model {@code n}} */
+  private static boolean mentions(Config config, String n) {
+    return config.routing().node().toString().contains("\"" + n + "\"");
   }
 
   /** {@return whether the endpoint answers with the simulator's header: such rows are labelled simulations} */
@@ -330,85 +373,18 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     }
   }
 
-  private EvalRunner.SampleTaker planTaker(Config config, Path dir) throws IOException {
-    PlanProbe probe = new PlanProbe();
-    Path scratch = Files.createDirectories(dir.resolve("scratch"));
-    PlanSampleTaker.Planning planning = (model, request) -> {
-      Path work;
-      try {
-        work = Files.createTempDirectory(scratch, "plan");
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("cannot create a scratch directory under " + scratch, e);
-      }
-      try {
-        return probe.plan(model, request, work);
-      } finally {
-        deleteQuietly(work);
-      }
-    };
-    return new PlanSampleTaker(planning, name -> config.catalog().get(name).map(ModelSpec::local).orElse(false),
-        Clock.systemUTC());
-  }
-
-  private EvalRunner.SampleTaker buildTaker(Io runIo, Config config, Ledger ledger, Path dir) {
-    Map<String, RunPipeline> pipelines = new ConcurrentHashMap<>();
-    BuildSampleTaker.Building building = (subject, task, rep) -> {
-      RunPipeline pipeline = pipelines.computeIfAbsent(subject.name(), n -> RunPipelines.create(config, ledger,
-          runIo.env(), runIo.cwd(), new RunPipelines.Options(n, unsafeNoSandbox, null, false, Clock.systemUTC())));
-      Path target = dir.resolve("builds").resolve(safe(subject.name())).resolve(task.id() + "-" + rep);
-      RunOutcome outcome;
-      try {
-        outcome = pipeline.run(new RunRequest(task.request(), null, null, target, maxIterations, null, true));
-      } catch (IOException e) {
-        return new BuildSampleTaker.Built(null, false, false, "I/O error: " + e.getMessage(), null);
-      }
-      return switch (outcome) {
-        case RunOutcome.Verified v -> new BuildSampleTaker.Built(v.buildId(), true, false, v.message(), v.report());
-        case RunOutcome.Stopped s -> new BuildSampleTaker.Built(s.buildId(), false,
-            s.reason() == RunOutcome.Reason.UNREACHABLE, s.message(), s.report());
-        case RunOutcome.ClarificationNeeded c -> new BuildSampleTaker.Built(null, false, false, c.message(), null);
-        case RunOutcome.BadInput b -> new BuildSampleTaker.Built(null, false, false, b.message(), null);
-      };
-    };
-    return new BuildSampleTaker(building, buildId -> {
-      ledger.flush();
-      return ledger.calls(new Ledger.CallFilter(null, buildId, null, false, null, 100_000));
-    }, Clock.systemUTC());
-  }
-
-  /** Removes a sample's scratch directory; what cannot be removed stays under the run's directory. */
-  private static void deleteQuietly(Path dir) {
-    try (var files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    } catch (IOException e) {
-      // Left for the user to see; it is inside the report directory.
-    }
-  }
-
-  private static String safe(String name) {
-    return name.replaceAll("[^A-Za-z0-9._-]", "_");
-  }
-
-  private EvalRunner.Progress progress() {
-    if (quiet || json) return EvalRunner.Progress.NONE;
-    PrintWriter err = io.err();
+  /**
+   * One updating line on a terminal (a line every 15 s elsewhere) with the runner's counts; the renderer computes
+   * its own estimate and holds it back until it means something.
+   */
+  private EvalRunner.Progress progressLine() {
+    ProgressLine line = new ProgressLine(io.err(), ProgressLine.terminalColumns(io), false, System::nanoTime);
     return (s, done, total, ok, cost, elapsed, eta) -> {
-      int width = 24;
-      int filled = total == 0 ? width : (int) ((long) width * done / total);
-      String bar = "#".repeat(filled) + ".".repeat(width - filled);
-      String outcome = !s.available() ? "unavailable" : s.succeeded() ? "ok" : "failed";
-      synchronized (err) {
-        err.printf(Locale.ROOT, "[%s] %d/%d  %-28s %-26s %-11s %6s | ok %d | $%s | %s elapsed, ETA %s%n", bar, done,
-            total, truncate(s.subject(), 28), truncate(s.taskId(), 26), outcome, EvalReportFormat.ms(s.latencyMs()),
-            ok, cost.setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(), EvalReportFormat.clock(elapsed),
-            EvalReportFormat.clock(eta));
-        err.flush();
-      }
+      line.onCount("eval", "samples, " + ok + " ok, $" + cost.setScale(4, java.math.RoundingMode.HALF_UP)
+          .toPlainString(), done, total, -1, s.subject() + " " + s.taskId() + " "
+          + (!s.available() ? "unavailable" : s.succeeded() ? "ok" : "failed"));
+      if (done >= total) line.finish();
     };
-  }
-
-  private static String truncate(String s, int n) {
-    return s.length() <= n ? s : s.substring(0, n - 1) + "~";
   }
 
   private void print(EvalReport report, List<Path> written, String runId) {
@@ -424,22 +400,6 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     io.out().println("Run " + runId + ": reports in " + written.get(0).getParent());
     for (Path p : written) io.out().println("  " + p);
     io.out().flush();
-  }
-
-  private void writeRunFile(Path dir, String runId, Instant started) throws IOException {
-    writeRunFile(dir, runId, started, models == null ? List.of() : models);
-  }
-
-  private void writeRunFile(Path dir, String runId, Instant started, List<String> names) throws IOException {
-    ObjectNode run = JSON.createObjectNode();
-    run.put("run_id", runId).put("started", started.toString()).put("mode", mode).put("suite", suite)
-        .put("repeat", repeat).put("concurrency", concurrency).put("builds_per_month", buildsPerMonth)
-        .put("simulate", simulate).put("seed", seed).put("max_iterations", maxIterations)
-        .put("keep_going", keepGoing).put("unsafe_no_sandbox", unsafeNoSandbox);
-    if (weights != null) run.put("weights", weights);
-    ArrayNode m = run.putArray("models");
-    names.forEach(m::add);
-    EvalReport.writeAtomically(dir.resolve("run.json"), JSON.writeValueAsString(run) + "\n");
   }
 
   private Path findRun(String runId) {
@@ -459,48 +419,27 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
         + " and the ledger); pass --out DIR if the run wrote its reports elsewhere");
   }
 
-  private static JsonNode readRunFile(Path file) {
+  private static EvalSettings readSettings(Path file) {
     try {
-      return JSON.readTree(file.toFile());
-    } catch (IOException e) {
+      return EvalSettings.read(file);
+    } catch (IOException | RuntimeException e) {
       throw ExitException.usage("--resume: " + file + " is not readable: " + e.getMessage());
     }
   }
 
-  private void restore(Path runFile) {
-    JsonNode r = readRunFile(runFile);
-    mode = r.path("mode").asText(mode);
-    suite = r.path("suite").asText(suite);
-    repeat = r.path("repeat").asInt(repeat);
-    concurrency = r.path("concurrency").asInt(concurrency);
-    buildsPerMonth = r.path("builds_per_month").asInt(buildsPerMonth);
-    simulate = r.path("simulate").asBoolean(simulate);
-    seed = r.path("seed").asLong(seed);
-    maxIterations = r.path("max_iterations").asInt(maxIterations);
-    keepGoing = r.path("keep_going").asBoolean(keepGoing);
-    unsafeNoSandbox = r.path("unsafe_no_sandbox").asBoolean(unsafeNoSandbox);
-    if (r.hasNonNull("weights")) weights = r.get("weights").asText();
-    List<String> names = new ArrayList<>();
-    r.path("models").forEach(n -> names.add(n.asText()));
-    if (!names.isEmpty()) models = names;
-    if (out == null) out = runFile.getParent();
-  }
-
-  private static List<Sample> readSamples(Path dir) throws IOException {
-    return EvalRunner.readSamples(dir.resolve("samples.jsonl"));
-  }
-
-  /** Small formatting for progress lines. */
-  static final class EvalReportFormat {
-    private EvalReportFormat() {}
-
-    static String ms(long v) {
-      return v >= 10_000 ? String.format(Locale.ROOT, "%.0fs", v / 1000.0) : v + "ms";
-    }
-
-    static String clock(Duration d) {
-      long s = Math.max(0, d.toSeconds());
-      return String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
-    }
+  private void restore(EvalSettings r, Path dir) {
+    mode = r.mode();
+    suite = r.suite();
+    repeat = r.repeat();
+    concurrency = r.concurrency();
+    buildsPerMonth = r.buildsPerMonth();
+    simulate = r.simulate();
+    seed = r.seed();
+    maxIterations = r.maxIterations();
+    keepGoing = r.keepGoing();
+    unsafeNoSandbox = r.unsafeNoSandbox();
+    if (r.weights() != null) weights = r.weights();
+    if (!r.models().isEmpty()) models = r.models();
+    if (out == null) out = dir;
   }
 }

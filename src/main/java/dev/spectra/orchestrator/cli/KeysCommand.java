@@ -27,15 +27,18 @@ import picocli.CommandLine.Parameters;
         "Keys live in the ledger database (ORCHESTRATOR_DB_URL): every serve process on it sees a change at once."},
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class,
         KeysCommand.Import.class})
-public final class KeysCommand implements Runnable {
+public final class KeysCommand implements java.util.concurrent.Callable<Integer> {
   private final Io io;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   public KeysCommand(Io io) {
     this.io = io;
   }
 
-  @Override public void run() {
-    throw ExitException.usage("name a subcommand: keys create | keys list | keys revoke ID | keys import FILE");
+  /** Without a subcommand: the usage and exit 2, or the subcommands as JSON. */
+  @Override public Integer call() {
+    return Main.parentWithoutSubcommand(spec);
   }
 
   /** Runs {@code action} on the keys of the configured ledger database, closing it after. */

@@ -75,15 +75,16 @@ public final class ModelsCommand implements Callable<Integer> {
   }
 
   private void printText(Config config, List<Providers.Probe> probes) {
-    String fmt = "%-26s %-17s %-5s %-32s %-16s %8s  %-34s %s%n";
-    io.out().printf(fmt, "NAME", "KIND", "WHERE", "ENDPOINT", "$/1M IN/OUT", "CONTEXT", "CAPABILITIES", "STATUS");
+    String fmt = "%-26s %-17s %-5s %-32s %-16s %-28s %8s  %-34s %s%n";
+    io.out().printf(fmt, "NAME", "KIND", "WHERE", "ENDPOINT", "$/1M IN/OUT", "PRICE FROM", "CONTEXT", "CAPABILITIES",
+        "STATUS");
     List<String> pulls = new ArrayList<>();
     for (ModelSpec s : config.catalog().all()) {
       String role = s.name().equals(config.defaultModel()) ? " *"
           : config.fallbackModel().filter(s.name()::equals).isPresent() ? " +" : "";
       Providers.Probe p = probeOf(probes, s);
       io.out().printf(fmt, s.name() + role, s.kind().configName(), s.local() ? "local" : "cloud", s.endpoint(),
-          price(s), s.contextWindow(), caps(s), status(p));
+          price(s), config.catalog().priceSource(s.name()), s.contextWindow(), caps(s), status(p));
       if (p != null && Boolean.FALSE.equals(p.pulled())) pulls.add("ollama pull " + s.modelId());
     }
     io.out().println();
@@ -132,6 +133,7 @@ public final class ModelsCommand implements Callable<Integer> {
         price.put("inputPerMillionUsd", s.price().inputPerMillion());
         price.put("outputPerMillionUsd", s.price().outputPerMillion());
       }
+      m.put("priceSource", config.catalog().priceSource(s.name()));
       m.put("contextWindow", s.contextWindow());
       ArrayNode caps = m.putArray("capabilities");
       s.capabilities().stream().sorted().forEach(c -> caps.add(c.configName()));

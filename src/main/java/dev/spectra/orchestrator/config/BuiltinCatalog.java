@@ -60,6 +60,28 @@ final class BuiltinCatalog {
     };
   }
 
+  /** The one host each well-known key belongs to: it is never sent anywhere else unless the user names it. */
+  static final java.util.Map<String, String> KEY_HOSTS = java.util.Map.of(
+      "OPENAI_API_KEY", Endpoints.OPENAI_DEFAULT.getHost(),
+      "ANTHROPIC_API_KEY", Endpoints.ANTHROPIC_DEFAULT.getHost());
+
+  /**
+   * {@return {@code keyEnv} when its key may go to {@code endpoint}, else null}: a well-known key only goes to its
+   * provider's host. A URL that merely looks like a provider's ({@code .../messages}) gets no key unless the user
+   * names one for that model with {@code api-key-env}.
+   */
+  static String scopedKeyEnv(String keyEnv, java.net.URI endpoint) {
+    if (keyEnv == null) return null;
+    String host = KEY_HOSTS.get(keyEnv);
+    if (host == null) return keyEnv;
+    return endpoint != null && host.equalsIgnoreCase(endpoint.getHost()) ? keyEnv : null;
+  }
+
+  /** {@return the environment variable a kind's key lives in by default for {@code endpoint}, or null} */
+  static String defaultKeyEnv(ProviderKind kind, java.net.URI endpoint) {
+    return scopedKeyEnv(defaultKeyEnv(kind), endpoint);
+  }
+
   /** {@return the environment variable a kind's key lives in by default; none for self-hosted servers} */
   static String defaultKeyEnv(ProviderKind kind) {
     return switch (kind) {

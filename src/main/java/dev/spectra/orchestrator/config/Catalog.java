@@ -15,12 +15,31 @@ import java.util.Optional;
 public final class Catalog {
   private final String version;
   private final Map<String, ModelSpec> byName;
+  private final Map<String, String> priceSources;
 
   Catalog(String version, Collection<ModelSpec> specs) {
+    this(version, specs, Map.of());
+  }
+
+  Catalog(String version, Collection<ModelSpec> specs, Map<String, String> priceSources) {
     this.version = version;
     Map<String, ModelSpec> m = new LinkedHashMap<>();
     for (ModelSpec s : specs) m.put(s.name(), s);
     this.byName = java.util.Collections.unmodifiableMap(m);
+    this.priceSources = Map.copyOf(priceSources);
+  }
+
+  /**
+   * {@return where the price of {@code name} came from: {@code catalog VERSION}, the configuration file and line
+   * that set it ({@code orchestrator.yaml:12}), {@code free: ...} for a local model of the user's own, or
+   * {@code unpriced: ...}}
+   */
+  public String priceSource(String name) {
+    String s = priceSources.get(name);
+    if (s != null) return s;
+    ModelSpec spec = byName.get(name);
+    if (spec == null) return "unknown model";
+    return spec.price() == null ? "unpriced" : "catalog " + version;
   }
 
   /** {@return e.g. {@code 2026-11-builtin-1}, or with {@code +local} when a file changed the built-ins} */

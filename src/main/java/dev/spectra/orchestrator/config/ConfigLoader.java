@@ -80,7 +80,11 @@ public final class ConfigLoader {
 
     List<String> warnings = new ArrayList<>();
     Map<String, ModelSpec> specs = new LinkedHashMap<>();
-    for (ModelSpec s : BuiltinCatalog.models()) specs.put(s.name(), s);
+    Map<String, String> priceSources = new HashMap<>();
+    for (ModelSpec s : BuiltinCatalog.models()) {
+      specs.put(s.name(), s);
+      priceSources.put(s.name(), "catalog " + BuiltinCatalog.VERSION);
+    }
     boolean customized = false;
     // Models whose timeouts the user set: a URL that moves one to a local server must keep them.
     Set<String> timedByUser = new java.util.HashSet<>();
@@ -90,7 +94,13 @@ public final class ConfigLoader {
       if (!models.isObject()) throw doc.error("/models", "expected a mapping of model name to its settings");
       for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        specs.put(e.getKey(), model(doc, e.getKey(), e.getValue(), specs.get(e.getKey())));
+        ModelSpec base = specs.get(e.getKey());
+        specs.put(e.getKey(), model(doc, e.getKey(), e.getValue(), base));
+        priceSources.put(e.getKey(), specs.get(e.getKey()).local() && e.getValue().has("local")
+            ? "free: marked local at " + origin(doc, "/models/" + e.getKey() + "/local")
+            : e.getValue().has("price") ? origin(doc, "/models/" + e.getKey() + "/price")
+            : base != null ? priceSources.getOrDefault(e.getKey(), "catalog " + BuiltinCatalog.VERSION)
+            : specs.get(e.getKey()).local() ? "free: a local model of your own" : "unpriced: no price in configuration");
         if (e.getValue().has("timeouts")) timedByUser.add(e.getKey());
         customized = true;
       }
@@ -114,12 +124,12 @@ public final class ConfigLoader {
       sources.add(new Config.Source("llm.model", model.value(), "default"));
     }
     if (url == null) sources.add(new Config.Source("llm.url", "(the model's catalog endpoint)", "default"));
-    String defaultName = resolve(specs, url, model, kind, timedByUser);
+    String defaultName = resolve(specs, url, model, kind, priceSources, timedByUser);
     String fallbackName = null;
     if (fbUrl != null && fbModel == null) {
       throw fbUrl.site().error("a fallback URL needs a fallback model too: set ORCHESTRATOR_FALLBACK_MODEL");
     }
-    if (fbModel != null) fallbackName = resolve(specs, fbUrl, fbModel, fbKind, timedByUser);
+    if (fbModel != null) fallbackName = resolve(specs, fbUrl, fbModel, fbKind, priceSources, timedByUser);
     if (fallbackName == null) sources.add(new Config.Source("fallback.model", "(none)", "default"));
 
     String reference = BuiltinCatalog.REFERENCE_MODEL;
@@ -174,7 +184,8 @@ public final class ConfigLoader {
     sources.add(new Config.Source("reference-model", reference, referenceOrigin));
     sources.add(new Config.Source("ollama.keep-alive", String.valueOf(keepAlive), keepAliveOrigin));
 
-    Catalog catalog = new Catalog(BuiltinCatalog.VERSION + (customized ? "+local" : ""), specs.values());
+    Catalog catalog = new Catalog(BuiltinCatalog.VERSION + (customized ? "+local" : ""), specs.values(),
+        priceSources);
     List<Path> files = new ArrayList<>();
     for (YamlDoc d : docs) files.add(d.file());
     if (dotEnv != null) files.add(dotEnv.file());
@@ -220,11 +231,12 @@ public final class ConfigLoader {
 
   /**
    * Makes the (url, model, kind) triple a catalog entry and returns its name. A model found in the catalog (by
-   * name or model id) keeps its prices and window; a URL moves it to that server. An unknown model becomes an
-   * entry of its own, on the URL's server or the default Ollama.
+   * name or model id) keeps its prices, its local or cloud standing and its window wherever the URL points (a cloud
+   * model behind a loopback proxy or a test double still costs what the catalog says); a URL moves it to that
+   * server. An unknown model becomes an entry of its own, on the URL's server or the default Ollama.
    */
   private static String resolve(Map<String, ModelSpec> specs, Value url, Value model, Value kindValue,
-      Set<String> timedByUser) throws ConfigException {
+      Map<String, String> priceSources, Set<String> timedByUser) throws ConfigException {
     ProviderKind explicit = kindValue == null ? null : kind(kindValue.value(), kindValue.site());
     ModelSpec template = specs.get(model.value());
     boolean byName = template != null;
@@ -237,6 +249,7 @@ public final class ConfigLoader {
           explicit == null ? ProviderKind.OLLAMA : explicit, explicit == null || explicit == ProviderKind.OLLAMA
               ? Endpoints.OLLAMA_DEFAULT : defaultEndpoint(explicit, model.site())));
       specs.put(derived.name(), derived);
+      priceSources.put(derived.name(), derivedPriceSource(derived));
       return derived.name();
     }
     Endpoints.Endpoint ep;
@@ -248,16 +261,20 @@ public final class ConfigLoader {
     if (template == null) {
       ModelSpec derived = derived(model.value(), model.value(), ep);
       specs.put(derived.name(), derived);
+      priceSources.put(derived.name(), derivedPriceSource(derived));
       return derived.name();
     }
     // A catalog name on another kind of server: the server's own id is what the user typed only when it was an id.
     String modelId = byName && ep.kind() != template.kind() ? model.value() : template.modelId();
-    boolean local = Endpoints.isLocal(ep.base()) || ep.kind() == ProviderKind.OLLAMA;
+    // The catalog's standing and price follow the model, not the URL: only an explicit price changes a price.
+    boolean local = template.local();
     Set<Capability> caps = ep.kind() == template.kind() ? template.capabilities()
         : BuiltinCatalog.defaultCapabilities(ep.kind());
-    String keyEnv = ep.kind() == template.kind() ? template.apiKeyEnv() : BuiltinCatalog.defaultKeyEnv(ep.kind());
+    // A key follows the model to another URL only where it belongs (see BuiltinCatalog.scopedKeyEnv).
+    String keyEnv = ep.kind() == template.kind() ? BuiltinCatalog.scopedKeyEnv(template.apiKeyEnv(), ep.base())
+        : BuiltinCatalog.defaultKeyEnv(ep.kind(), ep.base());
     ModelSpec moved = new ModelSpec(template.name(), ep.kind(), ep.base(), modelId, local,
-        local ? Price.FREE : template.price(), template.contextWindow(), caps,
+        template.price(), template.contextWindow(), caps,
         local && !timedByUser.contains(template.name()) ? Timeouts.LOCAL_DEFAULT : template.timeouts(), keyEnv,
         template.maxConcurrent());
     specs.put(moved.name(), moved);
@@ -273,12 +290,16 @@ public final class ConfigLoader {
     };
   }
 
+  private static String derivedPriceSource(ModelSpec derived) {
+    return derived.local() ? "free: a local model of your own" : "unpriced: not in the catalog, no price configured";
+  }
+
   /** An entry for a model the catalog does not know: free when local, unpriced otherwise. */
   private static ModelSpec derived(String name, String modelId, Endpoints.Endpoint ep) {
     boolean local = Endpoints.isLocal(ep.base()) || ep.kind() == ProviderKind.OLLAMA;
     return new ModelSpec(name, ep.kind(), ep.base(), modelId, local, local ? Price.FREE : null,
         local ? 8192 : 128_000, BuiltinCatalog.defaultCapabilities(ep.kind()),
-        local ? Timeouts.LOCAL_DEFAULT : Timeouts.CLOUD_DEFAULT, BuiltinCatalog.defaultKeyEnv(ep.kind()),
+        local ? Timeouts.LOCAL_DEFAULT : Timeouts.CLOUD_DEFAULT, BuiltinCatalog.defaultKeyEnv(ep.kind(), ep.base()),
         local ? 2 : 8);
   }
 
@@ -333,10 +354,11 @@ public final class ConfigLoader {
     String modelId = node.has("model-id") ? text(doc, at + "/model-id", node.get("model-id"))
         : base != null ? base.modelId() : name;
     boolean local = node.has("local") ? bool(doc, at + "/local", node.get("local"))
-        : base != null && base.kind() == kind ? base.local()
+        : base != null ? base.local()
         : kind == ProviderKind.OLLAMA || Endpoints.isLocal(endpoint);
+    // A catalog model keeps its price wherever its endpoint points; only an explicit price: changes it.
     Price price = node.has("price") ? price(doc, at + "/price", node.get("price"))
-        : base != null && (base.local() == local) ? base.price() : local ? Price.FREE : null;
+        : base != null ? base.price() : local ? Price.FREE : null;
     int window = node.has("context-window") ? positiveInt(doc, at + "/context-window", node.get("context-window"))
         : base != null ? base.contextWindow() : local ? 8192 : 128_000;
     Set<Capability> caps = node.has("capabilities") ? capabilities(doc, at + "/capabilities", node.get("capabilities"))
@@ -345,7 +367,8 @@ public final class ConfigLoader {
         base != null ? base.timeouts() : local ? Timeouts.LOCAL_DEFAULT : Timeouts.CLOUD_DEFAULT);
     int maxConcurrent = node.has("max-concurrent") ? positiveInt(doc, at + "/max-concurrent", node.get("max-concurrent"))
         : base != null ? base.maxConcurrent() : local ? 2 : 8;
-    String keyEnv = base != null && base.kind() == kind ? base.apiKeyEnv() : BuiltinCatalog.defaultKeyEnv(kind);
+    String keyEnv = base != null && base.kind() == kind ? BuiltinCatalog.scopedKeyEnv(base.apiKeyEnv(), endpoint)
+        : BuiltinCatalog.defaultKeyEnv(kind, endpoint);
     if (node.has("api-key-env")) {
       JsonNode k = node.get("api-key-env");
       if (k.isNull()) {

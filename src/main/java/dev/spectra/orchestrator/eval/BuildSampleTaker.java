@@ -15,8 +15,30 @@ import java.util.List;
  */
 public final class BuildSampleTaker implements EvalRunner.SampleTaker {
 
-  /** How one build ended, as eval needs it. */
-  public record Built(String buildId, boolean verified, boolean unreachable, String message, JsonNode report) {}
+  /**
+   * How one build ended, as eval needs it.
+   *
+   * @param verified the build ended with a service that passed its own verification (not yet graded)
+   * @param project where the built service is, for the hidden scenarios; null when nothing was built
+   */
+  public record Built(String buildId, boolean verified, boolean unreachable, String message, JsonNode report,
+      java.nio.file.Path project) {}
+
+  /**
+   * Grades a built service by the task's hidden scenarios (and security probes), never by the model's own tests.
+   * Implementations run the service in the sandbox.
+   */
+  @FunctionalInterface
+  public interface HiddenGrader {
+    Grade grade(java.nio.file.Path project, EvalTask task) throws InterruptedException;
+  }
+
+  /**
+   * @param functional every hidden scenario passed
+   * @param secure no security finding; null when no probe ran
+   * @param failure the first failing hidden step or finding, or why grading could not run; null when functional
+   */
+  public record Grade(boolean functional, Boolean secure, String failure) {}
 
   /** Runs one build of {@code request} with the subject's model or policy. */
   @FunctionalInterface
@@ -33,10 +55,12 @@ public final class BuildSampleTaker implements EvalRunner.SampleTaker {
   private final Building building;
   private final Calls calls;
   private final Clock clock;
+  private final HiddenGrader grader;
 
-  public BuildSampleTaker(Building building, Calls calls, Clock clock) {
+  public BuildSampleTaker(Building building, Calls calls, HiddenGrader grader, Clock clock) {
     this.building = building;
     this.calls = calls;
+    this.grader = grader;
     this.clock = clock;
   }
 
@@ -82,10 +106,15 @@ public final class BuildSampleTaker implements EvalRunner.SampleTaker {
       }
     }
     int fix = report == null ? 0 : report.path("totals").path("fixIterations").asInt(0);
-    String error = built.verified() ? coverage : built.message();
+    // Only the hidden scenarios decide: a build that failed its own verification is still graded when a service
+    // was written, since its own tests may be wrong; one that wrote nothing fails with the build's reason.
+    Grade grade = built.project() == null ? new Grade(false, null, built.message())
+        : grader.grade(built.project(), task);
+    String error = grade.functional() ? (Boolean.FALSE.equals(grade.secure()) ? grade.failure() : null)
+        : grade.failure() != null ? grade.failure() : built.message();
     return new Sample(subject.name(), subject.simulated(), task.id(), task.complexity(), repeat, "build", true,
         "RAW_VALID".equals(firstStage), planned, planned ? (lastStage == null ? "RAW_VALID" : lastStage) : "FAILED",
-        planned && coverage == null, built.verified(), fix, latency, ttft, prompt, completion, local, cost, saved,
+        planned && coverage == null, grade.functional(), grade.secure(), fix, latency, ttft, prompt, completion, local, cost, saved,
         escalations, servedBy, error);
   }
 }

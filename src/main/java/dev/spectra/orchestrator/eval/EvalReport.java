@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,18 +21,41 @@ import java.util.Map;
 /**
  * The results of one eval run and their three renderings: {@code report.md} (the seed's table and the details),
  * {@code report.json} for scripts, and {@code report.html}, self-contained with inline SVG charts so it opens
- * offline.
+ * offline. Every table is built once, by {@link #tables()}, from the subjects' metrics, and each rendering prints
+ * those same cells.
  *
+ * @param subjects sorted by SPECTRA score, best first; unavailable subjects last
+ * @param scores in the order of {@code subjects}
+ * @param samples every sample of the run, for the task × subject matrix
+ * @param tasks the suite's tasks in suite order, as id and complexity
  * @param partial the run was interrupted or is still missing samples
  */
-public record EvalReport(String runId, String mode, String suite, int tasks, int repeat, Instant started,
-    Instant finished, boolean partial, int buildsPerMonth, Scorecard.Weights weights, List<SubjectMetrics> subjects,
-    List<Scorecard.Score> scores) {
+public record EvalReport(RunInfo info, Instant finished, boolean partial, List<SubjectMetrics> subjects,
+    List<Scorecard.Score> scores, List<Sample> samples, List<TaskRef> tasks) {
+
+  /** A task as the report names it. */
+  public record TaskRef(String id, int complexity) {}
 
   public EvalReport {
-    subjects = List.copyOf(subjects);
-    scores = List.copyOf(scores);
+    if (subjects.size() != scores.size()) throw new IllegalArgumentException("one score per subject");
+    // Sort rows by score, best first; the sort happens here so every rendering shows the same order.
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < subjects.size(); i++) order.add(i);
+    List<SubjectMetrics> subs = subjects;
+    List<Scorecard.Score> scs = scores;
+    order.sort(Comparator.<Integer>comparingDouble(i -> scs.get(i).available() ? -scs.get(i).total() : 1)
+        .thenComparing(i -> subs.get(i).subject()));
+    subjects = order.stream().map(subs::get).toList();
+    scores = order.stream().map(scs::get).toList();
+    samples = List.copyOf(samples);
+    tasks = List.copyOf(tasks);
   }
+
+  public String runId() { return info.runId(); }
+
+  public String mode() { return info.mode(); }
+
+  private boolean build() { return info.mode().equals("build"); }
 
   /** Writes the three files into {@code dir}, each atomically. {@return the paths written} */
   public List<Path> writeTo(Path dir) throws IOException {
@@ -85,85 +109,8 @@ public record EvalReport(String runId, String mode, String suite, int tasks, int
     return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, fmt, v);
   }
 
-  /** {@return the Markdown report} */
-  public String markdown() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("# SPECTRA scorecard\n\n");
-    sb.append("Run `").append(runId).append("` · mode `").append(mode).append("` · suite `").append(suite)
-        .append("` (").append(tasks).append(" tasks × ").append(repeat).append(" repeats) · ")
-        .append(buildsPerMonth).append(" builds/month for projections");
-    if (partial) sb.append(" · **PARTIAL: the run was interrupted; rates cover the samples taken**");
-    sb.append("\n\n");
-    if (subjects.stream().anyMatch(SubjectMetrics::simulated)) {
-      sb.append("> Rows marked *(simulated)* come from the built-in simulator, whose profiles carry the seed's ")
-          .append("*guessed* raw reliability. They show what the engine and the cascade do with such a model; they ")
-          .append("are not measurements of the real models.\n\n");
-    }
-    sb.append("| Solution | Monthly Cost | Reliability | Autonomy | SPECTRA Score |\n");
-    sb.append("|---|---|---|---|---|\n");
-    for (int i = 0; i < subjects.size(); i++) {
-      SubjectMetrics m = subjects.get(i);
-      Scorecard.Score s = scores.get(i);
-      if (!m.available()) {
-        sb.append("| ").append(label(m)).append(" | unavailable | unavailable | unavailable | unavailable |\n");
-        continue;
-      }
-      sb.append("| ").append(label(m)).append(" | ").append(money(m.monthlyCostUsd())).append(" | ")
-          .append(pct(m.success())).append(" | ").append(num(100 * m.localShare(), "%.0f%% local")).append(" | ")
-          .append(num(s.total(), "%.1f/10")).append(" |\n");
-    }
-    sb.append("\n## Scores (0–10)\n\n| Solution | Reliability | Code quality | Cost efficiency | Autonomy | Performance | SPECTRA |\n");
-    sb.append("|---|---|---|---|---|---|---|\n");
-    for (int i = 0; i < subjects.size(); i++) {
-      Scorecard.Score s = scores.get(i);
-      sb.append("| ").append(label(subjects.get(i)));
-      if (!s.available()) {
-        sb.append(" | unavailable | | | | | |\n");
-        continue;
-      }
-      for (double d : new double[] {s.reliability(), s.quality(), s.cost(), s.autonomy(), s.performance(), s.total()}) {
-        sb.append(" | ").append(num(d, "%.1f"));
-      }
-      sb.append(" |\n");
-    }
-    sb.append(String.format(Locale.ROOT, "%nWeights: autonomy %.2f, cost %.2f, reliability %.2f, code quality %.2f, "
-        + "performance %.2f.%n", weights.autonomy(), weights.cost(), weights.reliability(), weights.quality(),
-        weights.performance()));
-    sb.append("\n## JSON reliability: raw vs through the engine and the cascade\n\n");
-    sb.append("| Solution | n | Raw valid JSON | Valid after engine | Plan success | Build success | How values were obtained |\n");
-    sb.append("|---|---|---|---|---|---|---|\n");
-    for (SubjectMetrics m : subjects) {
-      if (!m.available()) {
-        sb.append("| ").append(label(m)).append(" | 0 | unavailable: ")
-            .append(m.unavailableReason() == null ? "" : m.unavailableReason().replace('|', '/'))
-            .append(" | | | | |\n");
-        continue;
-      }
-      sb.append("| ").append(label(m)).append(" | ").append(m.samples()).append(" | ").append(pct(m.rawValidity()))
-          .append(" | ").append(pct(m.engineValidity())).append(" | ").append(pct(m.planSuccess())).append(" | ")
-          .append(m.buildSuccess().n() == 0 ? "not run" : pct(m.buildSuccess())).append(" | ")
-          .append(stages(m.stages())).append(" |\n");
-    }
-    sb.append("\n## Speed, tokens and cost\n\n");
-    sb.append("| Solution | Latency p50 | p95 | TTFT p50 | Tokens/s | Tokens per build | $ per build | $ per success "
-        + "| $ per month | Mean fix iterations | Escalations |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for (SubjectMetrics m : subjects) {
-      if (!m.available()) continue;
-      sb.append("| ").append(label(m)).append(" | ").append(ms(m.latencyP50Ms())).append(" | ")
-          .append(ms(m.latencyP95Ms())).append(" | ").append(ms(m.ttftP50Ms())).append(" | ")
-          .append(num(m.tokensPerSecond(), "%.0f")).append(" | ").append(num(m.tokensPerBuild(), "%.0f"))
-          .append(" | ").append(money(m.costPerBuildUsd())).append(" | ").append(money(m.costPerSuccessUsd()))
-          .append(" | ").append(money(m.monthlyCostUsd())).append(" | ").append(num(m.meanFixIterations(), "%.2f"))
-          .append(" | ").append(m.escalationReasons().isEmpty() ? "none" : stages(m.escalationReasons()))
-          .append(" |\n");
-    }
-    sb.append("\nIntervals are 95% Wilson score intervals. Latency is per ")
-        .append(mode.equals("build") ? "build" : "plan call").append(".\n");
-    return sb.toString();
-  }
-
-  private static String stages(Map<String, Integer> counts) {
+  private static String counts(Map<String, Integer> counts) {
+    if (counts.isEmpty()) return "none";
     StringBuilder sb = new StringBuilder();
     counts.forEach((k, v) -> {
       if (!sb.isEmpty()) sb.append(", ");
@@ -172,24 +119,253 @@ public record EvalReport(String runId, String mode, String suite, int tasks, int
     return sb.toString();
   }
 
-  /** {@return the JSON report} */
+  /** {@return every table of the report, in the order the reports print them} */
+  public List<ReportTable> tables() {
+    List<ReportTable> out = new ArrayList<>();
+    out.add(scorecard());
+    out.add(scoreTable());
+    out.add(outcomes());
+    out.add(costs());
+    out.add(speed());
+    out.add(matrix());
+    out.add(models());
+    return out;
+  }
+
+  private ReportTable scorecard() {
+    List<List<String>> rows = new ArrayList<>();
+    for (int i = 0; i < subjects.size(); i++) {
+      SubjectMetrics m = subjects.get(i);
+      Scorecard.Score s = scores.get(i);
+      if (!m.available()) {
+        rows.add(List.of(label(m), "unavailable", "unavailable: " + m.unavailableReason(), "unavailable",
+            "unavailable"));
+        continue;
+      }
+      rows.add(List.of(label(m), money(m.monthlyCostUsd()), pct(m.success()), num(100 * m.localShare(),
+          "%.0f%% local"), num(s.total(), "%.1f/10")));
+    }
+    return new ReportTable("scorecard", "SPECTRA scorecard",
+        List.of("Solution", "Monthly Cost", build() ? "Reliability (functional)" : "Reliability (plans)", "Autonomy",
+            "SPECTRA Score"), rows);
+  }
+
+  private ReportTable scoreTable() {
+    List<List<String>> rows = new ArrayList<>();
+    for (int i = 0; i < subjects.size(); i++) {
+      Scorecard.Score s = scores.get(i);
+      List<String> row = new ArrayList<>();
+      row.add(label(subjects.get(i)));
+      if (!s.available()) {
+        for (int k = 0; k < 7; k++) row.add("unavailable");
+      } else {
+        for (double d : new double[] {s.reliability(), s.quality(), s.cost(), s.autonomy(), s.performance()}) {
+          row.add(num(d, "%.1f"));
+        }
+        row.add(num(s.gate(), "%.2f"));
+        row.add(num(s.total(), "%.1f"));
+      }
+      rows.add(row);
+    }
+    return new ReportTable("scores", "Scores (0–10)", List.of("Solution", "Reliability", "Code quality",
+        "Cost efficiency", "Autonomy", "Performance", "Success gate", "SPECTRA"), rows);
+  }
+
+  private ReportTable outcomes() {
+    List<String> header = new ArrayList<>(List.of("Solution", "n", "Raw valid JSON", "Valid after engine",
+        build() ? "Plan carries hidden scenarios" : "Plan carries hidden scenarios (success)"));
+    if (build()) {
+      header.add("Functional (hidden scenarios)");
+      header.add("Functional and secure");
+    }
+    header.add("How the final JSON was obtained");
+    List<List<String>> rows = new ArrayList<>();
+    for (SubjectMetrics m : subjects) {
+      List<String> row = new ArrayList<>();
+      row.add(label(m));
+      if (!m.available()) {
+        row.add("0");
+        while (row.size() < header.size()) row.add("unavailable");
+      } else {
+        row.add(Integer.toString(m.samples()));
+        row.add(pct(m.rawValidity()));
+        row.add(pct(m.engineValidity()));
+        row.add(pct(m.planSuccess()));
+        if (build()) {
+          row.add(pct(m.functional()));
+          row.add(pct(m.functionalSecure()));
+        }
+        row.add(counts(m.obtainedBy()));
+      }
+      rows.add(row);
+    }
+    return new ReportTable("outcomes", build() ? "Outcomes: JSON, plans and hidden scenarios"
+        : "Outcomes: JSON and plans", header, rows);
+  }
+
+  private ReportTable costs() {
+    String unit = build() ? "build" : "plan";
+    List<String> header = new ArrayList<>(List.of("Solution", "Tokens per " + unit, "$ per " + unit));
+    if (!build()) {
+      header.add("Projected tokens per build");
+      header.add("Projected $ per build");
+    }
+    header.add("$ per successful " + unit);
+    header.add("$ per month (" + info.buildsPerMonth() + " builds)");
+    List<List<String>> rows = new ArrayList<>();
+    for (SubjectMetrics m : subjects) {
+      List<String> row = new ArrayList<>();
+      row.add(label(m));
+      if (!m.available()) {
+        while (row.size() < header.size()) row.add("unavailable");
+        rows.add(row);
+        continue;
+      }
+      row.add(num(m.tokensPerSample(), "%.0f"));
+      row.add(money(m.costPerSampleUsd()));
+      if (!build()) {
+        row.add(num(m.projectedTokensPerBuild(), "%.0f"));
+        row.add(money(m.projectedCostPerBuildUsd()));
+      }
+      row.add(money(m.costPerSuccessUsd()));
+      row.add(money(m.monthlyCostUsd()));
+      rows.add(row);
+    }
+    return new ReportTable("costs", "Cost", header, rows);
+  }
+
+  private ReportTable speed() {
+    String unit = build() ? "build" : "plan call";
+    List<List<String>> rows = new ArrayList<>();
+    for (SubjectMetrics m : subjects) {
+      if (!m.available()) {
+        rows.add(List.of(label(m), "unavailable", "unavailable", "unavailable", "unavailable", "unavailable",
+            "unavailable"));
+        continue;
+      }
+      rows.add(List.of(label(m), ms(m.latencyP50Ms()), ms(m.latencyP95Ms()), ms(m.ttftP50Ms()),
+          num(m.tokensPerSecond(), "%.0f"), num(m.meanFixIterations(), "%.2f"), counts(m.escalationReasons())));
+    }
+    return new ReportTable("speed", "Speed and escalations (latency per " + unit + ")", List.of("Solution",
+        "Latency p50", "Latency p95", "TTFT p50", "Tokens/s", "Mean fix iterations", "Escalations"), rows);
+  }
+
+  /** One row per task, one column per subject: passes over samples, and the first failure reason. */
+  private ReportTable matrix() {
+    List<String> header = new ArrayList<>();
+    header.add("Task");
+    for (SubjectMetrics m : subjects) header.add(label(m));
+    Map<String, List<Sample>> byCell = new LinkedHashMap<>();
+    for (Sample s : samples) byCell.computeIfAbsent(s.taskId() + "\u0000" + s.subject(), k -> new ArrayList<>()).add(s);
+    List<List<String>> rows = new ArrayList<>();
+    for (TaskRef t : tasks) {
+      List<String> row = new ArrayList<>();
+      row.add(t.id() + " (level " + t.complexity() + ")");
+      for (SubjectMetrics m : subjects) row.add(cell(byCell.getOrDefault(t.id() + "\u0000" + m.subject(), List.of())));
+      rows.add(row);
+    }
+    return new ReportTable("matrix", "Per task: passes over samples, and why the first failure failed", header, rows);
+  }
+
+  /** {@return a matrix cell: "2/2", or "1/2 ✗ reason" with the first failure's reason; "not run" when empty} */
+  static String cell(List<Sample> cell) {
+    List<Sample> ran = cell.stream().filter(Sample::available).sorted(Comparator.comparingInt(Sample::repeat)).toList();
+    if (ran.isEmpty()) return cell.isEmpty() ? "not run" : "unavailable";
+    long passed = ran.stream().filter(Sample::succeeded).count();
+    String head = passed + "/" + ran.size();
+    if (passed == ran.size()) return head + " ✓";
+    Sample first = ran.stream().filter(s -> !s.succeeded()).findFirst().orElseThrow();
+    String why = first.error() == null ? "failed" : first.error();
+    return head + " ✗ " + (why.length() > 160 ? why.substring(0, 159) + "…" : why);
+  }
+
+  private ReportTable models() {
+    List<List<String>> rows = new ArrayList<>();
+    for (RunInfo.SubjectInfo s : info.subjects()) {
+      for (RunInfo.RouteInfo r : s.routes()) {
+        rows.add(List.of(s.name(), r.model(), r.modelId(), r.endpoint(), r.local() ? "local" : "cloud", r.price(),
+            r.priceSource()));
+      }
+    }
+    return new ReportTable("models", "Subjects, the models they route to, and their prices", List.of("Subject",
+        "Model", "Model id", "Endpoint", "Where", "$ per 1M tokens in / out", "Price from"), rows);
+  }
+
+  /** {@return the lines that say what ran, for the top of every report} */
+  List<String> header() {
+    List<String> lines = new ArrayList<>();
+    lines.add("Run " + info.runId() + " · mode " + info.mode() + " · suite " + info.suite() + " (" + info.tasks()
+        + " tasks × " + info.repeat() + " repeats) · " + info.buildsPerMonth() + " builds/month for projections");
+    lines.add("Command: " + info.command());
+    lines.add("Tool version: orchestrator " + info.toolVersion() + (info.seed() == null ? ""
+        : " · simulator seed " + info.seed()));
+    lines.add("Started " + info.started() + (finished == null ? "" : " · finished " + finished));
+    if (!build()) {
+      lines.add("Costs: measured per plan call; a build's cost is projected from the subject's own $ per token and "
+          + info.projection().source() + ".");
+    } else {
+      lines.add("Success means every hidden acceptance scenario of the task passed against the built service; the "
+          + "model's own tests do not count.");
+    }
+    if (partial) lines.add("PARTIAL: the run was interrupted; rates cover the samples taken.");
+    return lines;
+  }
+
+  boolean anySimulated() {
+    return subjects.stream().anyMatch(SubjectMetrics::simulated);
+  }
+
+  static final String SIMULATION_NOTE = "Rows marked (simulated) come from the built-in simulator, whose profiles "
+      + "carry the seed's guessed raw reliability. They show what the engine and the cascade do with such a model; "
+      + "they are not measurements of the real models.";
+
+  /** {@return the Markdown report} */
+  public String markdown() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# SPECTRA scorecard\n\n");
+    for (String line : header()) {
+      sb.append(line.startsWith("PARTIAL") ? "**" + line + "**" : line.startsWith("Command: ")
+          ? "Command: `" + info.command() + "`" : line).append("  \n");
+    }
+    sb.append('\n');
+    if (anySimulated()) sb.append("> ").append(SIMULATION_NOTE).append("\n\n");
+    List<ReportTable> tables = tables();
+    sb.append(tables.get(0).markdown());
+    for (ReportTable t : tables.subList(1, tables.size())) {
+      sb.append("\n## ").append(t.title()).append("\n\n").append(t.markdown());
+    }
+    sb.append(String.format(Locale.ROOT, "%nWeights: autonomy %.2f, cost %.2f, reliability %.2f, code quality %.2f, "
+        + "performance %.2f; the weighted sum is multiplied by the success gate, min(1, success rate / 85%%).%n",
+        info.weights().autonomy(), info.weights().cost(), info.weights().reliability(), info.weights().quality(),
+        info.weights().performance()));
+    sb.append("Intervals are 95% Wilson score intervals.\n");
+    return sb.toString();
+  }
+
+  /** {@return the JSON report: the run's settings, every raw figure, and the same tables as the other reports} */
   public String json() {
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("run_id", runId);
-    root.put("mode", mode);
-    root.put("suite", suite);
-    root.put("tasks", tasks);
-    root.put("repeat", repeat);
-    root.put("started", started.toString());
+    root.put("run_id", info.runId());
+    root.put("mode", info.mode());
+    root.put("suite", info.suite());
+    root.put("tasks", info.tasks());
+    root.put("repeat", info.repeat());
+    root.put("command", info.command());
+    root.put("tool_version", info.toolVersion());
+    root.put("seed", info.seed());
+    root.put("started", info.started().toString());
     root.put("finished", finished == null ? null : finished.toString());
     root.put("partial", partial);
-    root.put("builds_per_month", buildsPerMonth);
+    root.put("builds_per_month", info.buildsPerMonth());
+    root.put("build_cost_projection", Map.of("other_step_tokens", info.projection().otherStepTokens(),
+        "source", info.projection().source()));
     Map<String, Object> w = new LinkedHashMap<>();
-    w.put("autonomy", weights.autonomy());
-    w.put("cost", weights.cost());
-    w.put("reliability", weights.reliability());
-    w.put("quality", weights.quality());
-    w.put("performance", weights.performance());
+    w.put("autonomy", info.weights().autonomy());
+    w.put("cost", info.weights().cost());
+    w.put("reliability", info.weights().reliability());
+    w.put("quality", info.weights().quality());
+    w.put("performance", info.weights().performance());
+    w.put("acceptable_success", Scorecard.ACCEPTABLE_SUCCESS);
     root.put("weights", w);
     List<Object> rows = new ArrayList<>();
     for (int i = 0; i < subjects.size(); i++) {
@@ -198,6 +374,7 @@ public record EvalReport(String runId, String mode, String suite, int tasks, int
       rows.add(row);
     }
     root.put("subjects", rows);
+    root.put("tables", tables().stream().map(ReportTable::toMap).toList());
     try {
       return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
     } catch (IOException e) {

@@ -57,6 +57,8 @@ public final class EvalRunner {
   private final Progress progress;
   private final Clock clock;
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile Instant stoppedAt;
+  private Duration inFlightGrace = IN_FLIGHT_GRACE;
 
   public EvalRunner(SampleTaker taker, Options options, Progress progress, Clock clock) {
     this.taker = taker;
@@ -65,22 +67,34 @@ public final class EvalRunner {
     this.clock = clock;
   }
 
+  /** {@return this runner, giving samples in flight {@code grace} after a stop (tests use a short one)} */
+  public EvalRunner inFlightGrace(Duration grace) {
+    this.inFlightGrace = grace;
+    return this;
+  }
+
   /** {@return the samples of an earlier run stored in {@code samplesFile}, for {@code eval --resume}} */
   public static List<Sample> readSamples(Path samplesFile) throws IOException {
     return SampleStore.read(samplesFile);
   }
 
-  /** Asks a running {@link #run} to start no new sample; samples in flight finish. Safe from any thread. */
+  /**
+   * Asks a running {@link #run} to start no new sample; samples in flight get {@link #IN_FLIGHT_GRACE} to finish,
+   * then are abandoned (they run again on resume). Safe from any thread.
+   */
   public void stop() {
-    stopping.set(true);
+    if (stopping.compareAndSet(false, true)) stoppedAt = clock.instant();
   }
+
+  /** How long samples in flight may still finish after {@link #stop()}. */
+  public static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
 
   /**
    * Runs the samples not already in {@code previous}, appending each to {@code samplesFile}, and returns the
    * report over previous and new samples.
    */
-  public EvalReport run(String runId, Suite suite, List<Subject> subjects, List<Sample> previous, Path samplesFile,
-      Instant started) throws IOException, InterruptedException {
+  public EvalReport run(RunInfo info, Suite suite, List<Subject> subjects, List<Sample> previous, Path samplesFile)
+      throws IOException, InterruptedException {
     Set<String> done = new HashSet<>();
     List<Sample> all = Collections.synchronizedList(new ArrayList<>(previous));
     for (Sample s : previous) done.add(s.key());
@@ -101,14 +115,16 @@ public final class EvalRunner {
     Map<String, Semaphore> perSubject = new HashMap<>();
     for (Subject s : subjects) perSubject.put(s.name(), new Semaphore(Math.min(s.maxConcurrent(), options.concurrency())));
     AtomicInteger finished = new AtomicInteger();
+    AtomicInteger skipped = new AtomicInteger();
     AtomicInteger succeeded = new AtomicInteger((int) previous.stream().filter(Sample::succeeded).count());
     java.util.concurrent.atomic.AtomicReference<java.math.BigDecimal> cost = new java.util.concurrent.atomic.AtomicReference<>(
         previous.stream().map(Sample::costUsd).reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add));
     Instant begin = clock.instant();
     IOException[] storeError = new IOException[1];
 
-    try (SampleStore store = new SampleStore(samplesFile);
-         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    AtomicBoolean abandoned = new AtomicBoolean();
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try (SampleStore store = new SampleStore(samplesFile)) {
       List<Future<?>> futures = new ArrayList<>();
       for (Object[] w : work) {
         Subject subject = (Subject) w[0];
@@ -127,19 +143,23 @@ public final class EvalRunner {
               if (stopping.get()) return null;
               Sample sample;
               if (unavailable.containsKey(subject.name())) {
-                // The endpoint was already found unreachable: the row is marked unavailable, nothing is retried.
+                // The endpoint was already found unreachable: the row is marked unavailable, nothing is retried, and
+                // the skipped sample counts as done (an outage is a result, not an interruption).
+                skipped.incrementAndGet();
                 return null;
               }
               sample = taker.take(subject, task, repeat);
-              if (!sample.available()) unavailable.putIfAbsent(subject.name(), String.valueOf(sample.error()));
-              all.add(sample);
-              try {
-                store.append(sample);
-              } catch (IOException e) {
-                synchronized (storeError) {
+              synchronized (all) {
+                // A sample that finishes after the run gave up waiting is dropped: it runs again on resume.
+                if (abandoned.get()) return null;
+                if (!sample.available()) unavailable.putIfAbsent(subject.name(), String.valueOf(sample.error()));
+                all.add(sample);
+                try {
+                  store.append(sample);
+                } catch (IOException e) {
                   storeError[0] = e;
+                  stop();
                 }
-                stop();
               }
               int n = finished.incrementAndGet();
               if (sample.succeeded()) succeeded.incrementAndGet();
@@ -157,24 +177,51 @@ public final class EvalRunner {
         }));
       }
       for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException re) throw re;
-          if (cause instanceof Error err) throw err;
-          throw new IllegalStateException(cause);
+        while (true) {
+          try {
+            f.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            break;
+          } catch (java.util.concurrent.TimeoutException e) {
+            Instant stoppedAt = this.stoppedAt;
+            // Ctrl-C: samples in flight get a short grace, then are abandoned so the partial report is written in
+            // time; a build can take minutes and the shutdown would not wait for it.
+            if (stoppedAt != null && Duration.between(stoppedAt, clock.instant()).compareTo(inFlightGrace) > 0) {
+              synchronized (all) {
+                abandoned.set(true);
+              }
+              break;
+            }
+          } catch (java.util.concurrent.CancellationException e) {
+            break;
+          } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InterruptedException) break;
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException(cause);
+          }
         }
+        if (abandoned.get()) break;
       }
+    } finally {
+      // Never wait here for abandoned samples: interrupt them and go on to the report.
+      pool.shutdownNow();
     }
-    if (storeError[0] != null) throw storeError[0];
-    boolean partial = stopping.get() || finished.get() < total;
-    return report(runId, suite, subjects, new ArrayList<>(all), started, clock.instant(), partial, unavailable);
+    synchronized (all) {
+      abandoned.set(true);
+      if (storeError[0] != null) throw storeError[0];
+    }
+    boolean partial = finished.get() + skipped.get() < total;
+    List<Sample> taken;
+    synchronized (all) {
+      taken = new ArrayList<>(all);
+    }
+    return report(info, suite, subjects, taken, clock.instant(), partial, unavailable);
   }
 
   /** Builds the report from samples alone (also used to re-render a finished run). */
-  public EvalReport report(String runId, Suite suite, List<Subject> subjects, List<Sample> samples, Instant started,
-      Instant finished, boolean partial, Map<String, String> unavailable) {
+  public EvalReport report(RunInfo info, Suite suite, List<Subject> subjects, List<Sample> samples, Instant finished,
+      boolean partial, Map<String, String> unavailable) {
     Map<String, List<Sample>> bySubject = new LinkedHashMap<>();
     for (Subject s : subjects) bySubject.put(s.name(), new ArrayList<>());
     for (Sample s : samples) bySubject.computeIfAbsent(s.subject(), k -> new ArrayList<>()).add(s);
@@ -183,12 +230,13 @@ public final class EvalRunner {
     List<Scorecard.Score> scores = new ArrayList<>();
     for (Subject s : subjects) {
       List<Sample> list = bySubject.get(s.name());
-      SubjectMetrics m = SubjectMetrics.of(s.name(), s.simulated(), list, options.buildsPerMonth(),
-          unavailable.get(s.name()));
+      SubjectMetrics m = SubjectMetrics.of(s.name(), s.simulated(), options.mode(), list, options.buildsPerMonth(),
+          info.projection(), unavailable.get(s.name()));
       metrics.add(m);
       scores.add(card.score(m));
     }
-    return new EvalReport(runId, options.mode(), suite.name(), suite.tasks().size(), options.repeat(), started,
-        finished, partial, options.buildsPerMonth(), options.weights(), metrics, scores);
+    List<EvalReport.TaskRef> tasks = suite.tasks().stream().map(t -> new EvalReport.TaskRef(t.id(), t.complexity()))
+        .toList();
+    return new EvalReport(info, finished, partial, metrics, scores, samples, tasks);
   }
 }

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -32,16 +31,32 @@ public final class PlanSampleTaker implements EvalRunner.SampleTaker {
   private final Planning planning;
   private final Predicate<String> isLocal;
   private final Clock clock;
+  private final String runId;
 
   /** @param isLocal whether a catalog model name is a local model, for the autonomy share */
   public PlanSampleTaker(Planning planning, Predicate<String> isLocal, Clock clock) {
+    this(planning, isLocal, clock, null);
+  }
+
+  /**
+   * @param runId the eval run: every call is filed in the ledger under it, with its task and repeat as the request
+   *     id; null files calls under no build
+   */
+  public PlanSampleTaker(Planning planning, Predicate<String> isLocal, Clock clock, String runId) {
     this.planning = planning;
     this.isLocal = isLocal;
     this.clock = clock;
+    this.runId = runId;
+  }
+
+  /** {@return the request id eval calls of one sample carry in the ledger: {@code RUN_ID/TASK/REPEAT}} */
+  public static String requestId(String runId, String taskId, int repeat) {
+    return runId + "/" + taskId + "/" + repeat;
   }
 
   @Override public Sample take(Subject subject, EvalTask task, int repeat) throws InterruptedException {
-    RecordingModel model = new RecordingModel(subject.model());
+    RecordingModel model = runId == null ? new RecordingModel(subject.model())
+        : new RecordingModel(subject.model(), runId, requestId(runId, task.id(), repeat));
     Instant start = clock.instant();
     JsonNode plan = null;
     String error = null;
@@ -80,7 +95,7 @@ public final class PlanSampleTaker implements EvalRunner.SampleTaker {
     Duration ttft = model.firstTimeToFirstToken();
     String servedBy = model.replies().isEmpty() ? null : model.replies().get(model.replies().size() - 1).servedBy();
     return new Sample(subject.name(), subject.simulated(), task.id(), task.complexity(), repeat, "plan", true, rawValid,
-        engineValid, stage, plan != null && coverage == null, null, 0, latency, ttft == null ? -1 : ttft.toMillis(),
+        engineValid, stage, plan != null && coverage == null, null, null, 0, latency, ttft == null ? -1 : ttft.toMillis(),
         prompt, completion, local, cost, saved, escalations, servedBy, error);
   }
 
@@ -102,38 +117,12 @@ public final class PlanSampleTaker implements EvalRunner.SampleTaker {
     return Attempt.JsonStage.RAW_VALID.name();
   }
 
-  /**
-   * {@return null when the plan covers the task: every entity named, and an operation of the plan's contract for
-   * every acceptance scenario (method and path template); else what is missing}
-   */
+  /** {@return null when the plan's contract can carry every hidden scenario of the task; else what it misses} */
   static String coverageProblem(JsonNode plan, EvalTask task) {
-    List<String> missing = new ArrayList<>();
-    String planText = plan.toString().toLowerCase(Locale.ROOT);
-    for (String entity : task.entities()) {
-      if (!planText.contains(entity.toLowerCase(Locale.ROOT))) missing.add("entity " + entity);
-    }
-    JsonNode paths = plan.path("openapi").path("paths");
-    for (EvalTask.Scenario s : task.scenarios()) {
-      if (!hasOperation(paths, s.method(), s.path())) missing.add("operation " + s.method() + " " + s.path());
-    }
-    return missing.isEmpty() ? null : "plan misses " + String.join(", ", missing);
-  }
-
-  static boolean hasOperation(JsonNode paths, String method, String concretePath) {
-    String path = concretePath.split("\\?", 2)[0];
-    String[] want = path.split("/");
-    for (Iterator<String> it = paths.fieldNames(); it.hasNext(); ) {
-      String template = it.next();
-      if (!paths.path(template).has(method.toLowerCase(Locale.ROOT))) continue;
-      String[] have = template.split("/");
-      if (have.length != want.length) continue;
-      boolean match = true;
-      for (int i = 0; i < have.length && match; i++) {
-        boolean param = have[i].startsWith("{") && have[i].endsWith("}");
-        match = param || have[i].equals(want[i]);
-      }
-      if (match) return true;
-    }
-    return false;
+    List<String> missing = ContractCoverage.problems(plan, task);
+    if (missing.isEmpty()) return null;
+    List<String> shown = missing.size() > 4 ? missing.subList(0, 4) : missing;
+    return "the contract cannot carry the hidden scenarios: misses " + String.join(", ", shown)
+        + (missing.size() > shown.size() ? " and " + (missing.size() - shown.size()) + " more" : "");
   }
 }

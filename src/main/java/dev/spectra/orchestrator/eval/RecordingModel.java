@@ -19,9 +19,22 @@ final class RecordingModel implements Model {
   private final List<Attempt> attempts = new ArrayList<>();
   private final List<ModelReply> replies = new ArrayList<>();
   private Duration firstTtft;
+  private final String buildId;
+  private final String requestId;
 
   RecordingModel(Model delegate) {
+    this(delegate, null, null);
+  }
+
+  /**
+   * @param buildId stamped on every call that carries none: the eval run's id, so the ledger files the call under
+   *     the run
+   * @param requestId stamped on every call that carries none: run, task and repeat, so each call names its sample
+   */
+  RecordingModel(Model delegate, String buildId, String requestId) {
     this.delegate = delegate;
+    this.buildId = buildId;
+    this.requestId = requestId;
   }
 
   @Override public String name() {
@@ -29,6 +42,11 @@ final class RecordingModel implements Model {
   }
 
   @Override public ModelReply chat(ModelRequest request, TokenListener listener) throws ModelException {
+    ModelRequest.CallContext c = request.context();
+    if (buildId != null && (c.buildId() == null || c.requestId() == null)) {
+      request = request.withContext(new ModelRequest.CallContext(c.requestId() == null ? requestId : c.requestId(),
+          c.buildId() == null ? buildId : c.buildId(), c.step(), c.apiKeyId()));
+    }
     try {
       ModelReply reply = delegate.chat(request, listener);
       synchronized (this) {

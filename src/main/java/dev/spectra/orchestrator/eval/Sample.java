@@ -13,13 +13,18 @@ import java.util.List;
  * @param rawValid the model's first reply was valid, conforming JSON as-is
  * @param engineValid a conforming value was obtained through the engine (extraction, repair, re-ask, fallback)
  * @param jsonStage how the final value was obtained ({@code RAW_VALID}, {@code EXTRACTED}, ...)
- * @param planOk the plan conformed, its contract parsed, and it covers the task's entities and scenario paths
- * @param buildOk build mode: the service compiled and its tests passed in the sandbox; null in plan mode
+ * @param planOk the plan conformed, its contract parsed, and its contract can carry every hidden scenario of the task
+ *     (operations, parameters, status codes)
+ * @param buildOk build mode: <em>functional</em>, every hidden scenario of the task passed against the built
+ *     service (never the model's own tests); null in plan mode
+ * @param secure build mode: no security finding against the built service; null when not probed
  * @param fixIterations build mode: fix-loop iterations used
  * @param latencyMs wall time of the sample (plan call, or whole build)
  * @param ttftMs time to first token of the first call, -1 when unknown
  * @param localTokens tokens served by local models
  * @param escalations reasons for each escalation to another route, in order
+ * @param error why the sample failed, most specific first: the first failing hidden step, the compiler error, the
+ *     finding, the missing operation; null for a success
  */
 public record Sample(
     String subject,
@@ -34,6 +39,7 @@ public record Sample(
     String jsonStage,
     boolean planOk,
     Boolean buildOk,
+    Boolean secure,
     int fixIterations,
     long latencyMs,
     long ttftMs,
@@ -70,10 +76,30 @@ public record Sample(
     return buildOk != null ? buildOk : planOk;
   }
 
+  /** {@return build mode: functional and no security finding; plan mode: as {@link #succeeded()}} */
+  public boolean succeededSecurely() {
+    return succeeded() && !Boolean.FALSE.equals(secure);
+  }
+
+  /**
+   * {@return how the final JSON value was obtained, counted so that {@code RAW_VALID} means exactly what
+   * {@link #rawValid} means: the first reply as it came. A later reply that happened to be valid counts under what
+   * led to it (a re-ask, or the fallback)}
+   */
+  public String obtainedBy() {
+    if (!available) return "UNAVAILABLE";
+    if (rawValid) return "RAW_VALID";
+    if (!engineValid) return "FAILED";
+    if (jsonStage == null || jsonStage.equals("RAW_VALID") || jsonStage.equals("FAILED")) {
+      return escalations.isEmpty() ? "REASKED" : "FALLBACK";
+    }
+    return jsonStage;
+  }
+
   /** {@return a sample for a subject whose endpoint could not be reached} */
   public static Sample unavailable(String subject, boolean simulated, EvalTask task, int repeat, String mode,
       String error) {
     return new Sample(subject, simulated, task.id(), task.complexity(), repeat, mode, false, false, false, "FAILED",
-        false, null, 0, 0, -1, 0, 0, 0, BigDecimal.ZERO, BigDecimal.ZERO, List.of(), null, error);
+        false, null, null, 0, 0, -1, 0, 0, 0, BigDecimal.ZERO, BigDecimal.ZERO, List.of(), null, error);
   }
 }

@@ -5,11 +5,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The seed's five SPECTRA criteria, each scored 0–10 from measurements, and their weighted sum. The formulas are
- * documented in README ("SPECTRA score"); keep the two in step.
+ * The seed's five SPECTRA criteria, each scored 0–10 from measurements, and their weighted sum gated by the
+ * success rate. The formulas are documented in docs/eval.md ("SPECTRA score"); keep the two in step.
  *
  * <ul>
- *   <li>Reliability = 10 × success rate (verified builds in build mode, usable plans in plan mode).</li>
+ *   <li>Reliability = 10 × success rate (hidden-scenario-verified builds in build mode, usable plans in plan
+ *       mode).</li>
  *   <li>Code quality = build mode: 10 × verified-build rate × (1 − mean fix iterations / (max iterations + 1));
  *       plan mode: 10 × raw validity (how often the model's own output was usable without help).</li>
  *   <li>Cost efficiency = 10 / (1 + monthly cost / reference), reference $10 a month: $0 scores 10, $3 scores 7.7,
@@ -18,8 +19,19 @@ import java.util.Map;
  *   <li>Performance = 10 at or under the fast time, 0 at or over the slow time, log-linear between
  *       (plan mode 2 s..120 s per plan; build mode 30 s..1800 s per build), on the p50 latency.</li>
  * </ul>
+ *
+ * <p>The total is the weighted sum times a <em>success gate</em>, min(1, success rate / 85%). The seed weights
+ * autonomy first and cost second, but every one of its verdicts assumes the model builds: autonomy and a $0 bill
+ * are worth nothing when no build succeeds, and it calls 85% "acceptable". So a subject at 0% scores 0, one below
+ * 85% keeps that share of its weighted score, and at 85% or more the seed's weighting applies unchanged. A subject
+ * that never succeeds therefore never scores above one that does.
  */
 public final class Scorecard {
+  /** The success rate the seed calls "acceptable for L3-Beta": at or above it the weighted sum is not reduced. */
+  public static final double ACCEPTABLE_SUCCESS = 0.85;
+  /** Monthly spend that halves the cost score. */
+  static final double COST_REFERENCE_USD = 10.0;
+
   private final Weights weights;
   private final boolean buildMode;
   private final int maxIterations;
@@ -30,24 +42,49 @@ public final class Scorecard {
     this.maxIterations = maxIterations;
   }
 
+  /**
+   * The measurements a score is computed from, apart from the samples, so the seed's own figures can be scored.
+   *
+   * @param successRate 0..1
+   * @param qualityRate 0..1: build mode the verified-build rate discounted by fix iterations, plan mode raw validity
+   * @param monthlyCostUsd projected spend at the run's builds per month
+   * @param localShare 0..1 share of tokens served locally
+   * @param latencyP50Ms per plan (plan mode) or per build (build mode); NaN when unknown
+   */
+  public record Inputs(double successRate, double qualityRate, double monthlyCostUsd, double localShare,
+      double latencyP50Ms) {}
+
   /** {@return the five scores and the weighted total for one subject} */
   public Score score(SubjectMetrics m) {
     if (!m.available()) return Score.UNAVAILABLE;
-    double reliability = 10 * nz(m.success().value());
     double quality = buildMode
-        ? 10 * nz(m.buildSuccess().value()) * (1 - nz(m.meanFixIterations()) / (maxIterations + 1.0))
-        : 10 * nz(m.rawValidity().value());
-    double monthly = m.monthlyCostUsd().doubleValue();
-    double cost = 10 / (1 + monthly / 10.0);
-    double autonomy = 10 * nz(m.localShare());
+        ? nz(m.buildSuccess().value()) * (1 - nz(m.meanFixIterations()) / (maxIterations + 1.0))
+        : nz(m.rawValidity().value());
+    return score(new Inputs(nz(m.success().value()), quality, m.monthlyCostUsd().doubleValue(), nz(m.localShare()),
+        m.latencyP50Ms()));
+  }
+
+  /** {@return the five scores and the gated weighted total of {@code in}} */
+  public Score score(Inputs in) {
+    double reliability = 10 * in.successRate();
+    double quality = 10 * in.qualityRate();
+    double cost = 10 / (1 + Math.max(0, in.monthlyCostUsd()) / COST_REFERENCE_USD);
+    double autonomy = 10 * in.localShare();
     double fast = buildMode ? 30_000 : 2_000;
     double slow = buildMode ? 1_800_000 : 120_000;
-    double p50 = m.latencyP50Ms();
+    double p50 = in.latencyP50Ms();
     double perf = Double.isNaN(p50) ? 0 : p50 <= fast ? 10 : p50 >= slow ? 0
         : 10 * (1 - Math.log(p50 / fast) / Math.log(slow / fast));
-    double total = weights.reliability() * reliability + weights.quality() * quality + weights.cost() * cost
+    double weighted = weights.reliability() * reliability + weights.quality() * quality + weights.cost() * cost
         + weights.autonomy() * autonomy + weights.performance() * perf;
-    return new Score(round(reliability), round(quality), round(cost), round(autonomy), round(perf), round(total));
+    double gate = gate(in.successRate());
+    return new Score(round(reliability), round(quality), round(cost), round(autonomy), round(perf), round(gate * 10) / 10,
+        round(gate * weighted));
+  }
+
+  /** {@return min(1, success / 85%): the share of the weighted score a subject keeps at this success rate} */
+  static double gate(double successRate) {
+    return Math.max(0, Math.min(1, successRate / ACCEPTABLE_SUCCESS));
   }
 
   private static double nz(double d) {
@@ -58,11 +95,14 @@ public final class Scorecard {
     return Math.round(d * 10) / 10.0;
   }
 
-  /** Five 0–10 scores and their weighted total; {@link #UNAVAILABLE} for a subject that could not be reached. */
+  /**
+   * Five 0–10 scores, the success gate (0..1) and the gated weighted total; {@link #UNAVAILABLE} for a subject that
+   * could not be reached.
+   */
   public record Score(double reliability, double quality, double cost, double autonomy, double performance,
-      double total) {
+      double gate, double total) {
     public static final Score UNAVAILABLE = new Score(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-        Double.NaN);
+        Double.NaN, Double.NaN);
 
     public boolean available() { return !Double.isNaN(total); }
 
@@ -73,6 +113,7 @@ public final class Scorecard {
       m.put("cost_efficiency", available() ? cost : null);
       m.put("autonomy", available() ? autonomy : null);
       m.put("performance", available() ? performance : null);
+      m.put("success_gate", available() ? gate : null);
       m.put("spectra", available() ? total : null);
       return m;
     }

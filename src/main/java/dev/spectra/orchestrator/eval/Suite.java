@@ -31,7 +31,7 @@ public record Suite(String name, List<EvalTask> tasks, List<String> problems) {
     problems = List.copyOf(problems);
   }
 
-  /** {@return the built-in suite: 20 requests of graded complexity} */
+  /** {@return the built-in suite: requests at five levels of complexity, each with hidden scenarios} */
   public static Suite builtin() {
     List<EvalTask> tasks = new ArrayList<>();
     List<String> problems = new ArrayList<>();
@@ -115,26 +115,139 @@ public record Suite(String name, List<EvalTask> tasks, List<String> problems) {
     }
     List<String> entities = strings(source, root, "entities");
     List<String> rules = strings(source, root, "rules");
-    List<EvalTask.Scenario> scenarios = new ArrayList<>();
-    JsonNode sc = root.path("scenarios");
-    if (!sc.isMissingNode() && !sc.isArray()) throw new TaskFileException(source + ": 'scenarios' must be a list");
-    int i = 0;
-    for (JsonNode s : sc) {
-      String where = source + ": scenarios[" + i++ + "]";
-      String method = s.path("method").asText("").toUpperCase(Locale.ROOT);
-      String path = s.path("path").asText("");
-      if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
-        throw new TaskFileException(where + ": 'method' must be GET, POST, PUT, PATCH or DELETE, found '" + method + "'");
+    for (java.util.Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!TASK_KEYS.contains(k)) {
+        throw new TaskFileException(source + ": unknown key '" + k + "'; expected one of " + String.join(", ", TASK_KEYS));
       }
-      if (!path.startsWith("/")) throw new TaskFileException(where + ": 'path' must start with '/', found '" + path + "'");
-      int status = s.path("expect").path("status").asInt(-1);
-      if (status < 100 || status > 599) throw new TaskFileException(where + ": 'expect.status' must be an HTTP status");
-      JsonNode body = s.get("body");
-      JsonNode expectBody = s.path("expect").get("body");
-      scenarios.add(new EvalTask.Scenario(s.path("name").asText(method + " " + path), method, path, body, status,
-          expectBody));
     }
-    return new EvalTask(id, complexity, request, entities, rules, scenarios);
+    List<EvalTask.Scenario> hidden = new ArrayList<>();
+    JsonNode h = root.path("hidden");
+    if (!h.isMissingNode() && !h.isArray()) throw new TaskFileException(source + ": 'hidden' must be a list of scenarios");
+    int i = 0;
+    for (JsonNode sc : h) hidden.add(scenario(source + ": hidden[" + i++ + "]", sc));
+    // The first format had single-request 'scenarios'; each is read as a one-step hidden scenario.
+    JsonNode legacy = root.path("scenarios");
+    if (!legacy.isMissingNode() && !legacy.isArray()) throw new TaskFileException(source + ": 'scenarios' must be a list");
+    i = 0;
+    for (JsonNode st : legacy) {
+      String where = source + ": scenarios[" + i++ + "]";
+      EvalTask.Step step = step(where, st);
+      hidden.add(new EvalTask.Scenario(st.path("name").asText(step.method() + " " + step.path()), null, List.of(step)));
+    }
+    return new EvalTask(id, complexity, request, entities, rules, hidden);
+  }
+
+  private static final List<String> TASK_KEYS = List.of("id", "complexity", "request", "entities", "rules", "hidden",
+      "scenarios");
+  /** Keys of a legacy single-request scenario. */
+  private static final List<String> STEP_KEYS = List.of("name", "method", "path", "query", "headers", "body", "expect",
+      "capture");
+  /** Keys of a hidden step: the scenario format of {@code orchestrator check}. */
+  private static final List<String> CHECK_STEP_KEYS = List.of("name", "request", "expect", "capture");
+  private static final List<String> CHECK_REQUEST_KEYS = List.of("method", "path", "query", "headers", "json");
+
+  private static EvalTask.Scenario scenario(String where, JsonNode sc) throws TaskFileException {
+    if (!sc.isObject()) throw new TaskFileException(where + ": expected a mapping with name: and steps:");
+    String name = sc.path("name").asText("").strip();
+    if (name.isEmpty()) throw new TaskFileException(where + ": 'name' is missing");
+    JsonNode steps = sc.path("steps");
+    if (!steps.isArray() || steps.isEmpty()) throw new TaskFileException(where + " (" + name + "): 'steps' must be a non-empty list");
+    List<EvalTask.Step> out = new ArrayList<>();
+    java.util.Set<String> captured = new java.util.HashSet<>();
+    int i = 0;
+    for (JsonNode st : steps) {
+      String at = where + " (" + name + "): steps[" + i++ + "]";
+      EvalTask.Step step = checkStep(at, st);
+      // A step may only use what an earlier step captured: a typo would otherwise send "{{acct}}" literally.
+      java.util.regex.Matcher m = VARIABLE.matcher(st.toString());
+      while (m.find()) {
+        if (!captured.contains(m.group(1))) {
+          throw new TaskFileException(at + ": uses {{" + m.group(1) + "}}, which no earlier step captures");
+        }
+      }
+      captured.addAll(step.captures().keySet());
+      out.add(step);
+    }
+    return new EvalTask.Scenario(name, sc.hasNonNull("rule") ? sc.get("rule").asText() : null, out);
+  }
+
+  private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
+
+  /**
+   * Reads a hidden step in the scenario format of {@code orchestrator check}: {@code request} (method, path,
+   * query, headers, json), {@code expect} (status, body) and {@code capture}.
+   */
+  private static EvalTask.Step checkStep(String where, JsonNode s) throws TaskFileException {
+    if (!s.isObject() || !s.path("request").isObject()) {
+      throw new TaskFileException(where + ": expected a mapping with request: {method, path, ...} and expect:");
+    }
+    for (java.util.Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!CHECK_STEP_KEYS.contains(k)) {
+        throw new TaskFileException(where + ": unknown key '" + k + "'; expected one of " + String.join(", ", CHECK_STEP_KEYS));
+      }
+    }
+    JsonNode r = s.get("request");
+    for (java.util.Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!CHECK_REQUEST_KEYS.contains(k)) {
+        throw new TaskFileException(where + ": unknown request key '" + k + "'; expected one of "
+            + String.join(", ", CHECK_REQUEST_KEYS));
+      }
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode flat = r.deepCopy();
+    if (flat.has("json")) flat.set("body", flat.remove("json"));
+    if (s.has("expect")) flat.set("expect", s.get("expect"));
+    if (s.has("capture")) flat.set("capture", s.get("capture"));
+    return step(where, flat);
+  }
+
+  private static EvalTask.Step step(String where, JsonNode s) throws TaskFileException {
+    if (!s.isObject()) throw new TaskFileException(where + ": expected a mapping with method:, path: and expect:");
+    for (java.util.Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!STEP_KEYS.contains(k)) {
+        throw new TaskFileException(where + ": unknown key '" + k + "'; expected one of " + String.join(", ", STEP_KEYS));
+      }
+    }
+    String method = s.path("method").asText("").toUpperCase(Locale.ROOT);
+    String path = s.path("path").asText("");
+    if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+      throw new TaskFileException(where + ": 'method' must be GET, POST, PUT, PATCH or DELETE, found '" + method + "'");
+    }
+    if (!path.startsWith("/")) throw new TaskFileException(where + ": 'path' must start with '/', found '" + path + "'");
+    JsonNode expect = s.path("expect");
+    JsonNode st = expect.path("status");
+    java.util.Set<Integer> status = new java.util.TreeSet<>();
+    if (st.isArray()) st.forEach(n -> status.add(n.asInt(-1)));
+    else status.add(st.asInt(-1));
+    if (status.isEmpty() || status.stream().anyMatch(c -> c < 100 || c > 599)) {
+      throw new TaskFileException(where + ": 'expect.status' must be an HTTP status or a list of them, found " + st);
+    }
+    java.util.Map<String, String> captures = new java.util.LinkedHashMap<>();
+    JsonNode cap = s.path("capture");
+    if (!cap.isMissingNode()) {
+      if (!cap.isObject()) throw new TaskFileException(where + ": 'capture' must map variable names to $.paths");
+      for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = cap.fields(); it.hasNext(); ) {
+        var e = it.next();
+        if (!e.getValue().asText().startsWith("$")) {
+          throw new TaskFileException(where + ": capture '" + e.getKey() + "' must be a $.path, found '" + e.getValue().asText() + "'");
+        }
+        captures.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return new EvalTask.Step(method, path, textMap(where, s, "query"), textMap(where, s, "headers"), s.get("body"),
+        status, expect.get("body"), captures);
+  }
+
+  private static java.util.Map<String, String> textMap(String where, JsonNode s, String field) throws TaskFileException {
+    JsonNode n = s.path(field);
+    if (n.isMissingNode() || n.isNull()) return java.util.Map.of();
+    if (!n.isObject()) throw new TaskFileException(where + ": '" + field + "' must be a mapping of names to values");
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
   }
 
   private static List<String> strings(String source, JsonNode root, String field) throws TaskFileException {

@@ -5,7 +5,6 @@ import dev.spectra.orchestrator.model.Message;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.ModelException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -126,9 +125,14 @@ final class FixLoop {
     if (involved.isEmpty()) involved.addAll(editable);
     int budget = MAX_FILE_CHARS;
     for (String rel : involved) {
-      Path f = project.resolve(rel);
-      if (!Files.isRegularFile(f)) continue;
-      String content = Files.readString(f);
+      // Only files the scaffold created or this pipeline wrote, unchanged since: never a file the sandbox replaced
+      // with a link or rewrote, and never a path taken from the verifier's output.
+      var text = KnownFiles.read(project, state, rel);
+      if (text.isEmpty()) {
+        sb.append("=== ").append(rel).append(" (not shown: changed or replaced during verification) ===\n");
+        continue;
+      }
+      String content = text.get();
       if (content.length() > budget) content = content.substring(0, Math.max(0, budget)) + "\n// (truncated)";
       budget -= content.length();
       sb.append("=== ").append(rel).append(" (editable) ===\n").append(content).append('\n');
@@ -144,15 +148,17 @@ final class FixLoop {
   }
 
   private String excerpt(Verification.Problem p) {
+    var text = KnownFiles.read(project, state, p.file());
+    if (text.isEmpty()) return "";
     try {
-      List<String> lines = Files.readAllLines(project.resolve(p.file()));
+      List<String> lines = text.get().lines().toList();
       int from = Math.max(1, p.line() - 8);
       int to = Math.min(lines.size(), Math.max(p.line(), 1) + 8);
       StringBuilder sb = new StringBuilder("=== ").append(p.file()).append(" lines ").append(from).append('-')
           .append(to).append(" (read-only) ===\n");
       for (int n = from; n <= to; n++) sb.append(n).append(": ").append(lines.get(n - 1)).append('\n');
       return sb.toString();
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return "";
     }
   }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spectra.orchestrator.model.Message;
 import dev.spectra.orchestrator.model.ModelException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,8 +50,18 @@ final class Implementer {
       String path = f.path("path").asText();
       switch (guard.check(path, editable)) {
         case PathGuard.Decision.Allowed allowed -> {
-          guard.write(allowed, f.path("content").asText());
+          String content = f.path("content").asText();
+          try {
+            guard.write(allowed, content);
+          } catch (java.nio.file.FileSystemException e) {
+            // The file system refused the name or the place (too long, a link appeared): a refusal like the
+            // guard's, never the end of the build.
+            state.refusals.add(new RunState.Refusal(step, allowed.relative(), "could not be written: "
+                + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason())));
+            continue;
+          }
           state.modelFiles.add(allowed.relative());
+          state.knownFiles.put(allowed.relative(), KnownFiles.digest(content));
           written.add(allowed.relative());
         }
         case PathGuard.Decision.Refused refused ->
@@ -96,10 +105,10 @@ final class Implementer {
       if (!scenarios.isBlank()) sb.append("Acceptance scenarios (fresh service each):\n").append(scenarios).append('\n');
     }
     Set<String> others = state.pending.stream().map(Ports.PendingOperation::handlerFile).collect(Collectors.toSet());
-    String api = SourceDigest.of(project, state.basePackage, others);
+    String api = SourceDigest.of(project, state, others);
     if (!api.isBlank()) sb.append("Types you can use (signatures):\n").append(api);
     sb.append("File to replace, ").append(op.handlerFile()).append(":\n")
-        .append(Files.readString(project.resolve(op.handlerFile())));
+        .append(KnownFiles.read(project, state, op.handlerFile()).orElse("(the file is missing; write it whole)"));
     return sb.toString();
   }
 

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import dev.spectra.orchestrator.verify.workspace.Names;
 
 /**
  * Decides whether a model-chosen path may be written, and writes it. The model may only write Java sources in the
@@ -14,6 +16,13 @@ import java.util.Set;
  * the contract tests, never the scaffold's other files, never outside the project, never through a symlink.
  */
 final class PathGuard {
+  /** Longest path the model may choose: far below PATH_MAX, with room for the project's own location. */
+  static final int MAX_PATH = 240;
+  /** Longest segment: Java class names are short, and file systems refuse names over 255 bytes. */
+  static final int MAX_SEGMENT = 100;
+  /** The documented character set of model-chosen paths (docs/run.md): what Java sources need, nothing else. */
+  private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_$./-]+");
+
   private final Path root;
   private final String mainPrefix;
   private final String scenarioPrefix;
@@ -47,38 +56,60 @@ final class PathGuard {
   Decision check(String path, Set<String> editable) {
     if (path == null || path.isBlank()) return new Decision.Refused(String.valueOf(path), "empty path");
     String p = path.strip();
-    // Guard clauses, each with its reason; the order puts the most dangerous first.
-    if (p.indexOf('\0') >= 0) return new Decision.Refused(p, "NUL byte in path");
-    if (p.startsWith("/") || p.startsWith("~") || p.matches("^[A-Za-z]:.*") || p.startsWith("\\")) {
-      return new Decision.Refused(p, "absolute path: paths must be relative to the project");
+    // Guard clauses, each with its reason; the order puts the most dangerous first. The refused path is kept
+    // printable: it goes into the report and the next prompt.
+    if (p.indexOf('\0') >= 0) return refused(p, "NUL byte in path");
+    for (int i = 0; i < p.length(); ) {
+      int c = p.codePointAt(i);
+      if (Names.unsafe(c)) {
+        return refused(p, String.format("control, bidirectional or invisible character U+%04X in path", c));
+      }
+      i += Character.charCount(c);
     }
-    if (p.indexOf('\\') >= 0) return new Decision.Refused(p, "backslash in path: use '/'");
+    if (p.startsWith("/") || p.startsWith("~") || p.matches("^[A-Za-z]:.*") || p.startsWith("\\")) {
+      return refused(p, "absolute path: paths must be relative to the project");
+    }
+    if (p.indexOf('\\') >= 0) return refused(p, "backslash in path: use '/'");
+    if (p.length() > MAX_PATH) return refused(p, "path longer than " + MAX_PATH + " characters");
+    for (String s : p.split("/")) {
+      if (s.length() > MAX_SEGMENT) return refused(p, "a path segment longer than " + MAX_SEGMENT + " characters");
+    }
+    if (!ALLOWED.matcher(p).matches()) {
+      return refused(p, "characters outside the allowed set: ASCII letters, digits, '_', '$', '-', '.' and '/'");
+    }
     List<String> segments = new ArrayList<>();
     for (String s : p.split("/")) {
       if (s.isEmpty() || s.equals(".")) continue;
-      if (s.equals("..")) return new Decision.Refused(p, "'..' leaves the allowed folders");
+      if (s.equals("..")) return refused(p, "'..' leaves the allowed folders");
       segments.add(s);
     }
     String rel = String.join("/", segments);
     if (rel.startsWith(contractPrefix) || rel.contains("/contract/")) {
-      return new Decision.Refused(p, "contract tests are read-only: change the code so that they pass");
+      return refused(p, "contract tests are read-only: change the code so that they pass");
     }
-    if (!rel.endsWith(".java")) return new Decision.Refused(p, "only .java source files may be written");
+    if (!rel.endsWith(".java")) return refused(p, "only .java source files may be written");
     boolean main = rel.startsWith(mainPrefix);
     boolean scenario = rel.startsWith(scenarioPrefix);
     if (!main && !scenario) {
-      return new Decision.Refused(p, "outside the allowed folders " + mainPrefix + " and " + scenarioPrefix);
+      return refused(p, "outside the allowed folders " + mainPrefix + " and " + scenarioPrefix);
     }
     Path target = root.resolve(rel).normalize();
-    if (!target.startsWith(root)) return new Decision.Refused(p, "resolves outside the project");
+    if (!target.startsWith(root)) return refused(p, "resolves outside the project");
     String link = symlinkIn(rel);
-    if (link != null) return new Decision.Refused(p, "path goes through a symlink (" + link + ")");
-    if (!insideRealRoot(target)) return new Decision.Refused(p, "real path is outside the project");
+    if (link != null) return refused(p, "path goes through a symlink (" + link + ")");
+    if (!insideRealRoot(target)) return refused(p, "real path is outside the project");
+    if (Files.isSymbolicLink(target) && !editable.contains(rel)) {
+      return refused(p, "path is a symlink left in the workspace, and not a file you may change");
+    }
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !editable.contains(rel)) {
-      return new Decision.Refused(p, (main ? "scaffolded file" : "generated acceptance test")
+      return refused(p, (main ? "scaffolded file" : "generated acceptance test")
           + " is read-only: only the operation's handler and files you created may change");
     }
     return new Decision.Allowed(rel, target);
+  }
+
+  private static Decision.Refused refused(String path, String reason) {
+    return new Decision.Refused(Names.printable(path), reason);
   }
 
   /** Writes an allowed file through a temporary sibling, so a crash never leaves half a source file. */
@@ -88,17 +119,22 @@ final class PathGuard {
     if (symlinkIn(allowed.relative()) != null || !insideRealRoot(allowed.target())) {
       throw new IOException("refusing to write " + allowed.relative() + ": a symlink appeared in its path");
     }
-    Path tmp = allowed.target().resolveSibling("." + allowed.target().getFileName() + ".tmp");
+    // A fresh name (O_EXCL): a link planted at a predictable temporary name is never written through.
+    Path tmp = Files.createTempFile(allowed.target().getParent(), "." + allowed.target().getFileName(), ".tmp");
     Files.writeString(tmp, content);
     Files.move(tmp, allowed.target(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** {@return the first component of {@code rel} that is a symbolic link, or null} */
+  /**
+   * {@return the first directory on the way to {@code rel} that is a symbolic link, or null}. The file itself may be
+   * a link (generated code replaced one of our files with it): writing renames over the link, never through it.
+   */
   private String symlinkIn(String rel) {
     Path current = root;
-    for (String s : rel.split("/")) {
-      current = current.resolve(s);
+    String[] parts = rel.split("/");
+    for (int i = 0; i < parts.length - 1; i++) {
+      current = current.resolve(parts[i]);
       if (Files.isSymbolicLink(current)) return root.relativize(current).toString();
       if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS)) return null;
     }
@@ -108,7 +144,8 @@ final class PathGuard {
   private boolean insideRealRoot(Path target) {
     try {
       Path realRoot = root.toRealPath();
-      Path existing = target;
+      // From the parent: the file itself may be a link that writing replaces.
+      Path existing = target.getParent();
       while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
       return existing != null && existing.toRealPath().startsWith(realRoot);
     } catch (IOException e) {

@@ -3,7 +3,7 @@ package dev.spectra.orchestrator.run;
 import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
 import dev.spectra.orchestrator.scaffold.VerifyOptions;
 import dev.spectra.orchestrator.scaffold.VerifyResult;
-import java.nio.file.Files;
+import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +37,11 @@ final class ProjectVerifier implements Ports.Verifier {
 
   static Verification toVerification(Path projectDir, VerifyResult r) {
     List<Verification.Problem> problems = new ArrayList<>();
+    UntrustedTree tree = new UntrustedTree(projectDir);
     for (VerifyResult.CompileError e : r.compileErrors()) {
-      problems.add(new Verification.Problem(Verification.Problem.Kind.COMPILE, e.file(), (int) e.line(),
-          e.message()));
+      // The verifier already dropped names outside the sources; an empty one means "unknown".
+      problems.add(new Verification.Problem(Verification.Problem.Kind.COMPILE,
+          e.file() == null || e.file().isEmpty() ? null : e.file(), (int) e.line(), e.message()));
     }
     for (VerifyResult.TestFailure f : r.failures()) {
       String file = null;
@@ -50,7 +52,7 @@ final class ProjectVerifier implements Ports.Verifier {
         int dollar = cls.indexOf('$');
         if (dollar >= 0) cls = cls.substring(0, dollar);
         String rel = "src/main/java/" + cls.replace('.', '/') + ".java";
-        if (Files.isRegularFile(projectDir.resolve(rel))) {
+        if (tree.isPlainFile(rel)) {
           file = rel;
           line = Integer.parseInt(m.group(3));
           break;
@@ -58,7 +60,7 @@ final class ProjectVerifier implements Ports.Verifier {
       }
       if (file == null) {
         String testFile = "src/test/java/" + f.testClass().replace('.', '/') + ".java";
-        if (Files.isRegularFile(projectDir.resolve(testFile))) file = testFile;
+        if (tree.isPlainFile(testFile)) file = testFile;
       }
       String simple = f.testClass().substring(f.testClass().lastIndexOf('.') + 1);
       problems.add(new Verification.Problem(Verification.Problem.Kind.TEST, file, line,
@@ -75,6 +77,6 @@ final class ProjectVerifier implements Ports.Verifier {
     }
     String log = r.log();
     return new Verification(r.compiled(), r.testsRun(), r.testsFailed(), problems, r.sandbox(),
-        log.length() > 4000 ? log.substring(log.length() - 4000) : log);
+        log.length() > 4000 ? log.substring(log.length() - 4000) : log, r.limits(), r.distrusted());
   }
 }

@@ -15,11 +15,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 import java.util.stream.Stream;
 
 /**
@@ -216,7 +216,7 @@ public final class RunPipeline {
       Path out = Path.of(state.outDir);
       RunReport.write(state, project);
       steps.plain("output", () -> {
-        publish(project, out, state.buildId);
+        publish(project, out, state.buildId, state);
         return null;
       });
       var report = RunReport.json(state, out);
@@ -271,6 +271,8 @@ public final class RunPipeline {
       // No tests at all: nothing to remove.
     }
     ScenarioTests.write(tmp, scaffolded.basePackage(), scaffolded.appStart(), plan.scenarios());
+    state.knownFiles.clear();
+    KnownFiles.recordScaffold(tmp, state);
     Files.move(tmp, project, StandardCopyOption.ATOMIC_MOVE);
     state.basePackage = scaffolded.basePackage();
     state.appStart = scaffolded.appStart();
@@ -332,8 +334,15 @@ public final class RunPipeline {
     return left.usd().signum() < 0 ? Money.ZERO : left;
   }
 
-  /** Moves the verified project into place in one rename; a replaced directory is removed only afterwards. */
-  private static void publish(Path project, Path out, String buildId) throws IOException {
+  /**
+   * Moves the verified project into place in one rename; a replaced directory is removed only afterwards. The
+   * sandbox has written in the project: what is not a regular file or a directory (links, devices, extra names of a
+   * file) is removed first, so only regular files and directories are published.
+   */
+  private static void publish(Path project, Path out, String buildId, RunState state) throws IOException {
+    for (UntrustedTree.Removed r : new UntrustedTree(project).sweep()) {
+      state.refusals.add(new RunState.Refusal("output", r.path(), "not published: " + r.what()));
+    }
     Files.createDirectories(out.getParent());
     Path replaced = null;
     if (Files.exists(out)) {
@@ -345,7 +354,7 @@ public final class RunPipeline {
     } catch (DirectoryNotEmptyException e) {
       throw new IOException("cannot move the project into " + out + ": " + e.getMessage(), e);
     }
-    if (replaced != null) delete(replaced);
+    if (replaced != null) new UntrustedTree(replaced).deleteAll();
   }
 
   private void index(String id, Path staging) throws IOException {
@@ -373,12 +382,8 @@ public final class RunPipeline {
     }
   }
 
+  /** Deletes a tree the sandbox may have written into: links are removed, never followed. */
   static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    new UntrustedTree(dir).deleteAll();
   }
 }

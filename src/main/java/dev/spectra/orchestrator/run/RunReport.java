@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import dev.spectra.orchestrator.verify.workspace.Names;
+import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 
 /**
  * {@code BUILD-REPORT.md} and {@code build-report.json} of a model-driven build: what {@code build --openapi}
@@ -62,10 +65,10 @@ final class RunReport {
     if (state.verification != null) r.set("verification", JSON.valueToTree(state.verification));
     r.set("modelFiles", JSON.valueToTree(state.modelFiles));
     if (state.plan != null) r.set("plan", state.plan);
-    Path scaffoldReport = project.resolve(JSON_FILE);
-    if (Files.isRegularFile(scaffoldReport)) {
+    if (Files.isDirectory(project, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       try {
-        JsonNode scaffold = JSON.readTree(scaffoldReport.toFile());
+        // The workspace is shared with generated code: read without following links, and only so much.
+        JsonNode scaffold = JSON.readTree(new UntrustedTree(project).read(JSON_FILE, 1024 * 1024));
         if (!"run".equals(scaffold.path("kind").asText())) r.set("scaffold", scaffold);
       } catch (IOException e) {
         // A scaffold report we cannot read is not worth failing a verified build over.
@@ -83,10 +86,15 @@ final class RunReport {
     return out;
   }
 
+  /**
+   * Writes both reports into {@code project}. Each is written in a fresh directory and renamed into place, so a link
+   * the sandbox left at a report's name is replaced, never written through.
+   */
   static void write(RunState state, Path project) throws IOException {
     ObjectNode json = json(state, project);
-    Files.writeString(project.resolve(JSON_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
-    Files.writeString(project.resolve(MARKDOWN), markdown(state, json));
+    UntrustedTree tree = new UntrustedTree(project);
+    tree.replace(JSON_FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+    tree.replace(MARKDOWN, Names.clean(markdown(state, json)).getBytes(StandardCharsets.UTF_8));
   }
 
   static String markdown(RunState state, JsonNode json) {
@@ -110,6 +118,10 @@ final class RunReport {
       md.append("- Verification: ").append(v.compiled() ? "compiled" : "did not compile").append(", ")
           .append(v.testsRun()).append(" tests run, ").append(v.testsFailed()).append(" failed, sandbox: ")
           .append(v.sandbox()).append('\n');
+      if (v.limits() != null && !v.limits().isEmpty()) md.append("- Limits: ").append(v.limits()).append('\n');
+      if (v.refused() != null) {
+        v.refused().forEach(x -> md.append("- Refused from the sandbox: ").append(x).append('\n'));
+      }
     }
     md.append("\n## Operations implemented by the model\n\n");
     if (state.pending.isEmpty()) md.append("None: every operation is CRUD and was generated without a model.\n");

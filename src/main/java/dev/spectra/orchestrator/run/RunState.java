@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,6 +50,8 @@ final class RunState {
 
   Set<String> completedSteps = new LinkedHashSet<>();
   Set<String> modelFiles = new LinkedHashSet<>();
+  /** Files the scaffold created or the pipeline wrote, with the SHA-256 of their content (see KnownFiles). */
+  Map<String, String> knownFiles = new LinkedHashMap<>();
   int iteration;
   List<String> signatures = new ArrayList<>();
   /** Signatures before this iteration belong to routes escalated away from. */
@@ -69,7 +73,8 @@ final class RunState {
   record Refusal(String step, String path, String reason) {}
 
   /** The last verification's figures. */
-  record LastVerification(boolean compiled, int testsRun, int testsFailed, List<String> problems, String sandbox) {}
+  record LastVerification(boolean compiled, int testsRun, int testsFailed, List<String> problems, String sandbox,
+      String limits, List<String> refused) {}
 
   boolean done(String step) {
     return completedSteps.contains(step);

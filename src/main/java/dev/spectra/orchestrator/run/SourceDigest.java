@@ -31,20 +31,19 @@ final class SourceDigest {
   /**
    * @param exclude relative paths left out (the handlers themselves, which the prompt shows whole)
    */
-  static String of(Path project, String basePackage, Set<String> exclude) throws IOException {
-    Path dir = project.resolve("src/main/java").resolve(basePackage.replace('.', '/'));
-    if (!Files.isDirectory(dir)) return "";
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      files = walk.filter(f -> f.toString().endsWith(".java")).sorted().toList();
-    }
+  static String of(Path project, RunState state, Set<String> exclude) throws IOException {
+    String dir = "src/main/java/" + state.basePackage.replace('.', '/') + "/";
+    // Only files the scaffold created or the pipeline wrote, unchanged (see KnownFiles).
+    List<String> files = state.knownFiles.keySet().stream().filter(f -> f.startsWith(dir) && f.endsWith(".java"))
+        .sorted().toList();
     StringBuilder sb = new StringBuilder();
-    for (Path f : files) {
-      String rel = project.relativize(f).toString().replace('\\', '/');
+    for (String rel : files) {
       // Other operations' handlers and the entry point are noise for this prompt.
       if (exclude.contains(rel) || rel.contains("/ops/") || rel.endsWith("/Main.java")) continue;
+      var text = KnownFiles.read(project, state, rel);
+      if (text.isEmpty()) continue;
       List<String> lines = new ArrayList<>();
-      for (String line : Files.readAllLines(f)) {
+      for (String line : text.get().split("\n", -1)) {
         var signature = SIGNATURE.matcher(line);
         if (DECLARATION.matcher(line).matches()) {
           lines.add(line.replaceAll("\\s*\\{.*$", "").stripTrailing());

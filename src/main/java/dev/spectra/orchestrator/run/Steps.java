@@ -93,7 +93,8 @@ public final class Steps {
     Instant start = clock.instant();
     Verification v = body.run();
     state.verification = new RunState.LastVerification(v.compiled(), v.testsRun(), v.testsFailed(),
-        v.problems().stream().limit(20).map(Verification.Problem::render).toList(), v.sandbox());
+        v.problems().stream().limit(20).map(Verification.Problem::render).toList(), v.sandbox(), v.limits(),
+        v.refused());
     String outcome = v.passed() ? "passed" : !v.compiled() ? "compile errors" : v.testsFailed() + " tests failed";
     finish(name, new Tally(), start, outcome);
     progress.stepFinished(name, outcome + " (" + v.testsRun() + " tests, " + v.sandbox() + ")");

@@ -7,13 +7,22 @@ import java.util.List;
  * loop can trim and hand back to the model.
  *
  * @param sandbox how the code ran ({@code bubblewrap}, {@code unsafe-no-sandbox}, ...), for the report
+ * @param limits the sandbox's limits and the mechanism enforcing them, for the report
+ * @param refused what the host refused of what the sandbox left behind (links removed, forged file names dropped)
  */
 record Verification(boolean compiled, int testsRun, int testsFailed, List<Problem> problems, String sandbox,
-    String logTail) {
+    String logTail, String limits, List<String> refused) {
 
   Verification {
     problems = List.copyOf(problems);
     logTail = logTail == null ? "" : logTail;
+    limits = limits == null ? "" : limits;
+    refused = refused == null ? List.of() : List.copyOf(refused);
+  }
+
+  Verification(boolean compiled, int testsRun, int testsFailed, List<Problem> problems, String sandbox,
+      String logTail) {
+    this(compiled, testsRun, testsFailed, problems, sandbox, logTail, "", List.of());
   }
 
   boolean passed() {

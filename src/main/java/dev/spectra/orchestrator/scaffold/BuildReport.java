@@ -18,10 +18,12 @@ import java.util.List;
  * @param files generated files, relative to {@code out}
  * @param tests what verification found
  * @param steps wall time per step, in order
+ * @param warnings what the contract loader tolerated, each with file, line and location
+ * @param start how to start the service
  */
 public record BuildReport(String id, String service, String openapi, String stack, String out, String startedAt,
     String finishedAt, String outcome, List<OperationEntry> operations, List<String> files, Tests tests,
-    List<Step> steps) {
+    List<Step> steps, List<String> warnings, Start start) {
 
   public static final String PASSED = "passed";
   public static final String FAILED = "failed";
@@ -32,6 +34,21 @@ public record BuildReport(String id, String service, String openapi, String stac
     operations = List.copyOf(operations);
     files = List.copyOf(files);
     steps = List.copyOf(steps);
+    warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * The exact command that starts the built service, for scripts.
+   *
+   * @param argv the program and its arguments; run it in {@code cwd}
+   * @param cwd the project directory
+   * @param portVariable the environment variable the port is read from ({@code PORT}; 8080 when unset, 0 = any)
+   * @param offline whether the start needs no network (the dependency jars of the build are listed in the project)
+   */
+  public record Start(List<String> argv, String cwd, String portVariable, boolean offline) {
+    public Start {
+      argv = List.copyOf(argv);
+    }
   }
 
   public boolean passed() {
@@ -50,21 +67,47 @@ public record BuildReport(String id, String service, String openapi, String stac
    * @param status {@link #IMPLEMENTED} or {@link #NEEDS_MODEL}
    * @param crud the CRUD role when implemented (create, list, get, replace, update, delete), else empty
    * @param handler the handler's source file
+   * @param reason why it needs a model; empty when implemented
    */
   public record OperationEntry(String method, String path, String operationId, String status, String crud,
-      String handler) {}
+      String handler, String reason) {}
 
-  /** Verification's findings. {@code sandbox} is "bubblewrap" or "none (unsafe)". */
-  public record Tests(boolean compiled, int run, int passed, int failed, boolean timedOut, String sandbox,
-      List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors) {
+  /**
+   * Verification's findings. {@code sandbox} is one of {@link VerifyResult}'s sandbox names; {@code skipped} counts the pending
+   * scenarios of operations that need a model (neither passed nor failed); {@code limits} names the sandbox's limits
+   * and their mechanism; {@code refused} lists what the sandbox left behind that was not trusted.
+   */
+  public record Tests(boolean compiled, int run, int passed, int failed, int skipped, boolean timedOut,
+      String sandbox, List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors,
+      String limits, List<String> refused) {
     public Tests {
       failures = List.copyOf(failures);
       compileErrors = List.copyOf(compileErrors);
+      limits = limits == null ? "" : limits;
+      refused = refused == null ? List.of() : List.copyOf(refused);
+    }
+
+    public Tests(boolean compiled, int run, int passed, int failed, int skipped, boolean timedOut, String sandbox,
+        List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors) {
+      this(compiled, run, passed, failed, skipped, timedOut, sandbox, failures, compileErrors, "", List.of());
+    }
+
+    /**
+     * {@return one line for people: a timeout is called a timeout, even when it struck before the code compiled}
+     */
+    public String summary() {
+      if (timedOut) {
+        return "timed out: the wall-clock limit was reached " + (compiled
+            ? "after " + run + " tests (" + passed + " passed, " + failed + " failed)"
+            : "before compilation finished") + "; raise it with --timeout SECONDS";
+      }
+      if (!compiled) return "compilation failed";
+      return run + " run, " + passed + " passed, " + failed + " failed, " + skipped + " pending";
     }
 
     static Tests of(VerifyResult r) {
-      return new Tests(r.compiled(), r.testsRun(), r.testsPassed(), r.testsFailed(), r.timedOut(), r.sandbox(),
-          r.failures(), r.compileErrors());
+      return new Tests(r.compiled(), r.testsRun(), r.testsPassed(), r.testsFailed(), r.testsSkipped(), r.timedOut(),
+          r.sandbox(), r.failures(), r.compileErrors(), r.limits(), r.distrusted());
     }
   }
 

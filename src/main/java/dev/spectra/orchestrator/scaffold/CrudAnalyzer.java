@@ -1,29 +1,41 @@
 package dev.spectra.orchestrator.scaffold;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spectra.orchestrator.scaffold.ServicePlan.CrudKind;
 import dev.spectra.orchestrator.scaffold.ServicePlan.IdKind;
 import dev.spectra.orchestrator.scaffold.ServicePlan.Operation;
 import dev.spectra.orchestrator.scaffold.ServicePlan.Resource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds the plain CRUD in a contract (tier 0): a collection path {@code /xs} and its item path {@code /xs/{id}} whose
- * operations create, list, get, replace, update and delete one JSON object schema with an id property. Everything
- * else, and every CRUD-looking operation whose shape does not fit (non-JSON bodies, unusual status codes), needs a
- * model.
+ * Decides what tier 0 implements (and why not, for the rest). An operation is implemented without a model only when
+ * its whole declared behaviour follows from the schemas: collection create and list, item get, replace, merge patch
+ * and delete, list filters on declared query parameters named like fields, pagination parameters, sub-collections
+ * under an item ({@code /books/{id}/reviews}), and server-set fields whose type says what to put. Anything else (a
+ * declared 409/422 rule, an action path, a response unlike the resource) needs a model, with the reason.
  */
 final class CrudAnalyzer {
   private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch",
       "trace");
   private static final Set<String> SCALARS = Set.of("string", "integer", "number", "boolean");
+  private static final Set<String> OFFSET_NAMES = Set.of("offset", "skip", "start");
+  private static final Set<String> LIMIT_NAMES = Set.of("limit", "size", "pagesize", "page_size", "per_page",
+      "perpage", "count", "max", "maxresults", "top", "take");
+  private static final Set<String> PAGE_NAMES = Set.of("page", "pagenumber", "page_number", "pageno");
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private final Contract contract;
   private final JsonNode doc;
@@ -39,6 +51,26 @@ final class CrudAnalyzer {
     return doc;
   }
 
+  /** A resource being worked out: its paths and what each operation turned out to be. */
+  private static final class Draft {
+    String name;
+    String typeName;
+    String collectionPath;
+    String itemPath;
+    String itemParam;
+    String idField;
+    IdKind idKind;
+    JsonNode schema;
+    Draft parent;
+    String parentParam;
+    String parentField;
+    final List<Draft> children = new ArrayList<>();
+    final Map<CrudKind, Operation> ops = new EnumMap<>(CrudKind.class);
+    final Map<CrudKind, JsonNode> requests = new EnumMap<>(CrudKind.class);
+    final Map<CrudKind, Integer> statuses = new EnumMap<>(CrudKind.class);
+    final Map<CrudKind, ObjectNode> specs = new EnumMap<>(CrudKind.class);
+  }
+
   ServicePlan plan() {
     String title = doc.path("info").path("title").asText("service");
     String slug = slug(title);
@@ -51,30 +83,54 @@ final class CrudAnalyzer {
     JavaNames handlerNames = new JavaNames(Set.of());
     Map<String, Map<String, Operation>> byPath = new LinkedHashMap<>();
     List<Operation> ops = new ArrayList<>();
-    doc.path("paths").fields().forEachRemaining(p -> {
+    Set<String> ids = new HashSet<>();
+    doc.path("paths").properties().forEach(p -> {
       JsonNode item = resolve(p.getValue());
       for (String m : METHODS) {
         JsonNode op = item.get(m);
         if (op == null || !op.isObject()) continue;
         String id = op.path("operationId").asText("");
-        if (id.isBlank()) id = m + JavaNames.upperCamel(p.getKey().replace("{", "by-"));
+        if (id.isBlank() || !ids.add(id)) id = m + JavaNames.upperCamel(p.getKey().replace("{", "by-"));
+        ids.add(id);
         var o = new Operation(id, m.toUpperCase(Locale.ROOT), p.getKey(),
-            handlerNames.unique(JavaNames.upperCamel(id) + "Handler"), op, null, null);
+            handlerNames.unique(JavaNames.upperCamel(id) + "Handler"), op, null, null, null);
         ops.add(o);
         byPath.computeIfAbsent(p.getKey(), k -> new LinkedHashMap<>()).put(m, o);
       }
     });
 
-    // 2. Collections with their items.
-    JavaNames resourceNames = new JavaNames(Set.of("app", "config", "ctx", "health", "mapper",
-        // Record components of Stores become accessors: they must not override Object's methods.
-        "hashCode", "toString", "equals", "getClass", "notify", "notifyAll", "wait", "clone", "finalize",
+    // 2. Collections (shallow ones first, so a sub-collection finds its parent), with their items.
+    JavaNames resourceNames = new JavaNames(Set.of("app", "config", "ctx", "health", "mapper", "byName",
+        "operation", "hashCode", "toString", "equals", "getClass", "notify", "notifyAll", "wait", "clone", "finalize",
         "inMemory", "json"));
-    JavaNames typeNames = new JavaNames(Set.of("Health", "NeedsModel", "ContractSupport"));
-    List<Resource> resources = new ArrayList<>();
-    Map<Operation, Operation> replaced = new LinkedHashMap<>();
-    for (String path : byPath.keySet()) {
-      if (path.contains("{") || path.equals("/")) continue;
+    JavaNames typeNames = new JavaNames(Set.of("Health"));
+    Map<String, String> reasons = new HashMap<>();
+    List<Draft> drafts = new ArrayList<>();
+    List<String> paths = new ArrayList<>(byPath.keySet());
+    paths.sort(Comparator.comparingInt(p -> p.split("/").length));
+    for (String path : paths) {
+      String last = path.substring(path.lastIndexOf('/') + 1);
+      if (path.equals("/") || last.isEmpty() || isParam(last)) continue;
+      String prefix = path.substring(0, path.lastIndexOf('/'));
+      Draft parent = null;
+      String parentParam = null;
+      if (!prefix.isEmpty() && byPath.containsKey(prefix)) {
+        String prefixLast = prefix.substring(prefix.lastIndexOf('/') + 1);
+        if (!isParam(prefixLast)) {
+          reason(reasons, byPath.get(path), "an action on the collection " + prefix + ", not a collection of its own");
+          continue;
+        }
+        parent = drafts.stream().filter(d -> prefix.equals(d.itemPath)).findFirst().orElse(null);
+        if (parent == null) {
+          reason(reasons, byPath.get(path), "nested under " + prefix + ", which is not the item of a collection"
+              + " tier 0 implements");
+          continue;
+        }
+        parentParam = prefixLast.substring(1, prefixLast.length() - 1);
+      } else if (prefix.contains("{")) {
+        reason(reasons, byPath.get(path), "nested under " + prefix + ", which the contract does not declare");
+        continue;
+      }
       String itemPath = null;
       String itemParam = null;
       for (String other : byPath.keySet()) {
@@ -87,146 +143,449 @@ final class CrudAnalyzer {
       }
       Map<String, Operation> coll = byPath.get(path);
       Map<String, Operation> items = itemPath == null ? Map.of() : byPath.get(itemPath);
-      Resource r = resource(path, itemPath, itemParam, coll, items, resourceNames, typeNames);
-      if (r == null) continue;
-      resources.add(r);
-      r.ops().forEach((kind, op) -> replaced.put(op, new Operation(op.operationId(), op.method(), op.path(),
-          op.handlerClass(), op.node(), kind, r.name())));
+      Draft d = resource(path, itemPath, itemParam, coll, items, parent, parentParam, reasons);
+      if (d == null) continue;
+      d.name = resourceNames.unique(JavaNames.lowerCamel(last));
+      d.typeName = typeNames.unique(JavaNames.upperCamel(last));
+      if (parent != null) parent.children.add(d);
+      drafts.add(d);
     }
-    List<Operation> all = ops.stream().map(o -> replaced.getOrDefault(o, o)).toList();
-    List<Resource> finalResources = resources.stream().map(r -> {
+
+    // 3. The record the runtime is driven by, and the operations with their roles.
+    Map<Operation, Operation> replaced = new LinkedHashMap<>();
+    ObjectNode service = F.objectNode();
+    ObjectNode resourcesJson = service.putObject("resources");
+    ObjectNode opsJson = service.putObject("operations");
+    for (Draft d : drafts) {
+      resourcesJson.putObject(d.name).put("idField", d.idField).put("idKind", d.idKind.name())
+          .put("collectionPath", d.collectionPath).put("itemPath", d.itemPath)
+          .put("parent", d.parent == null ? null : d.parent.name);
+      d.ops.forEach((kind, op) -> {
+        ObjectNode spec = d.specs.get(kind);
+        spec.put("resource", d.name);
+        if (d.parent != null) {
+          spec.put("parentResource", d.parent.name).put("parentParam", d.parentParam)
+              .put("parentIdKind", d.parent.idKind.name());
+          if (d.parentField != null) spec.put("parentField", d.parentField);
+        }
+        if (kind == CrudKind.DELETE) d.children.forEach(c -> spec.withArray("children").add(c.name));
+        replaced.put(op, new Operation(op.operationId(), op.method(), op.path(), op.handlerClass(), op.node(), kind,
+            d.name, null));
+      });
+    }
+    List<Operation> all = ops.stream().map(o -> replaced.getOrDefault(o, new Operation(o.operationId(), o.method(),
+        o.path(), o.handlerClass(), o.node(), null, null, reasons.getOrDefault(key(o),
+        "not a collection or item operation of a resource tier 0 recognises")))).toList();
+    ArrayNode routes = service.putArray("routes");
+    ObjectNode errors = service.putObject("errors");
+    ObjectNode errorOps = errors.putObject("operations");
+    Map<String, Integer> shapeVotes = new LinkedHashMap<>();
+    Map<String, ObjectNode> shapes = new HashMap<>();
+    for (Operation o : all) {
+      routes.addObject().put("method", o.method()).put("path", o.path()).put("operationId", o.operationId());
+      ObjectNode spec = null;
+      for (Draft d : drafts) {
+        if (o.crud() != null && d.name.equals(o.resource())) spec = d.specs.get(o.crud());
+      }
+      ObjectNode entry = spec != null ? spec : F.objectNode();
+      if (o.crud() != null) entry.put("kind", o.crud().name());
+      ArrayNode declared = entry.putArray("declared");
+      ObjectNode opErrors = errorOps.putObject(o.operationId());
+      o.node().path("responses").properties().forEach(r -> {
+        declared.add(r.getKey());
+        if (r.getKey().startsWith("2") || r.getKey().startsWith("1") || r.getKey().startsWith("3")) return;
+        ObjectNode shape = errorShape(resolve(r.getValue()));
+        opErrors.set(r.getKey(), shape);
+        if (!shape.has("noBody") && !r.getKey().equals("501")) {
+          shapeVotes.merge(shape.toString(), 1, Integer::sum);
+          shapes.put(shape.toString(), shape);
+        }
+      });
+      opsJson.set(o.operationId(), entry);
+    }
+    ObjectNode general = shapeVotes.entrySet().stream().max(Map.Entry.comparingByValue())
+        .map(e -> shapes.get(e.getKey())).orElse(null);
+    if (general == null) {
+      general = F.objectNode().put("contentType", "application/json");
+      general.putObject("fields").put("error", "reason").put("message", "message").put("details", "detailsOptional");
+    }
+    errors.set("general", general);
+
+    List<Resource> resources = drafts.stream().map(d -> {
       Map<CrudKind, Operation> m = new EnumMap<>(CrudKind.class);
-      r.ops().forEach((k, o) -> m.put(k, replaced.get(o)));
-      return new Resource(r.name(), r.typeName(), r.collectionPath(), r.itemPath(), r.itemParam(), r.idField(),
-          r.idKind(), r.schema(), m, r.requestSchemas(), r.statuses(), r.filterFields(), r.paging(), r.defaults(),
-          r.serverFields());
+      d.ops.forEach((k, o) -> m.put(k, replaced.get(o)));
+      return new Resource(d.name, d.typeName, d.collectionPath, d.itemPath, d.itemParam, d.idField, d.idKind,
+          d.schema, d.parent == null ? null : d.parent.name, d.parentParam, m, d.requests, d.statuses);
     }).toList();
-    return new ServicePlan(title, slug, pkg, contract, finalResources, all, errorSchema(all));
+    return new ServicePlan(title, slug, pkg, contract, resources, all, service);
   }
 
-  private Resource resource(String path, String itemPath, String itemParam, Map<String, Operation> coll,
-      Map<String, Operation> items, JavaNames resourceNames, JavaNames typeNames) {
+  private static String key(Operation o) {
+    return o.method() + " " + o.path();
+  }
+
+  private static void reason(Map<String, String> reasons, Map<String, Operation> ops, String why) {
+    ops.values().forEach(o -> reasons.putIfAbsent(key(o), why));
+  }
+
+  private Draft resource(String path, String itemPath, String itemParam, Map<String, Operation> coll,
+      Map<String, Operation> items, Draft parent, String parentParam, Map<String, String> reasons) {
     JsonNode schema = firstObject(
-        responseSchema(items.get("get"), 200),
-        responseSchema(items.get("put"), 200),
-        responseSchema(items.get("patch"), 200),
-        responseSchema(coll.get("post"), 201),
-        responseSchema(coll.get("post"), 200),
-        arrayItems(responseSchema(coll.get("get"), 200)));
-    if (schema == null) return null;
+        responseSchema(items.get("get"), successOf(items.get("get"))),
+        responseSchema(items.get("put"), successOf(items.get("put"))),
+        responseSchema(items.get("patch"), successOf(items.get("patch"))),
+        arrayItems(responseSchema(coll.get("get"), successOf(coll.get("get")))),
+        responseSchema(coll.get("post"), successOf(coll.get("post"))));
+    if (schema == null) {
+      reason(reasons, coll, "no JSON object schema with properties describes the items of " + path);
+      reason(reasons, items, "no JSON object schema with properties describes the items of " + path);
+      return null;
+    }
     Map<String, JsonNode> props = SchemaInliner.properties(schema);
-    String idField = itemParam != null && props.containsKey(itemParam) ? itemParam
-        : props.containsKey("id") ? "id" : null;
-    if (idField == null) return null;
-    String idType = SchemaInliner.type(props.get(idField));
-    IdKind idKind = switch (idType) {
+    String idField = idField(props, itemParam);
+    if (idField == null) {
+      String why = "the items of " + path + " have no id property (" + (itemParam == null ? "id" : itemParam) + ")";
+      reason(reasons, coll, why);
+      reason(reasons, items, why);
+      return null;
+    }
+    IdKind idKind = switch (SchemaInliner.type(props.get(idField))) {
       case "integer" -> IdKind.INTEGER;
       case "string" -> IdKind.UUID;
       default -> null;
     };
-    if (idKind == null) return null;
-
-    Map<CrudKind, Operation> ops = new EnumMap<>(CrudKind.class);
-    Map<CrudKind, JsonNode> requests = new EnumMap<>(CrudKind.class);
-    Map<CrudKind, Integer> statuses = new EnumMap<>(CrudKind.class);
-    Operation post = coll.get("post");
-    JsonNode createBody = requestSchema(post);
-    if (createBody != null) {
-      Integer status = declared(post, 201, 200);
-      JsonNode created = status == null ? null : responseSchema(post, status);
-      // Without a body in the answer, the new id can only travel in the Location header of a 201.
-      boolean idReachable = created != null ? isObject(created) : status != null && status == 201;
-      if (status != null && idReachable) {
-        ops.put(CrudKind.CREATE, post);
-        requests.put(CrudKind.CREATE, createBody);
-        statuses.put(CrudKind.CREATE, status);
+    if (idKind == null) {
+      reason(reasons, coll, "the id property '" + idField + "' is neither an integer nor a string");
+      reason(reasons, items, "the id property '" + idField + "' is neither an integer nor a string");
+      return null;
+    }
+    if (parent != null && SchemaInliner.properties(parent.schema).keySet().equals(props.keySet())) {
+      reason(reasons, coll, "an action on an item of " + parent.collectionPath + " (it answers the item itself)");
+      return null;
+    }
+    if (coll.get("get") == null && itemPath == null) {
+      reason(reasons, coll, path + " is neither listed nor has items: an action, not a collection");
+      return null;
+    }
+    Draft d = new Draft();
+    d.collectionPath = path;
+    d.itemPath = itemPath;
+    d.itemParam = itemParam;
+    d.idField = idField;
+    d.idKind = idKind;
+    d.schema = schema;
+    d.parent = parent;
+    d.parentParam = parentParam;
+    if (parent != null) {
+      String singular = parent.name.endsWith("s") ? parent.name.substring(0, parent.name.length() - 1) : parent.name;
+      for (String candidate : List.of(parentParam, singular + "Id", singular + "_id")) {
+        if (props.containsKey(candidate) && !candidate.equals(idField)) {
+          d.parentField = candidate;
+          break;
+        }
       }
     }
-    Operation list = coll.get("get");
-    if (list != null && isArray(responseSchema(list, 200))) {
-      ops.put(CrudKind.LIST, list);
-      statuses.put(CrudKind.LIST, 200);
-    }
-    Operation get = items.get("get");
-    if (get != null && isObject(responseSchema(get, 200))) {
-      ops.put(CrudKind.GET, get);
-      statuses.put(CrudKind.GET, 200);
-    }
-    for (var e : Map.of("put", CrudKind.REPLACE, "patch", CrudKind.UPDATE).entrySet()) {
-      Operation o = items.get(e.getKey());
-      JsonNode body = requestSchema(o);
-      Integer status = declared(o, 200, 204);
-      JsonNode answer = status == null || status == 204 ? null : responseSchema(o, 200);
-      if (body != null && status != null && (answer == null || isObject(answer))) {
-        ops.put(e.getValue(), o);
-        requests.put(e.getValue(), body);
-        statuses.put(e.getValue(), status);
-      }
-    }
-    Operation delete = items.get("delete");
-    Integer deleteStatus = declared(delete, 204, 200);
-    if (deleteStatus != null) {
-      ops.put(CrudKind.DELETE, delete);
-      statuses.put(CrudKind.DELETE, deleteStatus);
-    }
-    if (ops.isEmpty()) return null;
 
-    List<String> filters = new ArrayList<>();
-    List<String> paging = new ArrayList<>();
-    if (ops.containsKey(CrudKind.LIST)) {
-      for (JsonNode param : parameters(list, path)) {
+    Set<String> readOnly = new HashSet<>();
+    Set<String> hidden = new LinkedHashSet<>();
+    props.forEach((k, v) -> {
+      if (v.path("readOnly").asBoolean(false)) readOnly.add(k);
+      if (v.path("writeOnly").asBoolean(false)) hidden.add(k);
+    });
+    Set<String> required = requiredOf(schema);
+
+    consider(d, CrudKind.CREATE, coll.get("post"), reasons, op -> {
+      JsonNode body = requestSchema(op);
+      if (body == null) return requestProblem(op);
+      Integer status = successOf(op);
+      if (status == null) return "declares no 2xx answer";
+      JsonNode answer = responseSchema(op, status);
+      if (hasContent(op, status) && !like(answer, props.keySet(), idField)) {
+        return "its " + status + " answer is not a " + d.collectionPath + " item";
+      }
+      if (answer == null && status != 201 && itemPath != null) return "its answer carries neither the item nor a Location";
+      Set<String> sent = SchemaInliner.properties(body).keySet();
+      ObjectNode server = F.objectNode();
+      Set<String> responseRequired = answer == null ? required : requiredOf(answer);
+      for (var e : props.entrySet()) {
+        String name = e.getKey();
+        if (name.equals(idField) || name.equals(d.parentField)) continue;
+        boolean serverSet = readOnly.contains(name) || (!sent.contains(name) && responseRequired.contains(name));
+        if (!serverSet) continue;
+        JsonNode how = serverValue(e.getValue());
+        if (how != null) server.set(name, how);
+        else if (responseRequired.contains(name)) {
+          return "the answer requires '" + name + "', which the request does not carry and whose type does not say"
+              + " what the server should put";
+        }
+      }
+      ObjectNode spec = base(op, status, d, body, readOnly, hidden);
+      spec.set("serverFields", server);
+      ObjectNode defaults = spec.putObject("defaults");
+      SchemaInliner.properties(body).forEach((name, p) -> {
+        if (p.has("default") && props.containsKey(name)) defaults.set(name, p.get("default"));
+      });
+      props.forEach((name, p) -> {
+        if (p.has("default") && !defaults.has(name) && !server.has(name) && !name.equals(idField)
+            && !readOnly.contains(name)) {
+          defaults.set(name, p.get("default"));
+        }
+      });
+      if (itemPath != null && items.get("get") != null) spec.put("itemPath", itemPath);
+      d.requests.put(CrudKind.CREATE, body);
+      return spec;
+    });
+    consider(d, CrudKind.LIST, coll.get("get"), reasons, op -> {
+      Integer status = successOf(op);
+      if (status == null) return "declares no 2xx answer";
+      JsonNode answer = responseSchema(op, status);
+      if (!isArray(answer) || !like(answer.get("items"), props.keySet(), idField)) {
+        return "its " + status + " answer is not a JSON array of " + d.collectionPath + " items (an envelope or"
+            + " another shape needs a model)";
+      }
+      ObjectNode spec = base(op, status, d, null, readOnly, hidden);
+      ArrayNode filters = spec.putArray("filters");
+      ObjectNode paging = spec.putObject("paging");
+      for (JsonNode param : parameters(op, path)) {
         if (!"query".equals(param.path("in").asText())) continue;
         String name = param.path("name").asText();
-        String ptype = SchemaInliner.type(inliner.inline(param.get("schema")));
-        if (props.containsKey(name) && SCALARS.contains(SchemaInliner.type(props.get(name)))) filters.add(name);
-        else if ((name.equals("limit") || name.equals("offset")) && ptype.equals("integer")) paging.add(name);
+        JsonNode ps = inliner.inline(param.get("schema"));
+        String ptype = SchemaInliner.type(ps);
+        String lower = name.toLowerCase(Locale.ROOT).replace("-", "_");
+        JsonNode field = props.get(name);
+        if (field != null && SCALARS.contains(SchemaInliner.type(field))) {
+          filters.addObject().put("param", name).put("field", name).put("array", ptype.equals("array"));
+        } else if (ptype.equals("integer") && OFFSET_NAMES.contains(lower)) {
+          paging.put("offset", name);
+        } else if (ptype.equals("integer") && LIMIT_NAMES.contains(lower)) {
+          paging.put(paging.has("limit") || PAGE_NAMES.stream().anyMatch(p -> hasQuery(op, path, p)) ? "size"
+              : "limit", name);
+          if (ps != null && ps.has("default")) paging.put("defaultSize", ps.get("default").asInt());
+        } else if (ptype.equals("integer") && PAGE_NAMES.contains(lower)) {
+          paging.put("page", name);
+          paging.put("pageBase", ps != null && ps.has("minimum") ? ps.get("minimum").asInt() : 1);
+        } else if (param.path("required").asBoolean(false)) {
+          return "the required query parameter '" + name + "' is neither a field of the items nor a paging"
+              + " parameter";
+        }
       }
-    }
-    Map<String, JsonNode> defaults = new LinkedHashMap<>();
-    Map<String, String> serverFields = new LinkedHashMap<>();
-    Set<String> required = requiredOf(schema);
-    // Defaults stated on the create body count too: the stored item must carry them.
-    if (createBody != null) {
-      SchemaInliner.properties(createBody).forEach((name, p) -> {
-        if (p.has("default") && props.containsKey(name)) defaults.put(name, p.get("default"));
+      if (paging.has("page") && paging.has("limit")) {
+        paging.set("size", paging.remove("limit"));
+      }
+      return spec;
+    });
+    consider(d, CrudKind.GET, items.get("get"), reasons, op -> {
+      Integer status = successOf(op);
+      if (status == null) return "declares no 2xx answer";
+      if (!like(responseSchema(op, status), props.keySet(), idField)) {
+        return "its " + status + " answer is not a " + d.collectionPath + " item";
+      }
+      return base(op, status, d, null, readOnly, hidden);
+    });
+    for (var e : Map.of("put", CrudKind.REPLACE, "patch", CrudKind.UPDATE).entrySet()) {
+      CrudKind kind = e.getValue();
+      consider(d, kind, items.get(e.getKey()), reasons, op -> {
+        JsonNode body = requestSchema(op);
+        if (body == null) return requestProblem(op);
+        Integer status = successOf(op);
+        if (status == null) return "declares no 2xx answer";
+        if (hasContent(op, status) && !like(responseSchema(op, status), props.keySet(), idField)) {
+          return "its " + status + " answer is not a " + d.collectionPath + " item";
+        }
+        ObjectNode spec = base(op, status, d, body, readOnly, hidden);
+        ArrayNode req = spec.putArray("required");
+        ArrayNode nullable = spec.putArray("nullable");
+        Set<String> writable = new HashSet<>();
+        spec.path("writable").forEach(w -> writable.add(w.asText()));
+        for (String r : required) if (writable.contains(r)) req.add(r);
+        props.forEach((name, p) -> {
+          if (p.path("nullable").asBoolean(false) || typeList(p).contains("null")) nullable.add(name);
+        });
+        // Properties the client cannot write stay as they were.
+        props.keySet().forEach(name -> {
+          if (!writable.contains(name)) spec.withArray("kept").add(name);
+        });
+        d.requests.put(kind, body);
+        return spec;
       });
     }
-    props.forEach((name, p) -> {
-      if (name.equals(idField)) return;
-      boolean readOnly = p.path("readOnly").asBoolean(false);
-      String format = p.path("format").asText("");
-      if (readOnly && SchemaInliner.type(p).equals("string") && format.equals("date-time")) {
-        serverFields.put(name, "now");
-      } else if (readOnly && SchemaInliner.type(p).equals("string") && format.equals("date")) {
-        serverFields.put(name, "today");
-      } else if (readOnly && required.contains(name)) {
-        serverFields.put(name, (p.has("default") ? p.get("default") : SampleValues.of(p, 1, false)).toString());
-      } else if (p.has("default") && !defaults.containsKey(name)) {
-        defaults.put(name, p.get("default"));
+    consider(d, CrudKind.DELETE, items.get("delete"), reasons, op -> {
+      Integer status = successOf(op);
+      if (status == null) return "declares no 2xx answer";
+      if (hasContent(op, status) && !like(responseSchema(op, status), props.keySet(), idField)) {
+        return "its " + status + " answer is not the deleted item";
       }
+      return base(op, status, d, null, readOnly, hidden);
     });
-    String segment = path.substring(path.lastIndexOf('/') + 1);
-    return new Resource(resourceNames.unique(JavaNames.lowerCamel(segment)),
-        typeNames.unique(JavaNames.upperCamel(segment)), path, itemPath, itemParam, idField, idKind, schema, ops,
-        requests, statuses, filters, paging, defaults, serverFields);
+    for (Operation other : coll.values()) {
+      if (!d.ops.containsValue(other)) reasons.putIfAbsent(key(other), "not one of create (POST) or list (GET) on "
+          + path);
+    }
+    for (Operation other : items.values()) {
+      if (!d.ops.containsValue(other)) reasons.putIfAbsent(key(other), "not one of get, replace (PUT), update"
+          + " (PATCH) or delete on " + itemPath);
+    }
+    if (d.ops.isEmpty()) return null;
+    return d;
   }
 
-  /** {@return the first object schema the contract declares for a 4xx or default answer, or null} */
-  private JsonNode errorSchema(List<Operation> ops) {
-    for (String status : List.of("404", "400", "default", "409", "422")) {
-      for (Operation o : ops) {
-        JsonNode response = resolve(o.node().path("responses").path(status));
-        JsonNode schema = jsonSchema(response.path("content"));
-        if (isObject(schema)) return schema;
+  private static String idField(Map<String, JsonNode> props, String itemParam) {
+    if (itemParam != null && props.containsKey(itemParam)) return itemParam;
+    if (props.containsKey("id")) return "id";
+    // `/pets/{petId}` with a property `Id`: the parameter names the id without repeating the property.
+    for (String p : props.keySet()) if (p.equalsIgnoreCase("id")) return p;
+    return null;
+  }
+
+  /** Decides one candidate operation: a spec when tier 0 can implement it, else the reason (a String). */
+  private void consider(Draft d, CrudKind kind, Operation op, Map<String, String> reasons,
+      java.util.function.Function<Operation, Object> decide) {
+    if (op == null) return;
+    String rule = ruleStatus(op);
+    if (rule != null) {
+      reasons.put(key(op), "declares " + rule + ": a rule about the service's state that the schemas do not express");
+      return;
+    }
+    Object decision = decide.apply(op);
+    if (decision instanceof String why) {
+      reasons.put(key(op), why);
+      return;
+    }
+    ObjectNode spec = (ObjectNode) decision;
+    d.ops.put(kind, op);
+    d.specs.put(kind, spec);
+    d.statuses.put(kind, spec.get("status").asInt());
+  }
+
+  private ObjectNode base(Operation op, int status, Draft d, JsonNode body, Set<String> readOnly, Set<String> hidden) {
+    ObjectNode spec = F.objectNode();
+    spec.put("status", status).put("body", hasContent(op, status)).put("itemParam", d.itemParam);
+    if (body != null) {
+      ArrayNode writable = spec.putArray("writable");
+      SchemaInliner.properties(body).forEach((name, p) -> {
+        if (!name.equals(d.idField) && !readOnly.contains(name) && !p.path("readOnly").asBoolean(false)
+            && SchemaInliner.properties(d.schema).containsKey(name)) {
+          writable.add(name);
+        }
+      });
+    }
+    ArrayNode h = spec.putArray("hidden");
+    hidden.forEach(h::add);
+    return spec;
+  }
+
+  /** {@return how the server fills a field it sets, from its type and format, or null when they do not say} */
+  private static JsonNode serverValue(JsonNode p) {
+    if (p.path("allOf").isArray() && p.get("allOf").size() == 1 && !p.has("type")) {
+      JsonNode inner = serverValue(p.get("allOf").get(0));
+      if (inner != null || !p.has("default")) return inner;
+    }
+    if (p.has("const")) return F.objectNode().set("const", p.get("const"));
+    if (p.has("default")) return F.objectNode().set("const", p.get("default"));
+    // An enum's first value is its initial state (pending, draft, open): recorded in service.json as serverFields.
+    if (p.path("enum").isArray() && !p.get("enum").isEmpty()) return F.objectNode().set("const", p.get("enum").get(0));
+    String type = SchemaInliner.type(p);
+    String format = p.path("format").asText("");
+    if (type.equals("string") && format.equals("date-time")) return F.textNode("now");
+    if (type.equals("string") && format.equals("date")) return F.textNode("today");
+    if (type.equals("string") && format.equals("uuid")) return F.textNode("uuid");
+    if (type.equals("integer")) return F.textNode("sequence");
+    return null;
+  }
+
+  /** {@return the first 409 or 422 the operation declares, or null} */
+  private static String ruleStatus(Operation op) {
+    for (String s : List.of("409", "422", "412", "423")) if (op.node().path("responses").has(s)) return s;
+    return null;
+  }
+
+  private String requestProblem(Operation op) {
+    JsonNode body = resolve(op.node().path("requestBody"));
+    JsonNode content = body.path("content");
+    if (!content.isObject() || content.isEmpty()) return "it declares no JSON object request body";
+    List<String> types = new ArrayList<>();
+    content.fieldNames().forEachRemaining(types::add);
+    if (types.stream().noneMatch(CrudAnalyzer::isJson)) return "its request body is " + String.join(", ", types)
+        + ", not JSON";
+    if (types.stream().anyMatch(t -> t.contains("json-patch"))) return "it takes a JSON Patch, which needs a model";
+    return "its request body is not a JSON object with properties";
+  }
+
+  private static boolean isJson(String mediaType) {
+    String t = mediaType.toLowerCase(Locale.ROOT);
+    return t.equals("application/json") || t.startsWith("application/json;") || (t.endsWith("+json")
+        && !t.contains("json-patch"));
+  }
+
+  /** {@return whether a schema describes items of the resource: an object carrying the id among known fields} */
+  private static boolean like(JsonNode schema, Set<String> itemProps, String idField) {
+    if (!isObject(schema)) return false;
+    Set<String> props = SchemaInliner.properties(schema).keySet();
+    return props.contains(idField) && itemProps.containsAll(props);
+  }
+
+  /**
+   * The shape of an error answer: no body, or which field carries what. Roles: reason, message, status, details,
+   * type (problem+json), instance, or a fixed value for other required fields.
+   */
+  private ObjectNode errorShape(JsonNode response) {
+    JsonNode content = response.path("content");
+    ObjectNode shape = F.objectNode();
+    if (!content.isObject() || content.isEmpty()) return shape.put("noBody", true);
+    String mediaType = null;
+    JsonNode schema = null;
+    for (var it = content.properties().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (isJson(e.getKey()) || e.getKey().contains("problem+json")) {
+        mediaType = e.getKey();
+        schema = inliner.inline(e.getValue().get("schema"));
+        break;
       }
     }
-    return null;
+    if (mediaType == null) return shape.put("noBody", true);
+    shape.put("contentType", mediaType);
+    ObjectNode fields = shape.putObject("fields");
+    if (schema == null || !isObject(schema)) {
+      fields.put("error", "reason").put("message", "message");
+      return shape;
+    }
+    Set<String> required = requiredOf(schema);
+    for (var e : SchemaInliner.properties(schema).entrySet()) {
+      String name = e.getKey();
+      JsonNode p = e.getValue();
+      String type = SchemaInliner.type(p);
+      String lower = name.toLowerCase(Locale.ROOT);
+      boolean req = required.contains(name);
+      if (p.has("enum") && p.get("enum").isArray() && !p.get("enum").isEmpty()) {
+        if (req) fields.putObject(name).set("const", p.get("enum").get(0));
+        continue;
+      }
+      if (type.equals("string")) {
+        if (lower.equals("type") && mediaType.contains("problem")) fields.put(name, "type");
+        else if (lower.equals("instance")) fields.put(name, "instance");
+        else if (List.of("error", "title", "reason", "code", "errorcode", "error_code", "status").contains(lower)) {
+          fields.put(name, lower.equals("status") ? "statusText" : "reason");
+        } else if (req || List.of("message", "detail", "details", "description", "msg", "errormessage",
+            "error_description").contains(lower)) {
+          fields.put(name, "message");
+        }
+      } else if (type.equals("integer") || type.equals("number")) {
+        if (req || List.of("status", "code", "statuscode", "status_code").contains(lower)) fields.put(name, "status");
+      } else if (type.equals("array")) {
+        boolean strings = SchemaInliner.type(p.get("items")).equals("string");
+        if (strings) fields.put(name, req ? "details" : "detailsOptional");
+        else if (req) fields.putObject(name).putArray("const");
+      } else if (req) {
+        fields.putObject(name).set("const", SampleValues.of(p, 1, false));
+      }
+    }
+    return shape;
   }
 
   /** {@return the declared parameters of an operation and its path item, references resolved} */
   List<JsonNode> parameters(Operation op, String path) {
     List<JsonNode> out = new ArrayList<>();
-    Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (JsonNode p : op.node().path("parameters")) {
       JsonNode r = resolve(p);
       if (seen.add(r.path("in").asText() + ":" + r.path("name").asText())) out.add(r);
@@ -238,50 +597,74 @@ final class CrudAnalyzer {
     return out;
   }
 
+  private boolean hasQuery(Operation op, String path, String lowerName) {
+    return parameters(op, path).stream().anyMatch(p -> "query".equals(p.path("in").asText())
+        && p.path("name").asText().toLowerCase(Locale.ROOT).equals(lowerName));
+  }
+
   static Set<String> requiredOf(JsonNode schema) {
-    Set<String> out = new java.util.HashSet<>();
+    Set<String> out = new HashSet<>();
     if (schema == null) return out;
     schema.path("required").forEach(n -> out.add(n.asText()));
     schema.path("allOf").forEach(m -> out.addAll(requiredOf(m)));
     return out;
   }
 
-  private JsonNode resolve(JsonNode node) {
+  private static List<String> typeList(JsonNode schema) {
+    JsonNode t = schema.get("type");
+    List<String> out = new ArrayList<>();
+    if (t != null && t.isArray()) t.forEach(e -> out.add(e.asText()));
+    else if (t != null) out.add(t.asText());
+    return out;
+  }
+
+  JsonNode resolve(JsonNode node) {
     int guard = 0;
     while (node != null && node.has("$ref") && node.get("$ref").asText().startsWith("#") && guard++ < 20) {
       node = doc.at(node.get("$ref").asText().substring(1));
     }
-    return node == null ? JsonNodeFactory.instance.missingNode() : node;
+    return node == null ? F.missingNode() : node;
   }
 
-  private Integer declared(Operation op, int... statuses) {
+  /** {@return the first 2xx status the operation declares, or null} */
+  Integer successOf(Operation op) {
     if (op == null) return null;
-    JsonNode responses = op.node().path("responses");
-    for (int s : statuses) if (responses.has(String.valueOf(s))) return s;
+    for (String s : List.of("200", "201", "202", "204", "2XX")) {
+      if (op.node().path("responses").has(s)) return s.equals("2XX") ? 200 : Integer.parseInt(s);
+    }
     return null;
   }
 
+  private boolean hasContent(Operation op, int status) {
+    JsonNode response = resolve(op.node().path("responses").path(String.valueOf(status)));
+    JsonNode content = response.path("content");
+    return content.isObject() && !content.isEmpty();
+  }
+
   /** {@return the JSON schema of a response status, inlined, or null} */
-  JsonNode responseSchema(Operation op, int status) {
-    if (op == null) return null;
+  JsonNode responseSchema(Operation op, Integer status) {
+    if (op == null || status == null) return null;
     JsonNode response = resolve(op.node().path("responses").path(String.valueOf(status)));
     return jsonSchema(response.path("content"));
   }
 
-  /** {@return the JSON request body schema of an operation, inlined, or null} */
+  /** {@return the JSON request body schema of an operation, inlined, when it is an object with properties} */
   JsonNode requestSchema(Operation op) {
     if (op == null) return null;
     JsonNode body = resolve(op.node().path("requestBody"));
-    JsonNode schema = jsonSchema(body.path("content"));
-    return isObject(schema) ? schema : null;
+    JsonNode content = body.path("content");
+    if (content.isObject()) {
+      for (String t : (Iterable<String>) content::fieldNames) if (t.contains("json-patch")) return null;
+    }
+    JsonNode schema = jsonSchema(content);
+    return isObject(schema) && !SchemaInliner.properties(schema).isEmpty() ? schema : null;
   }
 
   private JsonNode jsonSchema(JsonNode content) {
     if (!content.isObject()) return null;
-    for (var it = content.fields(); it.hasNext(); ) {
+    for (var it = content.properties().iterator(); it.hasNext(); ) {
       var e = it.next();
-      String type = e.getKey().toLowerCase(Locale.ROOT);
-      if (type.equals("application/json") || type.endsWith("+json") || type.startsWith("application/json;")) {
+      if (isJson(e.getKey())) {
         JsonNode s = e.getValue().get("schema");
         return s == null ? null : inliner.inline(s);
       }
@@ -304,6 +687,10 @@ final class CrudAnalyzer {
 
   private static boolean isArray(JsonNode schema) {
     return schema != null && SchemaInliner.type(schema).equals("array") && schema.has("items");
+  }
+
+  private static boolean isParam(String segment) {
+    return segment.startsWith("{") && segment.endsWith("}");
   }
 
   /** {@code "Bookshop API"} to {@code "bookshop-api"}. */

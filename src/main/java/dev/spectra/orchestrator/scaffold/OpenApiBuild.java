@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
+import dev.spectra.orchestrator.verify.workspace.Names;
+import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 
 /**
  * {@code build --openapi}: parse and validate, scaffold into a staging directory beside {@code --out}, verify with
@@ -62,9 +64,15 @@ public final class OpenApiBuild {
    * @param unsafeNoSandbox let the verifier run generated code without a sandbox when none is available
    * @param verifyLimit wall-clock limit of verification
    * @param cwd the directory relative paths are resolved against
+   * @param strict refuse every spec violation of the contract instead of tolerating harmless ones with a warning
    */
   public record Request(Path openapi, String stack, Path out, boolean force, boolean unsafeNoSandbox,
-      Duration verifyLimit, Path cwd) {}
+      Duration verifyLimit, Path cwd, boolean strict) {
+    public Request(Path openapi, String stack, Path out, boolean force, boolean unsafeNoSandbox, Duration verifyLimit,
+        Path cwd) {
+      this(openapi, stack, out, force, unsafeNoSandbox, verifyLimit, cwd, false);
+    }
+  }
 
   public BuildReport run(Request request) throws InvalidContractException, OutputExistsException,
       SandboxUnavailableException, InterruptedException, IOException {
@@ -101,13 +109,14 @@ public final class OpenApiBuild {
     Scaffolder scaffolder = new Scaffolder();
     Scaffolder.Scaffold planned;
     try {
-      planned = scaffolder.plan(openapi, request.stack());
+      planned = scaffolder.plan(openapi, request.stack(), request.strict());
     } catch (InvalidContractException e) {
       journal.stepFinished(id, "parse", false, detail("problems", e.problems().size()));
       throw e;
     }
     steps.add(new BuildReport.Step("parse", clock.millis() - t));
     journal.stepFinished(id, "parse", true, detail("operations", planned.plan().operations().size()));
+    for (ContractProblem w : planned.warnings()) progress.onProgress("warning", w.toString());
     progress.onProgress("parse", planned.plan().operations().size() + " operations, "
         + planned.plan().needsModel().size() + " need a model");
 
@@ -143,31 +152,51 @@ public final class OpenApiBuild {
       t = clock.millis();
       progress.onProgress("verify", "compiling and testing");
       journal.stepStarted(id, "verify");
+      // Everything in the project came from our templates and the user's contract: no model wrote any of it.
       VerifyResult result = v.verify(staging, new VerifyOptions(request.verifyLimit() == null
-          ? VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT : request.verifyLimit(), request.unsafeNoSandbox(), progress));
+          ? VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT : request.verifyLimit(), request.unsafeNoSandbox(), progress,
+          true));
       steps.add(new BuildReport.Step("verify", clock.millis() - t));
       journal.stepFinished(id, "verify", result.passed(), JSON.createObjectNode().put("sandbox", result.sandbox())
           .put("testsRun", result.testsRun()).put("testsPassed", result.testsPassed())
           .put("testsFailed", result.testsFailed()).put("compiled", result.compiled()).toString());
-      progress.onProgress("verify", result.compiled()
-          ? result.testsPassed() + "/" + result.testsRun() + " tests passed (" + result.sandbox() + ")"
-          : "compilation failed (" + result.sandbox() + ")");
+      progress.onProgress("verify", BuildReport.Tests.of(result).summary() + " (sandbox: " + result.sandbox() + ")");
       checkInterrupted();
 
       t = clock.millis();
       List<String> files = new ArrayList<>(written.files());
+      boolean offline = !result.runtimeClasspath().isEmpty();
+      if (offline) {
+        // ./run starts from the jars verification used, so the service starts without the network.
+        Path spectra = staging.resolve(".spectra");
+        Files.createDirectories(spectra);
+        Files.writeString(spectra.resolve("runtime-classpath"), String.join("\n", result.runtimeClasspath()) + "\n",
+            StandardCharsets.UTF_8);
+        files.add(".spectra/runtime-classpath");
+      }
       files.add("BUILD-REPORT.md");
       files.add("build-report.json");
+      BuildReport.Start start = new BuildReport.Start(List.of(out.resolve("run").toString()), out.toString(), "PORT",
+          offline);
       // The report's own step is timed up to here; the final move is a rename.
       steps.add(new BuildReport.Step("report", clock.millis() - t));
       BuildReport report = new BuildReport(id, planned.serviceName(), request.openapi().toString(),
           planned.stackName(), out.toString(), started.toString(), clock.instant().toString(),
           result.passed() ? BuildReport.PASSED : BuildReport.FAILED, written.operations(), files,
-          BuildReport.Tests.of(result), steps);
-      Files.writeString(staging.resolve("build-report.json"), JSON.writeValueAsString(report) + "\n",
-          StandardCharsets.UTF_8);
-      Files.writeString(staging.resolve("BUILD-REPORT.md"), BuildReportMarkdown.render(report, result.log()),
-          StandardCharsets.UTF_8);
+          BuildReport.Tests.of(result), steps, planned.warnings().stream().map(ContractProblem::toString).toList(),
+          start);
+      // The sandbox wrote in the staging directory: a report name may be a link it planted there (to ~/.profile).
+      // Reports are written in a fresh directory and renamed over whatever is at their names; then only regular
+      // files and directories are left to publish.
+      UntrustedTree tree = new UntrustedTree(staging);
+      tree.replace("build-report.json", (JSON.writeValueAsString(report) + "\n").getBytes(StandardCharsets.UTF_8));
+      tree.replace("BUILD-REPORT.md", Names.clean(BuildReportMarkdown.render(report, result.log()))
+          .getBytes(StandardCharsets.UTF_8));
+      List<UntrustedTree.Removed> removed = tree.sweep();
+      if (!removed.isEmpty()) {
+        progress.onProgress("move", "not published: " + removed.stream().map(UntrustedTree.Removed::render)
+            .collect(java.util.stream.Collectors.joining(", ")));
+      }
       checkInterrupted();
 
       progress.onProgress("move", "into " + out);

@@ -5,7 +5,7 @@ package dev.spectra.orchestrator.scaffold;
  * the dependency cache could not be filled. The message says what to install or which flag to pass. The CLI maps it
  * to exit code 6.
  */
-public final class SandboxUnavailableException extends Exception {
+public class SandboxUnavailableException extends Exception {
   public SandboxUnavailableException(String message) {
     super(message);
   }

@@ -21,8 +21,13 @@ public final class Scaffolder {
 
   /** Reads, validates and plans; writes nothing. */
   public Scaffold plan(Path openapi, String stackName) throws InvalidContractException {
+    return plan(openapi, stackName, false);
+  }
+
+  /** @param strict refuse every spec violation instead of tolerating harmless ones with a warning */
+  public Scaffold plan(Path openapi, String stackName, boolean strict) throws InvalidContractException {
     Stack stack = stack(openapi, stackName);
-    ServicePlan plan = new CrudAnalyzer(reader.read(openapi)).plan();
+    ServicePlan plan = new CrudAnalyzer(reader.read(openapi, strict)).plan();
     return new Scaffold(plan, stack, List.of());
   }
 
@@ -45,6 +50,7 @@ public final class Scaffolder {
       }
       Files.createDirectories(target.getParent());
       Files.writeString(target, f.content(), StandardCharsets.UTF_8);
+      if (f.path().equals("run") || f.path().equals("mvnw")) target.toFile().setExecutable(true, false);
     }
     return new Scaffold(planned.plan(), planned.stack(), files.stream().map(Stack.GeneratedFile::path).toList());
   }
@@ -75,7 +81,12 @@ public final class Scaffolder {
       return plan.operations().stream().map(o -> new BuildReport.OperationEntry(o.method(), o.path(),
           o.operationId(), o.crud() == null ? BuildReport.NEEDS_MODEL : BuildReport.IMPLEMENTED,
           o.crud() == null ? "" : o.crud().name().toLowerCase(java.util.Locale.ROOT),
-          pkgDir + o.handlerClass() + ".java")).toList();
+          pkgDir + o.handlerClass() + ".java", o.crud() == null ? o.reason() : "")).toList();
+    }
+
+    /** {@return what the contract loader tolerated, with locations} */
+    public List<ContractProblem> warnings() {
+      return plan.contract().warnings();
     }
 
     List<Operation> needsModel() {

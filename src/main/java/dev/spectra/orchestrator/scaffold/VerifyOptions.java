@@ -10,8 +10,12 @@ import java.util.Objects;
  *     result says {@code timedOut}
  * @param unsafeNoSandbox run without a sandbox when none is available (the user passed {@code --unsafe-no-sandbox})
  * @param progress where steps (cache fill, compile, test) are reported for the user's stderr
+ * @param templateOnly the project holds only code the orchestrator generated from its own templates and the user's
+ *     contract, no model-written code; when no sandbox tool works here it is verified without one (and the result
+ *     says {@link VerifyResult#NONE_TEMPLATE}), since it is no less trusted than the orchestrator itself
  */
-public record VerifyOptions(Duration wallClockLimit, boolean unsafeNoSandbox, ProgressListener progress) {
+public record VerifyOptions(Duration wallClockLimit, boolean unsafeNoSandbox, ProgressListener progress,
+    boolean templateOnly) {
   /** The default limit: generated projects compile and test in seconds; a minute leaves room on a busy machine. */
   public static final Duration DEFAULT_WALL_CLOCK_LIMIT = Duration.ofMinutes(3);
 
@@ -21,6 +25,11 @@ public record VerifyOptions(Duration wallClockLimit, boolean unsafeNoSandbox, Pr
       throw new IllegalArgumentException("wallClockLimit must be positive, got " + wallClockLimit);
     }
     progress = progress == null ? ProgressListener.NONE : progress;
+  }
+
+  /** Options for a project that may hold model-written code: it runs only in a sandbox, or with the unsafe flag. */
+  public VerifyOptions(Duration wallClockLimit, boolean unsafeNoSandbox, ProgressListener progress) {
+    this(wallClockLimit, unsafeNoSandbox, progress, false);
   }
 
   public static VerifyOptions defaults() {

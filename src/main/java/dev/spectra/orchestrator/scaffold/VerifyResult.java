@@ -13,10 +13,16 @@ import java.util.Objects;
  * @param testsFailed tests that failed or errored
  * @param failures one entry per failed test
  * @param compileErrors compiler errors, when {@code compiled} is false
- * @param sandbox the sandbox used: {@link #BUBBLEWRAP} or {@link #NONE_UNSAFE}
+ * @param sandbox the sandbox used: {@link #BUBBLEWRAP}, {@link #NONE_UNSAFE} or {@link #NONE_TEMPLATE}
  * @param timedOut the wall-clock limit was reached and the process tree killed
  * @param wallTime how long verification took, cache fill excluded
  * @param log the combined compiler and test output, trimmed to a readable size by the implementation
+ * @param testsSkipped tests skipped or aborted (pending: their operation needs a model)
+ * @param runtimeClasspath the jars the service runs with (compile scope), absolute paths in the dependency cache;
+ *     empty when unknown
+ * @param limits the resource limits and the mechanism that enforced them (for the report), or empty
+ * @param distrusted what the host refused of what the sandbox left behind: links, devices, hard links removed from
+ *     the workspace, result entries naming files outside the sources; empty when nothing was refused
  */
 public record VerifyResult(
     boolean compiled,
@@ -28,10 +34,16 @@ public record VerifyResult(
     String sandbox,
     boolean timedOut,
     Duration wallTime,
-    String log) {
+    String log,
+    int testsSkipped,
+    List<String> runtimeClasspath,
+    String limits,
+    List<String> distrusted) {
 
   public static final String BUBBLEWRAP = "bubblewrap";
   public static final String NONE_UNSAFE = "none (unsafe)";
+  /** No sandbox tool here, and the project held template code only (see {@link VerifyOptions#templateOnly()}). */
+  public static final String NONE_TEMPLATE = "none (template code only; bubblewrap not found)";
 
   public VerifyResult {
     failures = List.copyOf(failures);
@@ -39,11 +51,35 @@ public record VerifyResult(
     Objects.requireNonNull(sandbox, "sandbox");
     Objects.requireNonNull(wallTime, "wallTime");
     log = log == null ? "" : log;
+    runtimeClasspath = List.copyOf(runtimeClasspath);
+    limits = limits == null ? "" : limits;
+    distrusted = distrusted == null ? List.of() : List.copyOf(distrusted);
+  }
+
+  public VerifyResult(boolean compiled, int testsRun, int testsPassed, int testsFailed, List<TestFailure> failures,
+      List<CompileError> compileErrors, String sandbox, boolean timedOut, Duration wallTime, String log) {
+    this(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut, wallTime, log, 0,
+        List.of(), "", List.of());
+  }
+
+  public VerifyResult withSkipped(int skipped) {
+    return new VerifyResult(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut,
+        wallTime, log, skipped, runtimeClasspath, limits, distrusted);
+  }
+
+  public VerifyResult withRuntimeClasspath(List<String> jars) {
+    return new VerifyResult(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut,
+        wallTime, log, testsSkipped, jars, limits, distrusted);
   }
 
   /** {@return true when everything compiled, at least one test ran, none failed and nothing timed out} */
   public boolean passed() {
     return compiled && !timedOut && testsRun > 0 && testsFailed == 0;
+  }
+
+  /** {@return true when the code ran inside a sandbox} */
+  public boolean sandboxed() {
+    return BUBBLEWRAP.equals(sandbox);
   }
 
   /**

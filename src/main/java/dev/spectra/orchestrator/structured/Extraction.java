@@ -28,13 +28,13 @@ final class Extraction {
    * unclosed leading block)} Only leading blocks are stripped: a JSON string may legitimately contain the text
    * {@code <think>}. A lone closing tag (templates that put {@code <think>} in the prompt) ends the reasoning too.
    */
-  static int skipReasoning(String s) {
+  static int skipReasoning(CharSequence s) {
     int p = skipWhitespace(s, 0);
     boolean stripped = false;
     outer:
     while (p < s.length() && s.charAt(p) == '<') {
       for (String[] tag : REASONING_TAGS) {
-        if (s.regionMatches(true, p, tag[0], 0, tag[0].length())) {
+        if (Chars.regionMatchesIgnoreCase(s, p, tag[0])) {
           int close = indexOfIgnoreCase(s, tag[1], p + tag[0].length());
           if (close < 0) return -1;
           p = skipWhitespace(s, close + tag[1].length());
@@ -45,7 +45,7 @@ final class Extraction {
       break;
     }
     if (!stripped && p < s.length() && s.charAt(p) != '{' && s.charAt(p) != '[') {
-      int close = s.indexOf("</think>");
+      int close = Chars.indexOf(s, "</think>", 0);
       if (close >= 0) return skipWhitespace(s, close + "</think>".length());
     }
     return p;
@@ -56,11 +56,11 @@ final class Extraction {
    * as many). Only fences at the start of a line count, so backticks inside a JSON string are content. An
    * unclosed fence runs to the end of the text.
    */
-  static List<Candidate> fences(String s, int from, int to) {
+  static List<Candidate> fences(CharSequence s, int from, int to) {
     List<Candidate> found = new ArrayList<>(2);
     int line = from;
     while (line < to) {
-      int nl = s.indexOf('\n', line);
+      int nl = Chars.indexOf(s, '\n', line);
       int lineEnd = nl < 0 || nl > to ? to : nl;
       int p = line;
       while (p < lineEnd && (s.charAt(p) == ' ' || s.charAt(p) == '\t')) p++;
@@ -73,12 +73,12 @@ final class Extraction {
         int closeEnd = to;
         int q = contentStart;
         while (q < to) {
-          int nl2 = s.indexOf('\n', q);
+          int nl2 = Chars.indexOf(s, '\n', q);
           int qEnd = nl2 < 0 || nl2 > to ? to : nl2;
           int r = q;
           while (r < qEnd && (s.charAt(r) == ' ' || s.charAt(r) == '\t')) r++;
           int run = r < qEnd && s.charAt(r) == fc ? fenceRun(s, r, qEnd) : 0;
-          if (run >= ticks && s.substring(r + run, qEnd).isBlank()) {
+          if (run >= ticks && Chars.isBlank(s, r + run, qEnd)) {
             close = q;
             closeEnd = qEnd;
             break;
@@ -95,7 +95,7 @@ final class Extraction {
     return found;
   }
 
-  private static int fenceRun(String s, int p, int lineEnd) {
+  private static int fenceRun(CharSequence s, int p, int lineEnd) {
     if (p >= lineEnd) return 0;
     char c = s.charAt(p);
     if (c != '`' && c != '~') return 0;
@@ -110,7 +110,7 @@ final class Extraction {
    * when they never do. Prose such as {@code See [docs]} yields candidates too; the caller keeps only those that
    * parse.
    */
-  static List<Candidate> spans(String s, int from, int to, int cap) {
+  static List<Candidate> spans(CharSequence s, int from, int to, int cap) {
     // Prose can hold millions of "[x]": keep the largest stretches only, so memory and work stay bounded.
     PriorityQueue<Candidate> found = new PriorityQueue<>(Comparator.comparingInt(Candidate::length));
     int depth = 0;
@@ -152,25 +152,25 @@ final class Extraction {
   }
 
   /** {@return whether a candidate from {@link #spans} closed its brackets (rather than running to the end)} */
-  static boolean balanced(String s, Candidate c) {
+  static boolean balanced(CharSequence s, Candidate c) {
     char last = s.charAt(c.end() - 1);
     return last == '}' || last == ']';
   }
 
-  static int skipWhitespace(String s, int p) {
+  static int skipWhitespace(CharSequence s, int p) {
     while (p < s.length() && (Character.isWhitespace(s.charAt(p)) || s.charAt(p) == '\uFEFF')) p++;
     return p;
   }
 
-  static int trimEnd(String s, int from, int to) {
+  static int trimEnd(CharSequence s, int from, int to) {
     while (to > from && (Character.isWhitespace(s.charAt(to - 1)) || s.charAt(to - 1) == '\u0000')) to--;
     return to;
   }
 
-  private static int indexOfIgnoreCase(String s, String needle, int from) {
+  private static int indexOfIgnoreCase(CharSequence s, String needle, int from) {
     int n = needle.length();
-    for (int i = s.indexOf('<', from); i >= 0 && i + n <= s.length(); i = s.indexOf('<', i + 1)) {
-      if (s.regionMatches(true, i, needle, 0, n)) return i;
+    for (int i = Chars.indexOf(s, '<', from); i >= 0 && i + n <= s.length(); i = Chars.indexOf(s, '<', i + 1)) {
+      if (Chars.regionMatchesIgnoreCase(s, i, needle)) return i;
     }
     return -1;
   }

@@ -26,7 +26,9 @@ enum Repair {
   MISSING_COMMA("missing-comma"),
   MISMATCHED_BRACKET("mismatched-bracket"),
   EXTRA_CLOSER("extra-closer"),
-  DOUBLE_ENCODED("double-encoded");
+  EARLY_CLOSER("early-closer"),
+  DOUBLE_ENCODED("double-encoded"),
+  SCHEMA_COERCION("schema-coercion");
 
   private final String stableName;
 

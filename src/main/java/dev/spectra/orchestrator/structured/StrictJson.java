@@ -2,7 +2,9 @@ package dev.spectra.orchestrator.structured;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,6 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,19 +75,129 @@ final class StrictJson {
       JsonNode node = mapper.readTree(text);
       if (node == null || node.isMissingNode()) return new Parsed(null, "no JSON value", 1, 1, false);
       return new Parsed(node, null, 0, 0, false);
-    } catch (StreamConstraintsException e) {
+    } catch (JsonProcessingException e) {
+      return classify(e);
+    }
+  }
+
+  /** The outcome of a streaming check: {@code problem} is null when the text is one strict JSON value. */
+  record Checked(String problem, int line, int column, boolean fatal) {
+    boolean ok() {
+      return problem == null;
+    }
+  }
+
+  /** Like {@link #parse} on the characters {@code from..to} of {@code text}, without building a tree or a copy. */
+  Checked check(CharSequence text, int from, int to) {
+    return check(mapper.getFactory(), new RangeReader(text, from, to), null);
+  }
+
+  /** Like {@link #parse} on UTF-8 bytes, without building a tree. */
+  Checked check(InputStream utf8) {
+    return check(mapper.getFactory(), null, utf8);
+  }
+
+  private Checked check(JsonFactory factory, Reader reader, InputStream in) {
+    try (JsonParser p = reader != null ? factory.createParser(reader) : factory.createParser(in)) {
+      // Per open object only: a long array of small objects costs one small key set at a time.
+      p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      if (p.nextToken() == null) return new Checked("no JSON value", 1, 1, false);
+      // Tokenizing checks grammar, nesting, number length and (with the feature above) duplicate keys.
+      p.skipChildren();
+      JsonToken after = p.nextToken();
+      if (after != null) {
+        var at = p.currentLocation();
+        return new Checked("unexpected text after the value", Math.max(1, at.getLineNr()),
+            Math.max(1, at.getColumnNr()), false);
+      }
+      return new Checked(null, 0, 0, false);
+    } catch (JsonProcessingException e) {
+      Parsed parsed = classify(e);
+      return new Checked(parsed.problem(), parsed.line(), parsed.column(), parsed.fatal());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Like {@link #parse(String)} on a range, without copying it first. */
+  Parsed parse(CharSequence text, int from, int to) {
+    try {
+      JsonNode node = mapper.readTree(new RangeReader(text, from, to));
+      if (node == null || node.isMissingNode()) return new Parsed(null, "no JSON value", 1, 1, false);
+      return new Parsed(node, null, 0, 0, false);
+    } catch (JsonProcessingException e) {
+      return classify(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Like {@link #parse(String)} on UTF-8 bytes. */
+  Parsed parse(InputStream utf8) {
+    try {
+      JsonNode node = mapper.readTree(utf8);
+      if (node == null || node.isMissingNode()) return new Parsed(null, "no JSON value", 1, 1, false);
+      return new Parsed(node, null, 0, 0, false);
+    } catch (JsonProcessingException e) {
+      return classify(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@return the tree of text already checked} */
+  JsonNode tree(Reader reader) {
+    try {
+      return mapper.readTree(reader);
+    } catch (IOException e) {
+      throw new IllegalStateException("checked JSON no longer parses: " + e.getMessage(), e);
+    }
+  }
+
+  JsonNode tree(InputStream in) {
+    try {
+      return mapper.readTree(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("checked JSON no longer parses: " + e.getMessage(), e);
+    }
+  }
+
+  private static Parsed classify(JsonProcessingException e) {
+    if (e instanceof StreamConstraintsException) {
       String what = e.getOriginalMessage();
       if (what.contains("Number value length")) what = "a number longer than " + MAX_NUMBER_LENGTH + " digits";
       else if (what.contains("nesting depth")) what = "nesting deeper than " + MAX_DEPTH + " levels; flatten the value";
       return located(e, what, true);
-    } catch (JsonProcessingException e) {
-      String message = e.getOriginalMessage();
-      Matcher m = DUPLICATE.matcher(message == null ? "" : message);
-      if (m.find()) {
-        return located(e, "duplicate key '" + m.group(1) + "': the value is ambiguous; write each key once", true);
-      }
-      return located(e, firstLine(message), false);
     }
+    String message = e.getOriginalMessage();
+    Matcher m = DUPLICATE.matcher(message == null ? "" : message);
+    if (m.find()) {
+      return located(e, "duplicate key '" + m.group(1) + "': the value is ambiguous; write each key once", true);
+    }
+    return located(e, firstLine(message), false);
+  }
+
+  /** Reads a range of a string without copying it first. */
+  static final class RangeReader extends Reader {
+    private final CharSequence s;
+    private int pos;
+    private final int end;
+
+    RangeReader(CharSequence s, int from, int to) {
+      this.s = s;
+      this.pos = from;
+      this.end = to;
+    }
+
+    @Override public int read(char[] buf, int off, int len) {
+      if (pos >= end) return -1;
+      int n = Math.min(len, end - pos);
+      Chars.getChars(s, pos, n, buf, off);
+      pos += n;
+      return n;
+    }
+
+    @Override public void close() {}
   }
 
   private static Parsed located(JsonProcessingException e, String what, boolean fatal) {

@@ -99,7 +99,7 @@ public final class StructuredOutput implements Model {
         continue;
       }
 
-      RepairResult result = repair.repair(text, conforms, true);
+      RepairResult result = repair.repair(text, schema, conforms, true);
       Kind kind;
       List<String> problems;
       List<String> repairs = List.of();

@@ -21,7 +21,8 @@ final class Environment {
     Map<String, String> mavenEnv = new HashMap<>(env);
     // The wrapper must use the JDK that runs the orchestrator, whatever JAVA_HOME says.
     mavenEnv.put("JAVA_HOME", javaHome.toString());
-    return new SandboxVerifier.Settings(cacheRoot, maven(tools), mavenEnv, tools, javaHome, home, isRoot());
+    return new SandboxVerifier.Settings(cacheRoot, maven(tools), mavenEnv, tools, javaHome, home, isRoot(),
+        Path.of("/sys/fs/cgroup"));
   }
 
   /** The orchestrator's own Maven wrapper (pinned Maven 3.9), else {@code mvn} on PATH. */

@@ -11,11 +11,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Runs a host command line and owns its whole process tree: a wall-clock limit, a bound on the number of
- * processes, and on either (or on interruption) every process of the tree killed, not just the first.
- *
- * <p>The process-count watchdog matters when the orchestrator runs as root: the kernel does not apply RLIMIT_NPROC
- * to root's processes, so a fork bomb would only be stopped here.
+ * Runs a host command line and owns its whole process tree: a wall-clock limit, the whole-tree limits of a
+ * {@link TreeWatch} (memory, threads, CPU time), and on any of them (or on interruption) every process of the tree
+ * killed, not just the first.
  */
 public final class ProcessTree {
   /** How a run ended. */
@@ -28,10 +26,10 @@ public final class ProcessTree {
 
     record TimedOut(Duration elapsed, String output) implements Outcome {}
 
-    record TooManyProcesses(int count, Duration elapsed, String output) implements Outcome {}
+    /** A whole-tree limit (memory, threads, CPU time) was passed and the tree killed; {@code limit} says which. */
+    record OverLimit(String limit, Duration elapsed, String output) implements Outcome {}
   }
 
-  private static final long POLL_MILLIS = 100;
   private static final int HEAD_CHARS = 16 * 1024;
   private static final int TAIL_CHARS = 48 * 1024;
 
@@ -42,10 +40,22 @@ public final class ProcessTree {
     this.progressPrefix = progressPrefix;
   }
 
-  Outcome run(List<String> argv, Map<String, String> env, Path workdir, Duration wallClock, int maxProcesses,
+  /** Runs with only a wall clock and a thread bound, watched by polling (tests, probes). */
+  Outcome run(List<String> argv, Map<String, String> env, Path workdir, Duration wallClock, int maxThreads,
       Consumer<String> progress) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(workdir.toFile()).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Limits limits = Limits.forWallClock(wallClock).withTree(64 * Limits.GIB, maxThreads);
+    return run(argv, env, workdir, limits, new TreeWatch.Polling(), false, progress);
+  }
+
+  /**
+   * @param watch enforces the whole-tree limits; its {@link TreeWatch#wrap} is applied to {@code argv} here
+   * @param lifeline keep the child's stdin a pipe that is never written: when this JVM dies, however it dies, the
+   *     kernel closes it and the sandbox's lifeline (see {@link Bubblewrap}) kills everything inside
+   */
+  Outcome run(List<String> argv, Map<String, String> env, Path workdir, Limits limits, TreeWatch watch,
+      boolean lifeline, Consumer<String> progress) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(watch.wrap(argv)).directory(workdir.toFile()).redirectErrorStream(true);
+    if (!lifeline) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().clear();
     pb.environment().putAll(env);
     long start = System.nanoTime();
@@ -53,7 +63,7 @@ public final class ProcessTree {
     BoundedOutput output = new BoundedOutput();
     Thread reader = Thread.ofVirtual().start(() -> pump(process.getInputStream(), output, progress));
     try {
-      long deadline = start + wallClock.toNanos();
+      long deadline = start + limits.wallClock().toNanos();
       while (true) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
@@ -61,21 +71,27 @@ public final class ProcessTree {
           reader.join(1000);
           return new Outcome.TimedOut(since(start), output.text());
         }
-        if (process.waitFor(Math.min(POLL_MILLIS, Math.max(1, left / 1_000_000)),
+        if (process.waitFor(Math.min(TreeWatch.POLL_MILLIS, Math.max(1, left / 1_000_000)),
             java.util.concurrent.TimeUnit.MILLISECONDS)) {
           reader.join(2000);
+          // The kernel may have stopped the tree at a cgroup limit: say which, rather than "exit code 137".
+          var limit = watch.breach(process.toHandle(), limits);
+          if (limit.isPresent()) return new Outcome.OverLimit(limit.get(), since(start), output.text());
           return new Outcome.Exited(process.exitValue(), since(start), output.text());
         }
-        int count = (int) process.descendants().limit(maxProcesses + 1L).count();
-        if (count > maxProcesses) {
+        var limit = watch.breach(process.toHandle(), limits);
+        if (limit.isPresent()) {
           killTree(process);
           reader.join(1000);
-          return new Outcome.TooManyProcesses(count, since(start), output.text());
+          return new Outcome.OverLimit(limit.get(), since(start), output.text());
         }
       }
     } catch (InterruptedException e) {
       killTree(process);
       throw e;
+    } finally {
+      if (process.isAlive()) killTree(process);
+      watch.close();
     }
   }
 

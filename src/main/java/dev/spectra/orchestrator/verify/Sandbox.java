@@ -12,4 +12,9 @@ sealed interface Sandbox permits Bubblewrap, NoSandbox {
 
   /** {@return the host command line that runs {@code command} inside this sandbox} */
   List<String> hostCommand(SandboxCommand command);
+
+  /** {@return true when the command expects its stdin to be a lifeline pipe (see {@link Bubblewrap})} */
+  default boolean lifeline() {
+    return false;
+  }
 }

@@ -1,6 +1,5 @@
 package dev.spectra.orchestrator.verify;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.scaffold.ProgressListener;
 import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
@@ -8,6 +7,7 @@ import dev.spectra.orchestrator.scaffold.Verifier;
 import dev.spectra.orchestrator.scaffold.VerifyOptions;
 import dev.spectra.orchestrator.scaffold.VerifyResult;
 import dev.spectra.orchestrator.verify.runner.VerifyRunner;
+import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,13 +30,15 @@ import java.util.Optional;
 public final class SandboxVerifier implements Verifier {
   /** Everything a verifier depends on, so tests can point it at their own cache and their own PATH. */
   record Settings(Path cacheRoot, Optional<List<String>> maven, Map<String, String> mavenEnv, ToolLookup tools,
-      Path javaHome, Path userHome, boolean root) {
+      Path javaHome, Path userHome, boolean root, Path cgroupRoot) {
     Settings {
       cacheRoot = cacheRoot.toAbsolutePath().normalize();
       mavenEnv = Map.copyOf(mavenEnv);
     }
   }
 
+  /** Where the runner writes its result, relative to the project. */
+  static final String RESULT = "target/spectra-verify/result.json";
   private static final String SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin";
   private static final String INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap;"
       + " Fedora: sudo dnf install bubblewrap), or pass --unsafe-no-sandbox to run generated code unconfined";
@@ -45,12 +47,17 @@ public final class SandboxVerifier implements Verifier {
   private final DependencyCache cache;
   private final ObjectMapper json = new ObjectMapper();
   private final ProcessTree processes = new ProcessTree(VerifyRunner.PROGRESS_PREFIX);
+  private final Leftovers leftovers;
+  /** Sandboxes of earlier, killed orchestrators are looked for once, before the first verify. */
+  private volatile boolean leftoversChecked;
   /** The outcome of trying bubblewrap once: empty until tried, then the problem or "" when it works. */
   private volatile String bubblewrapProblem;
 
   SandboxVerifier(Settings settings) {
     this.settings = settings;
-    this.cache = new DependencyCache(settings.cacheRoot(), settings.maven(), settings.mavenEnv());
+    this.cache = new DependencyCache(settings.cacheRoot(), settings.maven(), settings.mavenEnv(),
+        Optional.of(settings.userHome().resolve(".m2").resolve("repository")));
+    this.leftovers = new Leftovers(settings.cacheRoot().resolve("sandboxes"));
   }
 
   /**
@@ -77,7 +84,11 @@ public final class SandboxVerifier implements Verifier {
       throw new IllegalArgumentException("not a directory: " + project);
     }
     ProgressListener progress = options.progress();
-    Sandbox sandbox = sandbox(options.unsafeNoSandbox(), project);
+    if (!leftoversChecked) {
+      leftoversChecked = true;
+      killLeftovers().forEach(line -> progress.onProgress("verify", line));
+    }
+    Sandbox sandbox = sandbox(options, project);
     ProjectDescriptor descriptor;
     try {
       descriptor = ProjectDescriptor.read(project, json);
@@ -95,7 +106,7 @@ public final class SandboxVerifier implements Verifier {
     }
     Path target = project.resolve("target");
     Path state = target.resolve("spectra-verify");
-    Path result = state.resolve("result.json");
+    Path result = project.resolve(RESULT);
     try {
       for (Path dir : List.of(target.resolve("classes"), target.resolve("test-classes"), state, target.resolve("tmp"))) {
         Files.createDirectories(dir);
@@ -108,37 +119,78 @@ public final class SandboxVerifier implements Verifier {
     SandboxCommand command = new SandboxCommand(
         runnerCommand(project, descriptor, classpaths, runner, limits, result),
         project,
-        List.of(settings.javaHome(), runner, cache.repository(), classpaths.mainFile().getParent()),
+        List.of(settings.javaHome(), runner, cache.repository(), classpaths.mainFile().getParent(),
+            classpaths.testFile().getParent()),
         environment(sandbox, project),
         limits);
+    TreeWatch watch = watch(limits);
     progress.onProgress("verify", "compiling and testing in " + sandbox.name());
     ProcessTree.Outcome outcome;
-    try {
-      outcome = processes.run(sandbox.hostCommand(command), command.env(), project, limits.wallClock(),
-          limits.processes(), line -> {
+    try (Leftovers.Entry ignored = leftovers.register(project)) {
+      outcome = processes.run(sandbox.hostCommand(command), command.env(), project, limits, watch,
+          sandbox.lifeline(), line -> {
             int space = line.indexOf(' ');
             progress.onProgress(space < 0 ? line : line.substring(0, space), space < 0 ? "" : line.substring(space + 1));
           });
     } catch (IOException e) {
       throw new SandboxUnavailableException("cannot start " + sandbox.name() + ": " + e.getMessage(), e);
     }
-    return toResult(outcome, result, sandbox, limits);
+    // From here on the workspace is hostile input: links, devices and extra names are removed before anyone reads.
+    List<String> distrusted = new ArrayList<>();
+    UntrustedTree tree = new UntrustedTree(project);
+    try {
+      tree.sweep().forEach(r -> distrusted.add("removed " + r.render()));
+    } catch (IOException e) {
+      throw new IllegalStateException("the workspace " + project + " cannot be checked after the sandbox ran: "
+          + e.getMessage(), e);
+    }
+    return toResult(outcome, tree, descriptor, sandbox, limits, watch, distrusted)
+        .withRuntimeClasspath(classpaths.main().stream().map(Path::toString).toList());
   }
 
-  /** Picks bubblewrap when it works here, else refuses unless the caller allowed running unconfined. */
-  private Sandbox sandbox(boolean unsafe, Path project) throws SandboxUnavailableException, InterruptedException {
+  /** The whole-tree watch for one run: a delegated cgroup v2 when there is one and it takes the limits. */
+  private TreeWatch watch(Limits limits) {
+    TreeWatch w = TreeWatch.detect(settings.cgroupRoot(), Path.of("/proc/self/cgroup"));
+    if (w instanceof TreeWatch.Cgroup c && !c.apply(limits)) {
+      c.close();
+      return new TreeWatch.Polling();
+    }
+    return w;
+  }
+
+  /** {@return the limits and the mechanism a verify here would use, for {@code doctor}} */
+  public String describeLimits(Duration wallClock) {
+    Limits limits = Limits.forWallClock(wallClock);
+    String mechanism = TreeWatch.describeAvailable(settings.cgroupRoot(), Path.of("/proc/self/cgroup"));
+    return "whole sandbox: memory " + limits.treeMemoryBytes() / Limits.MIB + " MiB, " + limits.treeThreads()
+        + " threads, CPU " + limits.cpu().toSeconds() + " s, wall clock " + limits.wallClock().toSeconds() + " s ("
+        + mechanism + ")";
+  }
+
+  /** Kills sandboxes that outlived an earlier orchestrator; {@return one line per process killed} */
+  public List<String> killLeftovers() {
+    return leftovers.killAll();
+  }
+
+  /**
+   * Picks bubblewrap when it works here; else runs unconfined when the user allowed it or the project is template
+   * code only, and refuses otherwise.
+   */
+  private Sandbox sandbox(VerifyOptions options, Path project)
+      throws SandboxUnavailableException, InterruptedException {
     Optional<Path> prlimit = settings.tools().find("prlimit");
     Optional<Path> bwrap = settings.tools().find("bwrap");
     String problem;
     if (bwrap.isEmpty()) {
       problem = "no sandbox tool found: bwrap is not on PATH";
     } else {
-      Bubblewrap candidate = new Bubblewrap(bwrap.get(), prlimit, Bubblewrap.defaultHidden(settings.userHome()),
-          settings.root());
+      Bubblewrap candidate = Bubblewrap.create(bwrap.get(), prlimit, settings.root(), settings.cacheRoot());
       problem = probe(candidate, project);
       if (problem.isEmpty()) return candidate;
     }
-    if (unsafe) return new NoSandbox(prlimit);
+    if (options.unsafeNoSandbox()) return new NoSandbox(prlimit, VerifyResult.NONE_UNSAFE);
+    // Code from our own templates and the user's contract is as trusted as the orchestrator that wrote it.
+    if (options.templateOnly()) return new NoSandbox(prlimit, VerifyResult.NONE_TEMPLATE);
     throw new SandboxUnavailableException(problem + "; refusing to run generated code outside a sandbox. "
         + INSTALL_HINT);
   }
@@ -151,8 +203,8 @@ public final class SandboxVerifier implements Verifier {
         Limits.forWallClock(Duration.ofSeconds(20)));
     String problem;
     try {
-      ProcessTree.Outcome o = processes.run(candidate.hostCommand(trial), trial.env(), project, Duration.ofSeconds(20),
-          16, line -> {});
+      ProcessTree.Outcome o = processes.run(candidate.hostCommand(trial), trial.env(), project, trial.limits(),
+          new TreeWatch.Polling(), candidate.lifeline(), line -> {});
       problem = o instanceof ProcessTree.Outcome.Exited e && e.code() == 0 ? ""
           : "bubblewrap is installed but cannot create a sandbox here (" + o.output().strip() + ")";
     } catch (IOException e) {
@@ -220,41 +272,29 @@ public final class SandboxVerifier implements Verifier {
     return env;
   }
 
-  private VerifyResult toResult(ProcessTree.Outcome outcome, Path resultFile, Sandbox sandbox, Limits limits) {
-    JsonNode r = readResult(resultFile);
+  private VerifyResult toResult(ProcessTree.Outcome outcome, UntrustedTree tree, ProjectDescriptor descriptor,
+      Sandbox sandbox, Limits limits, TreeWatch watch, List<String> distrusted) {
+    RunnerResult r = RunnerResult.read(tree, RESULT, descriptor, json, distrusted);
     boolean haveResult = r != null;
-    boolean complete = r != null && r.path("complete").asBoolean(!r.has("complete"));
-    boolean compiled = r != null && r.path("compiled").asBoolean(false);
-    List<VerifyResult.CompileError> errors = new ArrayList<>();
-    List<VerifyResult.TestFailure> failures = new ArrayList<>();
-    int run = 0;
-    int passed = 0;
-    int failed = 0;
-    StringBuilder log = new StringBuilder();
-    if (r != null) {
-      for (JsonNode e : r.path("compileErrors")) {
-        errors.add(new VerifyResult.CompileError(e.path("file").asText(), e.path("line").asLong(),
-            e.path("message").asText()));
-      }
-      for (JsonNode f : r.path("failures")) {
-        failures.add(new VerifyResult.TestFailure(f.path("testClass").asText(), f.path("testName").asText(),
-            f.path("message").asText(), f.path("trace").asText()));
-      }
-      run = r.path("testsRun").asInt();
-      passed = r.path("testsPassed").asInt();
-      failed = r.path("testsFailed").asInt();
-      log.append(r.path("compileLog").asText(""));
-    }
+    boolean complete = r != null && r.complete();
+    boolean compiled = r != null && r.compiled();
+    List<VerifyResult.CompileError> errors = new ArrayList<>(r == null ? List.of() : r.compileErrors());
+    List<VerifyResult.TestFailure> failures = new ArrayList<>(r == null ? List.of() : r.failures());
+    int run = r == null ? 0 : r.testsRun();
+    int passed = r == null ? 0 : r.testsPassed();
+    int failed = r == null ? 0 : r.testsFailed();
+    StringBuilder log = new StringBuilder(r == null ? "" : r.compileLog());
     log.append(outcome.output());
     boolean timedOut = outcome instanceof ProcessTree.Outcome.TimedOut;
     switch (outcome) {
       case ProcessTree.Outcome.TimedOut t -> log.append("\n[killed: the wall-clock limit of ")
           .append(limits.wallClock().toSeconds()).append(" s was reached]\n");
-      case ProcessTree.Outcome.TooManyProcesses t -> {
+      case ProcessTree.Outcome.OverLimit o -> {
         failed++;
         run++;
-        failures.add(new VerifyResult.TestFailure("", "(sandbox)", "the tests started more than "
-            + limits.processes() + " processes; the whole process tree was killed", ""));
+        failures.add(new VerifyResult.TestFailure("", "(sandbox)", "a limit of the sandbox was passed, "
+            + o.limit() + "; the whole process tree was killed", ""));
+        log.append("\n[killed: ").append(o.limit()).append("]\n");
       }
       case ProcessTree.Outcome.Exited e when !complete && compiled -> {
         failed++;
@@ -267,17 +307,9 @@ public final class SandboxVerifier implements Verifier {
           "the verify runner ended with exit code " + e.code() + " without a result: " + tail(outcome.output())));
       case ProcessTree.Outcome.Exited e -> { }
     }
+    for (String d : distrusted) log.append("\n[refused: ").append(d).append("]");
     return new VerifyResult(compiled, run, passed, failed, failures, errors, sandbox.name(), timedOut,
-        outcome.elapsed(), log.toString());
-  }
-
-  private JsonNode readResult(Path file) {
-    try {
-      return Files.isRegularFile(file) ? json.readTree(file.toFile()) : null;
-    } catch (IOException e) {
-      // A result the runner did not finish writing counts as none.
-      return null;
-    }
+        outcome.elapsed(), log.toString(), r == null ? 0 : r.testsSkipped(), List.of(), limits.describe(watch), distrusted);
   }
 
   private static String tail(String output) {

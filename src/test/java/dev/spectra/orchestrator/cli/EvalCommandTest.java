@@ -42,11 +42,19 @@ class EvalCommandTest {
     int code = Main.run(new String[] {"eval", "--simulate", "--models", "qwen2.5-coder-32b,local-first",
         "--suite", suite.toString(), "--out", cwd.resolve("out").toString(), "--quiet"}, io(cwd));
     assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
-    assertThat(out.toString()).contains("| Solution | Monthly Cost | Reliability | Autonomy | SPECTRA Score |")
+    assertThat(out.toString()).contains("| Solution | Monthly Cost | Reliability (plans) | Autonomy | SPECTRA Score |")
         .contains("qwen2.5-coder-32b (simulated)").contains("local-first (simulated)");
+    JsonNode run = new ObjectMapper().readTree(cwd.resolve("out/report.json").toFile());
+    // The run id and the resume command come first, before any sample.
+    assertThat(err.toString()).startsWith("Run " + run.path("run_id").asText() + ": reports go to")
+        .contains("orchestrator eval --resume " + run.path("run_id").asText() + " --out ");
+    assertThat(run.path("command").asText()).startsWith("orchestrator eval --simulate --models qwen2.5-coder-32b,local-first");
+    assertThat(run.path("tool_version").asText()).isNotBlank();
     JsonNode report = new ObjectMapper().readTree(cwd.resolve("out/report.json").toFile());
     assertThat(report.path("subjects")).hasSize(2);
     assertThat(report.path("subjects").get(0).path("plan_success").path("n").asInt()).isEqualTo(2);
+    assertThat(report.path("subjects").get(0).has("cost_per_plan_usd")).isTrue();
+    assertThat(report.path("subjects").get(0).has("projected_cost_per_build_usd")).isTrue();
     assertThat(Files.readString(cwd.resolve("out/report.html"))).contains("<svg").doesNotContain("<script");
     // Simulated calls never reach the user's own ledger.
     assertThat(cwd.resolve("data/orchestrator/ledger.db")).satisfiesAnyOf(
@@ -110,5 +118,41 @@ class EvalCommandTest {
     code = Main.run(new String[] {"eval", "--resume", runId, "--out", outDir.toString(), "--quiet"}, io(cwd));
     assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
     assertThat(Files.readAllLines(outDir.resolve("samples.jsonl"))).hasSize(lines.size());
+
+    // Resuming a finished run says so and succeeds, again and again.
+    err.getBuffer().setLength(0);
+    code = Main.run(new String[] {"eval", "--resume", runId, "--out", outDir.toString(), "--quiet"}, io(cwd));
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(err.toString()).contains("already finished");
+  }
+
+  @Test
+  void anUnreachableModelIsAnUnavailableRowAndTheRunFinishes(@TempDir Path cwd) throws Exception {
+    Path suite = cwd.resolve("suite");
+    task(suite, "notes", "Build a service that stores notes with a title.", "Note", "/notes");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();   // closed again: nothing listens there
+    }
+    Files.writeString(cwd.resolve("orchestrator.yaml"), """
+        models:
+          gone: {kind: ollama, endpoint: "http://127.0.0.1:%d", local: true}
+        """.formatted(port));
+    int code = Main.run(new String[] {"eval", "--models", "gone", "--suite", suite.toString(), "--repeat", "2",
+        "--out", cwd.resolve("out").toString(), "--quiet"}, io(cwd));
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("| gone | unavailable");
+    JsonNode report = new ObjectMapper().readTree(cwd.resolve("out/report.json").toFile());
+    assertThat(report.path("partial").asBoolean()).isFalse();
+    assertThat(report.path("subjects").get(0).path("available").asBoolean()).isFalse();
+  }
+
+  @Test
+  void buildModeRefusesToGradeWithoutHiddenScenarios(@TempDir Path cwd) {
+    int code = Main.run(new String[] {"eval", "--simulate", "--mode", "build", "--out",
+        cwd.resolve("out").toString()}, io(cwd));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("hidden acceptance scenarios").contains("--mode plan");
+    assertThat(cwd.resolve("out")).doesNotExist();
   }
 }

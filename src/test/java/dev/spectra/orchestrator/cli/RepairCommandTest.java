@@ -104,9 +104,9 @@ class RepairCommandTest {
       }
     }).toList();
     for (JsonNode row : rows) {
-      assertThat(row.fieldNames()).toIterable().containsExactly("id", "ok", "value", "error");
+      assertThat(row.fieldNames()).toIterable().containsExactly("id", "ok", "value", "error", "guesses");
     }
-    assertThat(rows.get(0).toString()).isEqualTo("{\"id\":1,\"ok\":true,\"value\":{\"a\":1},\"error\":null}");
+    assertThat(rows.get(0).toString()).isEqualTo("{\"id\":1,\"ok\":true,\"value\":{\"a\":1},\"error\":null,\"guesses\":[]}");
     assertThat(rows.get(1).get("id").isNull()).isTrue();
     assertThat(rows.get(1).get("error").asText()).startsWith("line 2: not valid JSON");
     assertThat(rows.get(2).get("id").asText()).isEqualTo("two");
@@ -135,5 +135,77 @@ class RepairCommandTest {
     assertThat(r.get("recovered").asInt()).isEqualTo(2);
     assertThat(r.get("casesPerSecond").asDouble()).isPositive();
     assertThat(r.get("mbPerSecond").isNumber()).isTrue();
+  }
+
+  @Test
+  void lenientPrintsTheBestReadingAndListsEveryGuessWithItsPosition() throws Exception {
+    Files.writeString(dir.resolve("in.txt"), "{\"a\": [1, 2, ...], \"url\": https://x.example/p}");
+    assertThat(run("repair", "in.txt")).isEqualTo(ExitCodes.FAILED);
+    assertThat(out.toString()).isEmpty();
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+
+    assertThat(run("repair", "in.txt", "--lenient")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString().strip()).isEqualTo("{\"a\":[1,2],\"url\":\"https://x.example/p\"}");
+    assertThat(err.toString()).contains("guessed: line 1, column 14: placeholder")
+        .contains("guessed: line 1, column 27: unquoted-value");
+  }
+
+  @Test
+  void refusalTellsAPersonWhatToDoNotWhatAModelShould() throws Exception {
+    Files.writeString(dir.resolve("in.txt"), "{\"a\":\"b,\"c\":\"d\"}");
+    assertThat(run("repair", "in.txt")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("line 1, column 6").contains("--lenient")
+        .doesNotContain("answer with").doesNotContain("send the complete");
+  }
+
+  @Test
+  void bracketNoiseIsRefusedInsteadOfATinyValueFishedOutOfIt() throws Exception {
+    java.util.Random random = new java.util.Random(3);
+    StringBuilder noise = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) noise.append("[]{}".charAt(random.nextInt(4)));
+    noise.insert(10_000, " [11] ");
+    Files.writeString(dir.resolve("noise.txt"), noise);
+    assertThat(run("repair", "noise.txt", "--lenient")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("mostly brackets");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void jsonOutputListsGuessesAndSchemaCoercions() throws Exception {
+    Files.writeString(dir.resolve("s.json"), "{\"type\": \"object\", \"properties\": {\"age\": {\"type\": \"integer\"}}}");
+    Files.writeString(dir.resolve("in.txt"), "{\"age\": \"42\", \"tags\": [1, 2, ...]}");
+    assertThat(run("repair", "in.txt", "--schema", "s.json", "--lenient", "--json")).isEqualTo(ExitCodes.OK);
+    JsonNode r = M.readTree(out.toString());
+    assertThat(r.get("value").toString()).isEqualTo("{\"age\":42,\"tags\":[1,2]}");
+    assertThat(r.get("coercions").toString()).isEqualTo("[\"/age: number-from-string\"]");
+    assertThat(r.get("guesses").get(0).get("kind").asText()).isEqualTo("placeholder");
+    assertThat(r.get("guesses").get(0).get("column").asInt()).isEqualTo(30);
+  }
+
+  @Test
+  void jsonlLinesCarryGuessesAndMayBringTheirOwnSchema() throws Exception {
+    Files.write(dir.resolve("cases.jsonl"), List.of(
+        "{\"id\": 1, \"input\": \"{\\\"age\\\": \\\"42\\\"}\", \"schema\": {\"type\": \"object\", "
+            + "\"properties\": {\"age\": {\"type\": \"integer\"}}}}",
+        "{\"id\": 2, \"input\": \"[1, 2, ...]\"}",
+        "{\"id\": 3, \"input\": \"{}\", \"schema\": \"not a schema\"}",
+        "{\"id\": 4, \"input\": \"{\\\"a\\\": 1}\"}"));
+    assertThat(run("repair", "--jsonl", "cases.jsonl", "--lenient")).isEqualTo(ExitCodes.OK);
+    List<JsonNode> rows = out.toString().lines().map(l -> {
+      try {
+        return M.readTree(l);
+      } catch (Exception e) {
+        throw new AssertionError(l, e);
+      }
+    }).toList();
+    assertThat(rows).hasSize(4);
+    assertThat(rows.get(0).get("value").toString()).isEqualTo("{\"age\":42}");
+    assertThat(rows.get(1).get("ok").asBoolean()).isTrue();
+    assertThat(rows.get(1).get("value").toString()).isEqualTo("[1,2]");
+    assertThat(rows.get(1).get("guesses").get(0).get("kind").asText()).isEqualTo("placeholder");
+    assertThat(rows.get(2).get("ok").asBoolean()).isFalse();
+    assertThat(rows.get(2).get("error").asText()).contains("line 3").contains("schema");
+    assertThat(rows.get(3).get("guesses").isEmpty()).isTrue();
   }
 }

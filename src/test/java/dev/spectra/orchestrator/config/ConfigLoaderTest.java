@@ -144,6 +144,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aCatalogModelMovedToALoopbackUrlKeepsItsPriceAndStaysCloud() throws Exception {
+    env.put("ORCHESTRATOR_LLM_URL", "http://127.0.0.1:4000/v1/chat/completions");
+    env.put("ORCHESTRATOR_LLM_MODEL", "gpt-4o-mini");
+    write(cwd.resolve("orchestrator.yaml"), """
+        models:
+          claude-3-5-sonnet:
+            endpoint: http://localhost:8787/v1
+          gpt-4-turbo:
+            endpoint: http://localhost:8788/v1
+            price: {input: 1, output: 2}
+        """);
+    Config c = load();
+    ModelSpec mini = c.defaultSpec();
+    assertThat(mini.endpoint()).isEqualTo(URI.create("http://127.0.0.1:4000/v1"));
+    assertThat(mini.local()).as("a local proxy in front of a cloud model does not make it local").isFalse();
+    assertThat(mini.price()).isEqualTo(Price.perMillion("0.15", "0.60"));
+    assertThat(c.catalog().priceSource("gpt-4o-mini")).startsWith("catalog ");
+    ModelSpec sonnet = c.catalog().get("claude-3-5-sonnet").orElseThrow();
+    assertThat(sonnet.local()).isFalse();
+    assertThat(sonnet.price()).isEqualTo(Price.perMillion("3", "15"));
+    assertThat(c.catalog().priceSource("claude-3-5-sonnet")).startsWith("catalog ");
+    assertThat(c.catalog().get("gpt-4-turbo").orElseThrow().price()).isEqualTo(Price.perMillion("1", "2"));
+    assertThat(c.catalog().priceSource("gpt-4-turbo")).endsWith("orchestrator.yaml:6");
+    assertThat(c.catalog().priceSource("qwen2.5-coder-32b")).startsWith("catalog ");
+  }
+
+  @Test
   void yamlAddsModelsAndOverridesBuiltInFields() throws Exception {
     write(cwd.resolve("orchestrator.yaml"), """
         models:

@@ -43,9 +43,15 @@ class EvalRunnerTest {
       afterCall.run();
       boolean ok = (t.id().hashCode() + repeat) % 3 != 0;
       return new Sample(s.name(), s.simulated(), t.id(), t.complexity(), repeat, "plan", true, ok, true,
-          ok ? "RAW_VALID" : "REPAIRED", true, null, 0, 100, 10, 50, 50, s.local() ? 100 : 0, BigDecimal.ZERO,
+          ok ? "RAW_VALID" : "REPAIRED", true, null, null, 0, 100, 10, 50, 50, s.local() ? 100 : 0, BigDecimal.ZERO,
           BigDecimal.ZERO, List.of(), s.name(), null);
     }
+  }
+
+  static RunInfo info(String runId) {
+    return new RunInfo(runId, "plan", "builtin", Suite.builtin().tasks().size(), 1, Instant.parse("2026-01-01T00:00:00Z"),
+        100, Scorecard.Weights.SEED, "orchestrator eval --simulate", "test", 42L, BuildProjection.seedEstimate(),
+        List.of());
   }
 
   final EvalRunner.Options options = new EvalRunner.Options("plan", 2, 8, 100, Scorecard.Weights.SEED, 3);
@@ -56,8 +62,7 @@ class EvalRunnerTest {
     Subject ollama = new Subject("local", NO_MODEL, false, true, 1);
     Subject cloud = new Subject("cloud", NO_MODEL, false, false, 4);
     EvalRunner runner = new EvalRunner(taker, options, EvalRunner.Progress.NONE, Clock.systemUTC());
-    EvalReport report = runner.run("r1", Suite.builtin(), List.of(ollama, cloud), List.of(), dir.resolve("s.jsonl"),
-        Instant.now());
+    EvalReport report = runner.run(info("r1"), Suite.builtin(), List.of(ollama, cloud), List.of(), dir.resolve("s.jsonl"));
     assertThat(taker.maxInFlight.get("local")).isEqualTo(1);
     assertThat(taker.maxInFlight.get("cloud")).isLessThanOrEqualTo(4);
     assertThat(report.partial()).isFalse();
@@ -69,14 +74,41 @@ class EvalRunnerTest {
     FakeTaker taker = new FakeTaker();
     EvalRunner runner = new EvalRunner(taker, new EvalRunner.Options("plan", 1, 1, 100, Scorecard.Weights.SEED, 3),
         EvalRunner.Progress.NONE, Clock.systemUTC());
-    EvalReport report = runner.run("r2", Suite.builtin(),
+    EvalReport report = runner.run(info("r2"), Suite.builtin(),
         List.of(new Subject("offline", NO_MODEL, false, true, 1), new Subject("ok", NO_MODEL, false, true, 1)),
-        List.of(), dir.resolve("s.jsonl"), Instant.now());
-    SubjectMetrics offline = report.subjects().get(0);
+        List.of(), dir.resolve("s.jsonl"));
+    SubjectMetrics offline = report.subjects().stream().filter(m -> m.subject().equals("offline")).findFirst().orElseThrow();
     assertThat(offline.available()).isFalse();
     assertThat(offline.unavailableReason()).contains("cannot connect");
-    assertThat(report.subjects().get(1).samples()).isEqualTo(Suite.builtin().tasks().size());
+    assertThat(report.subjects().get(0).subject()).as("unavailable rows come last").isEqualTo("ok");
+    assertThat(report.subjects().get(0).samples()).isEqualTo(Suite.builtin().tasks().size());
     assertThat(report.markdown()).contains("| offline | unavailable");
+    assertThat(report.partial()).as("an outage is a result, not an interruption").isFalse();
+  }
+
+  @Test
+  void aStopAbandonsSamplesStillInFlightAfterTheGraceAndReturnsThePartialReport(@TempDir Path dir) throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    EvalRunner.SampleTaker hangs = (s, t, r) -> {
+      started.countDown();
+      new java.util.concurrent.CountDownLatch(1).await();   // a build that would take minutes
+      throw new AssertionError("unreachable: the runner interrupts abandoned samples");
+    };
+    EvalRunner runner = new EvalRunner(hangs, new EvalRunner.Options("plan", 1, 2, 100, Scorecard.Weights.SEED, 3),
+        EvalRunner.Progress.NONE, Clock.systemUTC()).inFlightGrace(java.time.Duration.ofMillis(50));
+    Thread stopper = Thread.ofVirtual().start(() -> {
+      try {
+        started.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      runner.stop();
+    });
+    EvalReport report = runner.run(info("r5"), Suite.builtin(), List.of(new Subject("m", NO_MODEL, false, true, 2)),
+        List.of(), dir.resolve("s.jsonl"));
+    stopper.join();
+    assertThat(report.partial()).isTrue();
+    assertThat(SampleStore.read(dir.resolve("s.jsonl"))).isEmpty();
   }
 
   @Test
@@ -88,14 +120,14 @@ class EvalRunnerTest {
     FakeTaker first = new FakeTaker();
     EvalRunner runner = new EvalRunner(first, one, EvalRunner.Progress.NONE, Clock.systemUTC());
     first.afterCall = () -> { if (first.calls.get() == 5) runner.stop(); };
-    EvalReport partial = runner.run("r3", suite, subjects, List.of(), file, Instant.now());
+    EvalReport partial = runner.run(info("r3"), suite, subjects, List.of(), file);
     assertThat(partial.partial()).isTrue();
     List<Sample> stored = SampleStore.read(file);
     assertThat(stored).hasSizeBetween(5, 6);
 
     FakeTaker second = new FakeTaker();
     EvalReport resumed = new EvalRunner(second, one, EvalRunner.Progress.NONE, Clock.systemUTC())
-        .run("r3", suite, subjects, stored, file, Instant.now());
+        .run(info("r3"), suite, subjects, stored, file);
     assertThat(second.calls.get()).isEqualTo(suite.tasks().size() - stored.size());
     assertThat(resumed.partial()).isFalse();
     assertThat(resumed.subjects().get(0).samples()).isEqualTo(suite.tasks().size());
@@ -106,13 +138,13 @@ class EvalRunnerTest {
   void reportsAreWrittenAsMarkdownJsonAndOfflineHtmlWithSimulationLabels(@TempDir Path dir) throws Exception {
     EvalRunner runner = new EvalRunner(new FakeTaker(), new EvalRunner.Options("plan", 1, 2, 100, Scorecard.Weights.SEED, 3),
         EvalRunner.Progress.NONE, Clock.systemUTC());
-    EvalReport report = runner.run("r4", Suite.builtin(),
+    EvalReport report = runner.run(info("r4"), Suite.builtin(),
         List.of(new Subject("mistral-7b", NO_MODEL, true, true, 2), new Subject("gpt-4o-mini", NO_MODEL, true, false, 2)),
-        List.of(), dir.resolve("s.jsonl"), Instant.now());
+        List.of(), dir.resolve("s.jsonl"));
     report.writeTo(dir);
     String md = Files.readString(dir.resolve("report.md"));
-    assertThat(md).contains("| Solution | Monthly Cost | Reliability | Autonomy | SPECTRA Score |")
-        .contains("mistral-7b (simulated)").contains("/20");
+    assertThat(md).contains("| Solution | Monthly Cost | Reliability (plans) | Autonomy | SPECTRA Score |")
+        .contains("mistral-7b (simulated)").contains("/" + Suite.builtin().tasks().size() + ";");
     String html = Files.readString(dir.resolve("report.html"));
     assertThat(html).contains("<svg").contains("(simulated)").doesNotContain("src=\"http").doesNotContain("href=\"http")
         .doesNotContain("<script");

@@ -21,7 +21,28 @@ import org.junit.jupiter.api.Test;
 
 class PlanSampleTakerTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  final EvalTask notes = Suite.builtin().tasks().get(0); // 01-notes: entity Note, POST /notes, GET /notes/{id}
+  /** Entity Note; hidden: create a note then read it back, and a missing note is 404. */
+  final EvalTask notes = notesTask();
+
+  static EvalTask notesTask() {
+    try {
+      return Suite.parse("test", "01-notes", """
+          request: Build a notes service
+          entities: [Note]
+          hidden:
+            - name: a created note can be read back
+              steps:
+                - {request: {method: POST, path: /notes, json: {title: t}}, expect: {status: 201}, capture: {id: $.id}}
+                - {request: {method: GET, path: "/notes/{{id}}"}, expect: {status: 200, body: {title: t}}}
+                - {request: {method: GET, path: /notes/999999}, expect: {status: 404}}
+          """);
+    } catch (Suite.TaskFileException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static final String COVERING = "{\"/notes\":{\"post\":{\"requestBody\":{},\"responses\":{\"201\":{}}}},"
+      + "\"/notes/{id}\":{\"get\":{\"responses\":{\"200\":{},\"404\":{}}}}}";
 
   /** Answers every call with the given attempts, or fails with the given error. */
   record FakeModel(List<Attempt> attempts, ModelError error) implements Model {
@@ -52,7 +73,7 @@ class PlanSampleTakerTest {
 
   @Test
   void aRepairedPlanThatCoversTheTaskIsEngineValidButNotRawValid() throws Exception {
-    JsonNode p = plan("{\"/notes\":{\"post\":{}},\"/notes/{id}\":{\"get\":{}}}");
+    JsonNode p = plan(COVERING);
     Model m = new FakeModel(List.of(attempt("local-7b", Attempt.JsonStage.REPAIRED, null, "0")), null);
     Sample s = taker(p).take(new Subject("local-7b", m, true, true, 1), notes, 0);
     assertThat(s.rawValid()).isFalse();
@@ -64,17 +85,27 @@ class PlanSampleTakerTest {
 
   @Test
   void aPlanWithoutAnOperationForAScenarioFailsWithWhatIsMissing() throws Exception {
-    JsonNode p = plan("{\"/notes\":{\"post\":{}}}");
+    JsonNode p = plan("{\"/notes\":{\"post\":{\"requestBody\":{},\"responses\":{\"201\":{}}}}}");
     Model m = new FakeModel(List.of(attempt("local-7b", Attempt.JsonStage.RAW_VALID, null, "0")), null);
     Sample s = taker(p).take(new Subject("local-7b", m, false, true, 1), notes, 0);
     assertThat(s.rawValid()).isTrue();
     assertThat(s.planOk()).isFalse();
-    assertThat(s.error()).contains("GET /notes/999999");
+    assertThat(s.error()).contains("operation GET /notes/{p}");
+  }
+
+  @Test
+  void aPlanThatDoesNotDeclareAStatusAHiddenScenarioExpectsCannotCarryIt() throws Exception {
+    JsonNode p = plan("{\"/notes\":{\"post\":{\"requestBody\":{},\"responses\":{\"201\":{}}}},"
+        + "\"/notes/{id}\":{\"get\":{\"responses\":{\"200\":{}}}}}");
+    Model m = new FakeModel(List.of(attempt("local-7b", Attempt.JsonStage.RAW_VALID, null, "0")), null);
+    Sample s = taker(p).take(new Subject("local-7b", m, false, true, 1), notes, 0);
+    assertThat(s.planOk()).isFalse();
+    assertThat(s.error()).contains("status 404 on GET /notes/{p}");
   }
 
   @Test
   void anEscalationIsCountedWithItsReasonAndTheCloudTokensAreNotLocal() throws Exception {
-    JsonNode p = plan("{\"/notes\":{\"post\":{}},\"/notes/{id}\":{\"get\":{}}}");
+    JsonNode p = plan(COVERING);
     var invalid = new ModelError.InvalidOutput(ModelError.InvalidOutput.Kind.SCHEMA_INVALID, List.of("/x: missing"), "{}", "local-7b");
     Model m = new FakeModel(List.of(attempt("local-7b", Attempt.JsonStage.FAILED, invalid, "0"),
         attempt("gpt-4o-mini", Attempt.JsonStage.RAW_VALID, null, "0.0001")), null);

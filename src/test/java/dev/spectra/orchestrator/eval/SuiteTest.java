@@ -9,11 +9,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SuiteTest {
   @Test
-  void builtinSuiteHasTwentyTasksOfGradedComplexityEachWithScenarios() {
+  void builtinSuiteHasTasksAtEveryLevelEachWithHiddenScenarios() {
     Suite s = Suite.builtin();
     assertThat(s.tasks()).hasSizeGreaterThanOrEqualTo(20);
     assertThat(s.tasks()).extracting(EvalTask::complexity).contains(1, 2, 3, 4, 5);
-    assertThat(s.tasks()).allSatisfy(t -> assertThat(t.scenarios()).isNotEmpty());
+    assertThat(s.tasks()).allSatisfy(t -> assertThat(t.hidden()).isNotEmpty());
     assertThat(s.tasks()).extracting(EvalTask::id).doesNotHaveDuplicates();
   }
 
@@ -41,5 +41,52 @@ class SuiteTest {
           - {method: FETCH, path: /x, expect: {status: 200}}
         """);
     assertThat(Suite.load(dir).problems()).singleElement().asString().contains("scenarios[0]").contains("FETCH");
+  }
+
+  @Test
+  void aHiddenStepUsingAVariableNoEarlierStepCapturesIsRejected(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("t.yaml"), """
+        request: Build accounts
+        hidden:
+          - name: deposit
+            steps:
+              - {request: {method: POST, path: /accounts, json: {owner: Ana}}, expect: {status: 201}, capture: {acct: $.id}}
+              - {request: {method: POST, path: "/accounts/{{acount}}/deposits", json: {amount: 5}}, expect: {status: 201}}
+        """);
+    assertThat(Suite.load(dir).problems()).singleElement().asString().contains("hidden[0]").contains("steps[1]")
+        .contains("{{acount}}");
+  }
+
+  @Test
+  void hiddenScenariosReadMultiStepFlowsWithCapturesAndStatusSets(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("t.yaml"), """
+        request: Build accounts
+        rules: [no negative balance]
+        hidden:
+          - name: overdraw leaves the balance unchanged
+            rule: no negative balance
+            steps:
+              - {request: {method: POST, path: /accounts, json: {owner: Ana}}, expect: {status: 201}, capture: {acct: $.id}}
+              - {request: {method: POST, path: "/accounts/{{acct}}/withdrawals", json: {amount: 100}}, expect: {status: [409, 422]}}
+              - {request: {method: GET, path: "/accounts/{{acct}}"}, expect: {status: 200, body: {balance: 0}}}
+        """);
+    Suite s = Suite.load(dir);
+    assertThat(s.problems()).isEmpty();
+    EvalTask.Scenario sc = s.tasks().get(0).hidden().get(0);
+    assertThat(sc.rule()).isEqualTo("no negative balance");
+    assertThat(sc.steps()).hasSize(3);
+    assertThat(sc.steps().get(0).captures()).containsEntry("acct", "$.id");
+    assertThat(sc.steps().get(1).status()).containsExactlyInAnyOrder(409, 422);
+    assertThat(sc.steps().get(2).expectBody().path("balance").asInt()).isZero();
+  }
+
+  @Test
+  void everyRuleOfEveryBuiltinTaskIsExercisedByAHiddenScenario() {
+    for (EvalTask t : Suite.builtin().tasks()) {
+      java.util.Set<String> exercised = new java.util.HashSet<>();
+      for (EvalTask.Scenario sc : t.hidden()) if (sc.rule() != null) exercised.add(sc.rule());
+      assertThat(exercised).as(t.id() + ": rules without a hidden scenario").containsAll(t.rules());
+      assertThat(t.hidden()).as(t.id() + ": hidden scenarios").anySatisfy(sc -> assertThat(sc.steps()).hasSizeGreaterThan(1));
+    }
   }
 }

@@ -117,6 +117,9 @@ class GatewayTest {
     assertThat(r.headers().firstValue("x-orchestrator-cost-usd")).hasValue("0.000123");
     assertThat(r.headers().firstValue("x-orchestrator-saved-usd")).hasValue("0.000456");
     assertThat(body.at("/orchestrator/served_model").asText()).isEqualTo("qwen");
+    // The call is recorded after the response is sent: on a busy machine the client can read it first.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (listener.snapshot().isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
     assertThat(listener.snapshot()).singleElement().satisfies(c -> {
       assertThat(c.status()).isEqualTo(200);
       assertThat(c.servedModel()).isEqualTo("qwen");

@@ -8,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code run} end to end against the simulator: scripted model replies, everything else real. */
+// Minutes of real sandboxed builds: part of ./test --all (and .ci/run), not of the quick ./test.
+@Tag("e2e")
 class RunEndToEndTest {
   @TempDir Path dir;
   SimulatedBuild build;

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Whole builds through the production verifier: the generated tests compile and run inside the sandbox. Slow (tens
  * of seconds each on a busy machine), so few; they need bubblewrap and a filled (or fillable) dependency cache.
  */
+// Minutes of real sandboxed builds: part of ./test --all (and .ci/run), not of the quick ./test.
+@Tag("e2e")
 class BuildEndToEndTest {
   @TempDir Path dir;
 

@@ -16,10 +16,11 @@ class BuildHistoryTest {
   private static BuildReport report(String id, String outcome) {
     return new BuildReport(id, "todo-api", "examples/todo-api.yaml", "javalin", "/tmp/out", "2026-01-01T00:00:00Z",
         "2026-01-01T00:00:09Z", outcome,
-        List.of(new BuildReport.OperationEntry("GET", "/todos", "listTodos", BuildReport.IMPLEMENTED, "list", "x"),
-            new BuildReport.OperationEntry("POST", "/x", "x", BuildReport.NEEDS_MODEL, "", "y")),
-        List.of("pom.xml"), new BuildReport.Tests(true, 5, 4, 1, false, "bubblewrap", List.of(), List.of()),
-        List.of(new BuildReport.Step("parse", 100), new BuildReport.Step("verify", 900)));
+        List.of(new BuildReport.OperationEntry("GET", "/todos", "listTodos", BuildReport.IMPLEMENTED, "list", "x", ""),
+            new BuildReport.OperationEntry("POST", "/x", "x", BuildReport.NEEDS_MODEL, "", "y", "action")),
+        List.of("pom.xml"), new BuildReport.Tests(true, 5, 4, 1, 0, false, "bubblewrap", List.of(), List.of()),
+        List.of(new BuildReport.Step("parse", 100), new BuildReport.Step("verify", 900)), List.of(),
+        new BuildReport.Start(List.of("/tmp/out/run"), "/tmp/out", "PORT", true));
   }
 
   @Test

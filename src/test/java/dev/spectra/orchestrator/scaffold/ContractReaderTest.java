@@ -64,7 +64,7 @@ class ContractReaderTest {
   }
 
   @Test
-  void refusesSchemaKeywordsTheGeneratorCannotEnforce() throws Exception {
+  void acceptsSchemaKeywordsTheValidatorKnowsInsteadOfRefusingThem() throws Exception {
     Path f = Contracts.write(dir, "cond.yaml", """
         openapi: 3.1.0
         info: {title: Cond, version: "1"}
@@ -73,15 +73,94 @@ class ContractReaderTest {
           schemas:
             Shape:
               type: object
-              properties:
-                if: {type: string}
               if: {properties: {kind: {const: circle}}}
               then: {required: [radius]}
         """);
+    assertThat(reader.read(f).warnings()).isEmpty();
+  }
+
+  @Test
+  void refusesADuplicateKeyWithItsLineAndNoStackTrace() throws Exception {
+    Path f = Contracts.write(dir, "dup.yaml", """
+        openapi: 3.0.3
+        info: {title: Dup, version: "1"}
+        paths:
+          /x:
+            get:
+              responses: {'200': {description: ok}}
+          /x:
+            post:
+              responses: {'200': {description: ok}}
+        """);
     var e = catchThrowableOfType(InvalidContractException.class, () -> reader.read(f));
-    assertThat(e.problems()).extracting(ContractProblem::location)
-        .containsExactlyInAnyOrder("/components/schemas/Shape/if", "/components/schemas/Shape/then");
-    assertThat(e.problems().getFirst().message()).contains("unsupported schema keyword");
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.line()).isEqualTo(7);
+      assertThat(p.message()).contains("duplicate key '/x'").contains("first at line 4");
+      assertThat(p.toString()).startsWith(f + ":7: ");
+    });
+  }
+
+  @Test
+  void refusesAPipeSeparatedTypeWithTheFix() throws Exception {
+    Path f = Contracts.write(dir, "pipe.yaml", """
+        openapi: 3.0.3
+        info: {title: Pipe, version: "1"}
+        paths: {}
+        components:
+          schemas:
+            Price:
+              type: object
+              properties:
+                amount:
+                  type: number | null
+        """);
+    var e = catchThrowableOfType(InvalidContractException.class, () -> reader.read(f));
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.line()).isEqualTo(10);
+      assertThat(p.message()).contains("type: [number, null]").contains("nullable: true");
+    });
+  }
+
+  @Test
+  void toleratesADefaultBesideAParameterSchemaWithALocatedWarningButNotWhenStrict() throws Exception {
+    Path f = Contracts.write(dir, "default.yaml", """
+        openapi: 3.0.3
+        info: {title: Def, version: "1"}
+        paths:
+          /x:
+            get:
+              parameters:
+                - name: limit
+                  in: query
+                  default: 10
+                  schema: {type: integer}
+              responses: {'200': {description: ok}}
+        """);
+    Contract c = reader.read(f);
+    assertThat(c.warnings()).anySatisfy(w -> {
+      assertThat(w.line()).isEqualTo(9);
+      assertThat(w.message()).contains("'default' belongs inside the parameter's 'schema'");
+    });
+    assertThat(c.tree().at("/paths/~1x/get/parameters/0/schema/default").asInt()).isEqualTo(10);
+    var e = catchThrowableOfType(InvalidContractException.class, () -> reader.read(f, true));
+    assertThat(e.getMessage()).contains("--strict");
+  }
+
+  @Test
+  void readsACapitalisedTypeWithAWarning() throws Exception {
+    Path f = Contracts.write(dir, "cap.yaml", """
+        openapi: 3.0.3
+        info: {title: Cap, version: "1"}
+        paths: {}
+        components:
+          schemas:
+            Thing:
+              type: Object
+              properties: {id: {type: integer}}
+        """);
+    Contract c = reader.read(f);
+    assertThat(c.tree().at("/components/schemas/Thing/type").asText()).isEqualTo("object");
+    assertThat(c.warnings()).anySatisfy(w -> assertThat(w.line()).isEqualTo(7));
   }
 
   @Test
@@ -112,7 +191,7 @@ class ContractReaderTest {
   }
 
   @Test
-  void reportsSwaggerParserValidationErrorsWithTheirLocation() throws Exception {
+  void reportsSwaggerParserComplaintsAsLocatedWarningsAndRefusesThemWhenStrict() throws Exception {
     Path f = Contracts.write(dir, "noresponses.yaml", """
         openapi: 3.0.3
         info: {title: Bad, version: "1"}
@@ -121,7 +200,11 @@ class ContractReaderTest {
             get:
               operationId: getX
         """);
-    var e = catchThrowableOfType(InvalidContractException.class, () -> reader.read(f));
+    assertThat(reader.read(f).warnings()).anySatisfy(w -> {
+      assertThat(w.message()).contains("responses");
+      assertThat(w.line()).isEqualTo(5);
+    });
+    var e = catchThrowableOfType(InvalidContractException.class, () -> reader.read(f, true));
     assertThat(e.getMessage()).contains("responses");
   }
 

@@ -27,11 +27,13 @@ class CrudAnalyzerTest {
     assertThat(todos.ops().keySet()).containsExactlyInAnyOrder(CrudKind.values());
     assertThat(todos.idField()).isEqualTo("id");
     assertThat(todos.idKind()).isEqualTo(IdKind.INTEGER);
-    assertThat(todos.filterFields()).containsExactly("done");
-    assertThat(todos.paging()).containsExactly("limit");
+    var list = plan.service().path("operations").path("listTodos");
+    assertThat(list.path("filters").findValuesAsText("field")).containsExactly("done");
+    assertThat(list.path("paging").path("limit").asText()).isEqualTo("limit");
     assertThat(todos.statuses()).containsEntry(CrudKind.CREATE, 201).containsEntry(CrudKind.DELETE, 204);
-    assertThat(todos.serverFields()).containsEntry("createdAt", "now");
-    assertThat(todos.defaults()).containsKey("done");
+    var create = plan.service().path("operations").path("createTodo");
+    assertThat(create.path("serverFields").path("createdAt").asText()).isEqualTo("now");
+    assertThat(create.path("defaults").has("done")).isTrue();
   }
 
   @Test
@@ -40,12 +42,15 @@ class CrudAnalyzerTest {
     assertThat(plan.needsModel()).extracting(Operation::operationId).containsExactly("checkoutOrder");
     assertThat(plan.resources()).extracting(Resource::name).containsExactly("authors", "books", "orders");
     Resource books = plan.resources().get(1);
-    assertThat(books.filterFields()).containsExactly("authorId", "genre");
-    assertThat(books.paging()).containsExactlyInAnyOrder("limit", "offset");
+    var list = plan.service().path("operations").path(books.ops().get(CrudKind.LIST).operationId());
+    assertThat(list.path("filters").findValuesAsText("field")).containsExactly("authorId", "genre");
+    assertThat(list.path("paging").path("offset").asText()).isEqualTo("offset");
     assertThat(books.ops().keySet()).doesNotContain(CrudKind.REPLACE);
     Resource orders = plan.resources().get(2);
     assertThat(orders.idKind()).isEqualTo(IdKind.UUID);
-    assertThat(orders.serverFields()).containsEntry("status", "\"pending\"").containsEntry("createdAt", "now");
+    var create = plan.service().path("operations").path(orders.ops().get(CrudKind.CREATE).operationId());
+    assertThat(create.path("serverFields").path("status").path("const").asText()).isEqualTo("pending");
+    assertThat(create.path("serverFields").path("createdAt").asText()).isEqualTo("now");
   }
 
   @Test
@@ -88,5 +93,131 @@ class CrudAnalyzerTest {
         .containsExactly("ClassHandler", "ClassHandler2", "DeleteItemHandler", "PutBHandler", "DeleteItemHandler2")
         .doesNotHaveDuplicates();
     assertThat(plan.javaPackage()).isEqualTo("com.example.s123class");
+  }
+
+  private static final String LENDING = """
+      openapi: 3.0.3
+      info: {title: Lending, version: "1"}
+      paths:
+        /books:
+          get:
+            operationId: listBooks
+            parameters:
+              - {name: shelf, in: query, required: true, schema: {type: string}}
+            responses:
+              '200': {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Book'}}}}}
+          post:
+            operationId: addBook
+            requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/NewBook'}}}}
+            responses:
+              '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Book'}}}}
+        /books/upload:
+          post:
+            operationId: uploadBooks
+            requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/NewBook'}}}}
+            responses:
+              '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Book'}}}}
+        /books/{id}:
+          get:
+            operationId: getBook
+            parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+            responses:
+              '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Book'}}}}
+              '404': {description: missing}
+        /books/{id}/reviews:
+          parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+          get:
+            operationId: listReviews
+            responses:
+              '200': {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Review'}}}}}
+          post:
+            operationId: addReview
+            requestBody: {content: {application/json: {schema: {type: object, required: [stars], properties: {stars: {type: integer}}}}}}
+            responses:
+              '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Review'}}}}
+        /books/{id}/return:
+          parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+          post:
+            operationId: returnBook
+            responses:
+              '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Book'}}}}
+        /loans:
+          post:
+            operationId: lend
+            requestBody: {content: {application/json: {schema: {type: object, required: [bookId], properties: {bookId: {type: integer}}}}}}
+            responses:
+              '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Loan'}}}}
+              '409': {description: already lent}
+          get:
+            operationId: listLoans
+            responses:
+              '200': {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Loan'}}}}}
+      components:
+        schemas:
+          NewBook: {type: object, required: [title], properties: {title: {type: string}}}
+          Book:
+            type: object
+            required: [id, title, addedAt]
+            properties:
+              id: {type: integer}
+              title: {type: string}
+              shelf: {type: string}
+              addedAt: {type: string, format: date-time}
+          Review:
+            type: object
+            required: [id, stars]
+            properties: {id: {type: integer}, bookId: {type: integer}, stars: {type: integer}}
+          Loan:
+            type: object
+            required: [id, bookId, lentAt]
+            properties: {id: {type: integer}, bookId: {type: integer}, lentAt: {type: string, format: date-time}}
+      """;
+
+  @Test
+  void aDeclared409RuleIsLeftToAModelWithTheReason() throws Exception {
+    ServicePlan plan = plan(Contracts.write(dir, "lending.yaml", LENDING));
+    Operation lend = plan.operations().stream().filter(o -> o.operationId().equals("lend")).findFirst().orElseThrow();
+    assertThat(lend.crud()).isNull();
+    assertThat(lend.reason()).contains("409");
+    assertThat(plan.operations()).filteredOn(o -> o.operationId().equals("listLoans")).singleElement()
+        .extracting(Operation::crud).isEqualTo(CrudKind.LIST);
+  }
+
+  @Test
+  void actionPathsAreNotResources() throws Exception {
+    ServicePlan plan = plan(Contracts.write(dir, "lending.yaml", LENDING));
+    assertThat(plan.resources()).extracting(Resource::collectionPath).doesNotContain("/books/upload",
+        "/books/{id}/return");
+    assertThat(plan.needsModel()).extracting(Operation::operationId).contains("uploadBooks", "returnBook");
+    assertThat(plan.needsModel()).filteredOn(o -> o.operationId().equals("uploadBooks")).singleElement()
+        .extracting(Operation::reason).asString().contains("action");
+  }
+
+  @Test
+  void findsSubCollectionsAndSetsTheParentAndServerFields() throws Exception {
+    ServicePlan plan = plan(Contracts.write(dir, "lending.yaml", LENDING));
+    Resource reviews = plan.resources().stream().filter(r -> r.name().equals("reviews")).findFirst().orElseThrow();
+    assertThat(reviews.parent()).isEqualTo("books");
+    assertThat(reviews.parentParam()).isEqualTo("id");
+    var add = plan.service().path("operations").path("addReview");
+    assertThat(add.path("parentResource").asText()).isEqualTo("books");
+    var addBook = plan.service().path("operations").path("addBook");
+    assertThat(addBook.path("serverFields").path("addedAt").asText()).isEqualTo("now");
+    assertThat(addBook.path("writable").findValuesAsText("")).isEmpty();
+    assertThat(addBook.path("writable").toString()).isEqualTo("[\"title\"]");
+  }
+
+  @Test
+  void aRequiredQueryParameterThatIsAFieldBecomesAFilter() throws Exception {
+    ServicePlan plan = plan(Contracts.write(dir, "lending.yaml", LENDING));
+    assertThat(plan.service().path("operations").path("listBooks").path("filters").findValuesAsText("field"))
+        .containsExactly("shelf");
+  }
+
+  @Test
+  void errorShapesFollowTheContractAndNoBodyWhereNoneIsDeclared() throws Exception {
+    ServicePlan plan = plan(Contracts.write(dir, "lending.yaml", LENDING));
+    assertThat(plan.service().path("errors").path("operations").path("getBook").path("404").path("noBody")
+        .asBoolean()).isTrue();
   }
 }

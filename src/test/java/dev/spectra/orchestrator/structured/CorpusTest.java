@@ -24,10 +24,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Runs every case of the broken-output corpus ({@code src/test/resources/structured/corpus/*.jsonl}, one file per
  * family of FIELD-NOTES §2): each has the value the engine must recover, or {@code "refuse": true} when no value
- * can be recovered without guessing.
+ * can be recovered without guessing. A default-mode answer that differs from the expected value, or any answer
+ * where a refusal is expected, fails: that is a silently wrong answer. Cases may also state the lenient reading
+ * ({@code "lenient"}, with the {@code "guesses"} it must list) or that even the lenient mode refuses
+ * ({@code "lenientRefuse"}).
  */
 class CorpusTest {
   static final JsonRepair REPAIR = new JsonRepair();
+  static final JsonRepair LENIENT = new JsonRepair(RepairMode.LENIENT);
+  static final List<String> NEW_FAMILIES = List.of("inner-quotes", "doubled", "trailing", "cut", "placeholders",
+      "unquoted-values", "coercion", "comments2", "noise", "multilingual");
   static final ObjectMapper STRICT = REPAIR.mapper();
   static final SchemaValidator VALIDATOR = new SchemaValidator();
 
@@ -56,6 +62,19 @@ class CorpusTest {
     assertThat(cases.stream().filter(c -> c.path("refuse").asBoolean()).count()).isGreaterThan(50);
   }
 
+  @Test
+  void corpusHasAtLeastOneHundredFiftyCasesForTheTwoModes() throws Exception {
+    List<JsonNode> cases = cases().map(a -> (JsonNode) a.get()[1]).toList();
+    List<JsonNode> added = cases.stream().filter(c -> NEW_FAMILIES.contains(c.get("family").asText())).toList();
+    assertThat(added).hasSizeGreaterThanOrEqualTo(150);
+    assertThat(added.stream().map(c -> c.get("family").asText()).distinct().toList())
+        .containsExactlyInAnyOrderElementsOf(NEW_FAMILIES);
+    assertThat(added.stream().filter(c -> c.has("lenient")).count()).isGreaterThanOrEqualTo(60);
+    assertThat(added.stream().filter(c -> c.has("schema")).count()).isGreaterThanOrEqualTo(20);
+    assertThat(added.stream().filter(c -> c.get("input").asText().length() > 2000).count())
+        .isGreaterThanOrEqualTo(15);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void recoversTheExpectedValueOrRefuses(String id, JsonNode c) {
@@ -63,7 +82,8 @@ class CorpusTest {
     JsonNode schema = c.get("schema");
     Predicate<JsonNode> conforms = schema == null ? null : v -> VALIDATOR.validate(schema, v).isEmpty();
     boolean cutOff = "length".equals(c.path("finish").asText());
-    RepairResult result = REPAIR.repair(input, conforms, !cutOff);
+    RepairResult result = REPAIR.repair(input, schema, conforms, !cutOff);
+    if (result instanceof RepairResult.Recovered r) assertThat(r.guesses()).as(id + ": default mode guesses").isEmpty();
 
     if (c.path("refuse").asBoolean()) {
       String kind = c.path("kind").asText("");
@@ -87,6 +107,48 @@ class CorpusTest {
     assertThat(r.value()).as(id).isEqualTo(c.get("expected"));
     if (schema != null) assertThat(VALIDATOR.validate(schema, r.value())).as(id).isEmpty();
     for (JsonNode repair : c.path("repairs")) assertThat(r.repairs()).as(id).contains(repair.asText());
+  }
+
+  /**
+   * The lenient mode: the default reading when there is one, unchanged and without guesses; otherwise the best
+   * reading with every guess listed (a lenient value that differs from the default outcome with no guess listed
+   * would be a silent guess).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void lenientModeTakesTheDefaultReadingOrListsItsGuesses(String id, JsonNode c) {
+    String input = c.get("input").textValue();
+    JsonNode schema = c.get("schema");
+    Predicate<JsonNode> conforms = schema == null ? null : v -> VALIDATOR.validate(schema, v).isEmpty();
+    boolean cutOff = "length".equals(c.path("finish").asText());
+    RepairResult strict = REPAIR.repair(input, schema, conforms, !cutOff);
+    RepairResult lenient = LENIENT.repair(input, schema, conforms, !cutOff);
+    if (strict instanceof RepairResult.Recovered s) {
+      assertThat(lenient).as(id).isInstanceOf(RepairResult.Recovered.class);
+      RepairResult.Recovered l = (RepairResult.Recovered) lenient;
+      assertThat(l.value()).as(id).isEqualTo(s.value());
+      assertThat(l.guesses()).as(id).isEmpty();
+      return;
+    }
+    if (c.path("lenientRefuse").asBoolean()) {
+      assertThat(lenient).as(id + " " + describe(lenient)).isInstanceOf(RepairResult.Unrecoverable.class);
+      return;
+    }
+    if (lenient instanceof RepairResult.Recovered l) {
+      assertThat(l.guesses()).as(id + ": a lenient value where the default refused must list its guesses")
+          .isNotEmpty();
+      for (Guess g : l.guesses()) {
+        assertThat(g.line()).as(id).isPositive();
+        assertThat(g.column()).as(id).isPositive();
+        assertThat(g.offset()).as(id).isBetween(0, input.length());
+      }
+    }
+    if (!c.has("lenient")) return;
+    assertThat(lenient).as(id + " " + describe(lenient)).isInstanceOf(RepairResult.Recovered.class);
+    RepairResult.Recovered l = (RepairResult.Recovered) lenient;
+    assertThat(l.value()).as(id + " " + l.guesses()).isEqualTo(c.get("lenient"));
+    List<String> kinds = l.guesses().stream().map(Guess::kind).toList();
+    for (JsonNode kind : c.path("guesses")) assertThat(kinds).as(id).contains(kind.asText());
   }
 
   static String describe(RepairResult r) {

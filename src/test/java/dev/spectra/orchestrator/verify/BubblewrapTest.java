@@ -21,51 +21,52 @@ class BubblewrapTest {
   }
 
   @Test
-  void isolatesNetworkAndProcessesAndMakesOnlyTheWorkspaceWritable() throws Exception {
+  void runsAsAnUnprivilegedUserInItsOwnNamespacesWithOnlyTheWorkspaceWritable() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
-    Bubblewrap bwrap = new Bubblewrap(Path.of("/usr/bin/bwrap"), Optional.of(Path.of("/usr/bin/prlimit")),
-        List.of(), false);
+    Bubblewrap bwrap = new Bubblewrap(Path.of("/usr/bin/bwrap"), Optional.of(Path.of("/usr/bin/prlimit")), false,
+        Bubblewrap.SYSTEM, Optional.empty());
 
     List<String> argv = bwrap.hostCommand(command(ws, List.of()));
 
     assertThat(argv).contains("--unshare-net", "--unshare-pid", "--unshare-user", "--die-with-parent",
         "--new-session");
-    assertThat(Collections.indexOfSubList(argv, List.of("--ro-bind", "/", "/"))).isNotNegative();
+    assertThat(Collections.indexOfSubList(argv, List.of("--uid", "65534", "--gid", "65534"))).isNotNegative();
+    assertThat(Collections.indexOfSubList(argv, List.of("--ro-bind", "/", "/"))).as("no host root").isNegative();
     assertThat(Collections.indexOfSubList(argv, List.of("--bind", ws.toString(), ws.toString()))).isNotNegative();
     assertThat(argv).filteredOn("--bind"::equals).hasSize(1);
-    assertThat(argv).doesNotContain("--cap-drop");
-    // The limits apply to the program, inside the sandbox.
+    assertThat(argv).doesNotContain("--cap-drop", "/etc/shadow", "/root", "/home", "/run", "/sys");
+    assertThat(Collections.indexOfSubList(argv, List.of("--proc", "/proc"))).as("its own /proc").isNotNegative();
+    // The lifeline shell runs first inside, then the limits, then the program.
     int separator = argv.indexOf("--");
-    assertThat(argv.subList(separator + 1, argv.size())).startsWith("/usr/bin/prlimit").contains("--nproc=1024")
-        .endsWith("--", "java", "-version");
+    assertThat(argv.subList(separator + 1, argv.size())).startsWith("/bin/sh", "-c", Bubblewrap.LIFELINE)
+        .contains("/usr/bin/prlimit", "--nproc=1024").endsWith("--", "java", "-version");
   }
 
   @Test
   void dropsCapabilitiesWhenRunAsRoot() {
-    Bubblewrap bwrap = new Bubblewrap(Path.of("bwrap"), Optional.empty(), List.of(), true);
+    Bubblewrap bwrap = new Bubblewrap(Path.of("bwrap"), Optional.empty(), true, List.of(), Optional.empty());
 
     assertThat(Collections.indexOfSubList(bwrap.hostCommand(command(dir, List.of())), List.of("--cap-drop", "ALL")))
         .isNotNegative();
   }
 
   @Test
-  void hidesDirectoriesButBindsBackWhatMustStayReadable() throws Exception {
+  void bindsTheJdkAndCachesReadOnlyAndRecreatesSystemLinksAsLinks() throws Exception {
     Path home = Files.createDirectories(dir.resolve("home"));
     Path jdk = Files.createDirectories(home.resolve(".sdkman/java"));
-    Path elsewhere = Files.createDirectories(dir.resolve("opt"));
+    Path usr = Files.createDirectories(dir.resolve("usr"));
+    Path bin = Files.createSymbolicLink(dir.resolve("bin"), Path.of("usr"));
     Path ws = Files.createDirectories(home.resolve("projects/todo"));
-    Bubblewrap bwrap = new Bubblewrap(Path.of("bwrap"), Optional.empty(), List.of(home), false);
+    Bubblewrap bwrap = new Bubblewrap(Path.of("bwrap"), Optional.empty(), false, List.of(usr, bin),
+        Optional.of(dir.resolve("passwd")));
 
-    List<String> argv = bwrap.hostCommand(command(ws, List.of(jdk, elsewhere)));
+    List<String> argv = bwrap.hostCommand(command(ws, List.of(jdk, usr.resolve("lib"))));
 
-    int tmpfs = Collections.indexOfSubList(argv, List.of("--tmpfs", home.toString()));
-    int jdkBack = Collections.indexOfSubList(argv, List.of("--ro-bind", jdk.toString(), jdk.toString()));
-    int wsBind = Collections.indexOfSubList(argv, List.of("--bind", ws.toString(), ws.toString()));
-    assertThat(tmpfs).isNotNegative();
-    assertThat(jdkBack).as("mounted after the tmpfs that hides it").isGreaterThan(tmpfs);
-    assertThat(wsBind).isGreaterThan(tmpfs);
-    assertThat(argv).as("not hidden, so already readable through the read-only root")
-        .doesNotContain(elsewhere.toString());
-    assertThat(argv).doesNotContain("/usr/bin/prlimit");
+    assertThat(Collections.indexOfSubList(argv, List.of("--ro-bind", jdk.toString(), jdk.toString())))
+        .isNotNegative();
+    assertThat(Collections.indexOfSubList(argv, List.of("--symlink", "usr", bin.toString()))).isNotNegative();
+    assertThat(Collections.indexOfSubList(argv, List.of("--ro-bind", dir.resolve("passwd").toString(),
+        "/etc/passwd"))).isNotNegative();
+    assertThat(argv).as("the home directory itself is not there").doesNotContain(home.toString());
   }
 }

@@ -26,18 +26,21 @@ class ProcessTreeTest {
   }
 
   @Test
-  void forkBombInBubblewrapIsStoppedByTheProcessWatchdogAndEveryProcessIsKilled() throws Exception {
+  void forkBombInBubblewrapIsStoppedByTheThreadLimitOfTheWholeTreeAndEveryProcessIsKilled() throws Exception {
     // As root the kernel ignores RLIMIT_NPROC, so the watchdog is what stops this; the PID namespace makes the kill
     // complete even while the shell is still forking.
-    Bubblewrap bwrap = new Bubblewrap(ToolLookup.path(System.getenv()).find("bwrap").orElseThrow(), Optional.empty(),
-        Bubblewrap.defaultHidden(Path.of(System.getProperty("user.home"))), Environment.settings(System.getenv(), Path.of("unused-cache")).root());
+    Bubblewrap bwrap = Bubblewrap.create(ToolLookup.path(System.getenv()).find("bwrap").orElseThrow(), Optional.empty(),
+        Environment.settings(System.getenv(), Path.of("unused-cache")).root(), dir.resolve("cache"));
     SandboxCommand command = new SandboxCommand(
         List.of("sh", "-c", "for i in $(seq 1 40); do sleep " + tag + " & done; wait"), dir, List.of(), env,
         Limits.forWallClock(Duration.ofMinutes(1)));
 
-    ProcessTree.Outcome o = tree.run(bwrap.hostCommand(command), env, dir, Duration.ofMinutes(1), 10, line -> {});
+    ProcessTree.Outcome o = tree.run(bwrap.hostCommand(command), env, dir,
+        Limits.forWallClock(Duration.ofMinutes(1)).withTree(Limits.GIB, 10), new TreeWatch.Polling(), true,
+        line -> {});
 
-    assertThat(o).isInstanceOf(ProcessTree.Outcome.TooManyProcesses.class);
+    assertThat(o).isInstanceOfSatisfying(ProcessTree.Outcome.OverLimit.class,
+        l -> assertThat(l.limit()).startsWith("threads"));
     assertThat(survivors()).isZero();
   }
 

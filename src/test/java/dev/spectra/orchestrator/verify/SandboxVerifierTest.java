@@ -35,7 +35,7 @@ class SandboxVerifierTest {
     Path home = Path.of(System.getProperty("user.home"));
     return new SandboxVerifier.Settings(CACHE, Optional.of(List.of(Path.of("mvnw").toAbsolutePath().toString())),
         mavenEnv, tools, Path.of(System.getProperty("java.home")), home,
-        Environment.settings(System.getenv(), Path.of("unused-cache")).root());
+        Environment.settings(System.getenv(), Path.of("unused-cache")).root(), Path.of("/sys/fs/cgroup"));
   }
 
   static SandboxVerifier verifier() {
@@ -199,6 +199,21 @@ class SandboxVerifierTest {
         ProgressListener.NONE));
     assertThat(unsafe.sandbox()).isEqualTo(VerifyResult.NONE_UNSAFE);
     assertThat(unsafe.passed()).as(unsafe.log()).isTrue();
+  }
+
+  @Test
+  void templateOnlyProjectIsVerifiedWithoutASandboxWhenNoneExistsAndSaysSo() throws Exception {
+    ToolLookup real = ToolLookup.path(System.getenv());
+    ToolLookup noBwrap = program -> program.equals("bwrap") ? Optional.empty() : real.find(program);
+    SandboxVerifier verifier = new SandboxVerifier(settings(noBwrap));
+    TinyProject p = TinyProject.passing(dir);
+
+    VerifyResult r = verifier.verify(p.dir(), new VerifyOptions(Duration.ofMinutes(2), false, ProgressListener.NONE,
+        true));
+
+    assertThat(r.sandbox()).isEqualTo(VerifyResult.NONE_TEMPLATE);
+    assertThat(r.sandboxed()).isFalse();
+    assertThat(r.passed()).as(r.log()).isTrue();
   }
 
   @Test

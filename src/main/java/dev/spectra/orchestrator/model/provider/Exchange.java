@@ -188,7 +188,10 @@ public final class Exchange implements AutoCloseable {
       // Compact first; grow only when the unread part itself does not fit.
       int unread = to - from;
       if (unread + n > buf.length) {
-        buf = Arrays.copyOfRange(buf, from, Math.max(buf.length * 2, unread + n));
+        // A new array sized for the unread part plus the chunk: buffering proxies deliver tens of KB at once.
+        byte[] grown = new byte[Math.max(buf.length * 2, unread + n)];
+        System.arraycopy(buf, from, grown, 0, unread);
+        buf = grown;
       } else {
         System.arraycopy(buf, from, buf, 0, unread);
       }

@@ -1,0 +1,26 @@
+package dev.spectra.orchestrator.structured;
+
+import java.util.Objects;
+
+/**
+ * One edit the lenient mode made where the text allows more than one reading: the caller sees every place where the
+ * value may differ from what the model meant.
+ *
+ * @param kind stable name: {@code truncated-string}, {@code missing-quote}, {@code placeholder}, ... (see
+ *     {@code docs/structured-output.md})
+ * @param offset index in the text given to the repairer (UTF-16 units)
+ * @param line 1-based line of {@code offset}
+ * @param column 1-based column of {@code offset}
+ * @param detail what was assumed, in words
+ */
+public record Guess(String kind, int offset, int line, int column, String detail) {
+  public Guess {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(detail, "detail");
+  }
+
+  /** {@return "line 3, column 7: missing-quote (detail)"} */
+  @Override public String toString() {
+    return "line " + line + ", column " + column + ": " + kind + " (" + detail + ")";
+  }
+}
