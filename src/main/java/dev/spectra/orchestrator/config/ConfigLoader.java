@@ -268,6 +268,8 @@ public final class ConfigLoader {
     String modelId = byName && ep.kind() != template.kind() ? model.value() : template.modelId();
     // The catalog's standing and price follow the model, not the URL: only an explicit price changes a price.
     boolean local = template.local();
+    // Timeouts follow the server, not the price: a local server loads models cold and answers slower at first.
+    boolean localServer = Endpoints.isLocal(ep.base()) || ep.kind() == ProviderKind.OLLAMA;
     Set<Capability> caps = ep.kind() == template.kind() ? template.capabilities()
         : BuiltinCatalog.defaultCapabilities(ep.kind());
     // A key follows the model to another URL only where it belongs (see BuiltinCatalog.scopedKeyEnv).
@@ -275,7 +277,7 @@ public final class ConfigLoader {
         : BuiltinCatalog.defaultKeyEnv(ep.kind(), ep.base());
     ModelSpec moved = new ModelSpec(template.name(), ep.kind(), ep.base(), modelId, local,
         template.price(), template.contextWindow(), caps,
-        local && !timedByUser.contains(template.name()) ? Timeouts.LOCAL_DEFAULT : template.timeouts(), keyEnv,
+        localServer && !timedByUser.contains(template.name()) ? Timeouts.LOCAL_DEFAULT : template.timeouts(), keyEnv,
         template.maxConcurrent());
     specs.put(moved.name(), moved);
     return moved.name();

@@ -47,7 +47,7 @@ class CliConventionsTest {
     out.getBuffer().setLength(0);
     assertThat(run("keys", "--json")).isEqualTo(ExitCodes.OK);
     JsonNode keys = new ObjectMapper().readTree(out.toString());
-    assertThat(keys.path("subcommands").findValuesAsText("name")).containsExactly("create", "list", "revoke");
+    assertThat(keys.path("subcommands").findValuesAsText("name")).containsExactly("create", "list", "revoke", "import");
 
     out.getBuffer().setLength(0);
     assertThat(run("bench", "--json")).isEqualTo(ExitCodes.OK);

@@ -353,7 +353,7 @@ class ConfigLoaderTest {
     env.put("ORCHESTRATOR_LLM_MODEL", "gpt-4o-mini");
     Config c = load();
     ModelSpec moved = c.catalog().get("gpt-4o-mini").orElseThrow();
-    assertThat(moved.local()).isTrue();
+    assertThat(moved.local()).as("a catalog model keeps its cloud standing wherever its URL points").isFalse();
     assertThat(moved.timeouts().firstToken()).isEqualTo(Duration.ofSeconds(2));
   }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request whose URI would leave the base URL's scheme, host and port is refused: the checker talks to that one
  * service only.
  */
-final class Transport implements AutoCloseable {
+final class ServiceClient implements AutoCloseable {
   /** Bodies past this size are cut: a finding needs the start of a body, and a huge one must not exhaust memory. */
   static final int MAX_BODY = 256 * 1024;
   /** Headers the JDK client sets itself and refuses from callers. */
@@ -36,7 +36,7 @@ final class Transport implements AutoCloseable {
   private final HttpClient client;
   private final AtomicInteger sent = new AtomicInteger();
 
-  Transport(URI base, Duration timeout) {
+  ServiceClient(URI base, Duration timeout) {
     String text = base.toString();
     this.baseText = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.base = URI.create(baseText);
@@ -60,20 +60,20 @@ final class Transport implements AutoCloseable {
     return sent.get();
   }
 
-  Exchange send(Call call) {
+  Answer send(Call call) {
     return send(call, timeout);
   }
 
   /** Sends with its own deadline (the first request of a check may meet a cold service). */
-  Exchange send(Call call, Duration timeout) {
+  Answer send(Call call, Duration timeout) {
     URI uri;
     try {
       uri = URI.create(baseText + call.target());
     } catch (IllegalArgumentException e) {
-      return new Exchange.Failed(call, "not a valid request URI: " + e.getMessage());
+      return new Answer.Failed(call, "not a valid request URI: " + e.getMessage());
     }
     // The path is appended to the base, so this holds by construction; checked anyway because it is the promise.
-    if (!sameOrigin(uri)) return new Exchange.Failed(call, "refused: " + uri + " is not on " + baseText);
+    if (!sameOrigin(uri)) return new Answer.Failed(call, "refused: " + uri + " is not on " + baseText);
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
     for (var h : call.headers().entrySet()) {
       if (RESTRICTED.contains(h.getKey().toLowerCase())) continue;
@@ -86,20 +86,20 @@ final class Transport implements AutoCloseable {
     var future = client.sendAsync(b.build(), info -> new CappedBody(MAX_BODY));
     try {
       HttpResponse<CappedBody.Bytes> r = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return new Exchange.Answered(call, r.statusCode(), r.headers().map(),
+      return new Answer.Answered(call, r.statusCode(), r.headers().map(),
           new String(r.body().bytes(), StandardCharsets.UTF_8), r.body().truncated());
     } catch (TimeoutException e) {
       future.cancel(true);
-      return new Exchange.TimedOut(call, timeout);
+      return new Answer.TimedOut(call, timeout);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof HttpTimeoutException) return new Exchange.TimedOut(call, timeout);
+      if (cause instanceof HttpTimeoutException) return new Answer.TimedOut(call, timeout);
       String m = cause.getMessage();
-      return new Exchange.Failed(call, cause.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+      return new Answer.Failed(call, cause.getClass().getSimpleName() + (m == null ? "" : ": " + m));
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      return new Exchange.Failed(call, "interrupted");
+      return new Answer.Failed(call, "interrupted");
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * a brace or quote inside a string value). Each method returns the corrupted text, or null when the text has
  * nothing the corruption could apply to.
  */
-final class JsonText {
+final class JsonLiterals {
   private record Str(int open, int close, boolean key) {}
 
   private final String t;
@@ -19,7 +19,7 @@ final class JsonText {
   /** Positions of {@code true}, {@code false} and {@code null} outside strings. */
   private final List<Integer> literals = new ArrayList<>();
 
-  JsonText(String text) {
+  JsonLiterals(String text) {
     this.t = text;
     int i = 0;
     while (i < t.length()) {

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 /** What came back for one {@link Call}: an answer, or why there was none. */
-sealed interface Exchange {
+sealed interface Answer {
   Call call();
 
   /** The service answered with an HTTP response. */
   record Answered(Call call, int status, Map<String, List<String>> headers, String body, boolean truncated)
-      implements Exchange {
+      implements Answer {
     public Answered {
       headers = Map.copyOf(headers);
     }
@@ -25,8 +25,8 @@ sealed interface Exchange {
   }
 
   /** No complete answer within the per-request timeout. */
-  record TimedOut(Call call, Duration after) implements Exchange {}
+  record TimedOut(Call call, Duration after) implements Answer {}
 
   /** The connection failed: refused, closed before an answer, or an answer that is not HTTP. */
-  record Failed(Call call, String reason) implements Exchange {}
+  record Failed(Call call, String reason) implements Answer {}
 }
