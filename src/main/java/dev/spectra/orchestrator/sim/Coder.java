@@ -99,10 +99,17 @@ final class Coder {
   /** {@return the coder's answer when the request is one of the build's calls, else empty} */
   Optional<Reply> answer(SimRequest req, SplittableRandom rng) {
     String prompt = req.visiblePrompt();
-    if (prompt.contains("You plan a small HTTP JSON service")) return Optional.of(plan(prompt, rng));
+    if (prompt.contains("You plan a small HTTP JSON service")) {
+      // A re-ask's last message holds only the errors: the model repairs its plan with its fix probability.
+      boolean reask = !normalise(req.lastUserText()).contains("request: ");
+      return Optional.of(plan(prompt, rng, reask ? defects.planDefect() * (1 - defects.fixRepairs())
+          : defects.planDefect()));
+    }
     if (prompt.contains("You implement one operation")) {
-      String user = OPERATION.matcher(req.lastUserText()).find() ? req.lastUserText() : prompt;
-      return Optional.of(implement(user, rng));
+      boolean first = OPERATION.matcher(req.lastUserText()).find();
+      String user = first ? req.lastUserText() : prompt;
+      return Optional.of(implement(user, rng, first ? defects.codeDefect()
+          : defects.codeDefect() * (1 - defects.fixRepairs())));
     }
     if (prompt.contains("You fix a Java 21 Javalin service")) {
       String user = EDITABLE.matcher(req.lastUserText()).find() ? req.lastUserText() : prompt;
@@ -113,7 +120,7 @@ final class Coder {
 
   // ---- plan
 
-  private Reply plan(String prompt, SplittableRandom rng) {
+  private Reply plan(String prompt, SplittableRandom rng, double defectRate) {
     String flat = normalise(prompt);
     Task task = null;
     for (Task t : tasks) {
@@ -131,7 +138,7 @@ final class Coder {
     ObjectNode plan = task.plan().deepCopy();
     if (prompt.contains("The OpenAPI document is given and authoritative")) plan.remove("openapi");
     String note = "coder: plan of " + task.id();
-    if (plan.has("openapi") && rng.nextDouble() < defects.planDefect()) {
+    if (plan.has("openapi") && rng.nextDouble() < defectRate) {
       Set<Defect> tried = EnumSet.noneOf(Defect.class);
       for (Defect d; (d = defects.draw(Defect.Stage.PLAN, rng, tried)) != null; tried.add(d)) {
         if (breakPlan(plan, d, rng)) {
@@ -199,7 +206,7 @@ final class Coder {
 
   // ---- implement
 
-  private Reply implement(String user, SplittableRandom rng) {
+  private Reply implement(String user, SplittableRandom rng, double defectRate) {
     Matcher op = OPERATION.matcher(user);
     Matcher file = FILE_TO_REPLACE.matcher(user);
     if (!op.find() || !file.find()) {
@@ -217,7 +224,7 @@ final class Coder {
     String content = reference.get();
     String note = "coder: implement " + operationId;
     Defect defect = null;
-    if (rng.nextDouble() < defects.codeDefect()) {
+    if (rng.nextDouble() < defectRate) {
       Set<Defect> tried = EnumSet.noneOf(Defect.class);
       for (Defect d; (d = defects.draw(Defect.Stage.CODE, rng, tried)) != null; tried.add(d)) {
         if (d == Defect.TRUNCATION || d == Defect.UNASKED_FILE || d == Defect.OUTSIDE_PATH) {

@@ -27,11 +27,11 @@ enum Defect {
   TRUNCATION("truncation", Stage.CODE,
       "the reply cut off at the output token limit (finish_reason length), FIELD-NOTES 2"),
   MISSING_IMPORT("missing-import", Stage.CODE,
-      "an import left out: the commonest compile error of generated Java in SWE-style agent logs "
-          + "(OpenHands#7183, Devika#532 loop on it)"),
+      "an import left out of a whole file: the first compile error a rewritten file tends to hit; agents that "
+          + "retry such errors blindly loop on them (OpenHands#7183, Devika#532)"),
   HALLUCINATED_METHOD("hallucinated-method", Stage.CODE,
-      "a call to a method the type does not have: API hallucination, the most frequent non-syntax error of "
-          + "code LLMs in CodeHalu and the 'package hallucination' studies"),
+      "a call to a method the type does not have: API hallucination (CodeHalu, arXiv 2405.00253; package "
+          + "hallucinations, arXiv 2406.10279)"),
   WRONG_STATUS("wrong-status", Stage.CODE,
       "the right action answered with the wrong HTTP status: BaxBench's functional tests fail most often on "
           + "status codes and response shapes"),

@@ -24,6 +24,17 @@ record DefectModel(double planDefect, double codeDefect, double fixRepairs, doub
     weights = Map.copyOf(weights);
   }
 
+  /** {@return this model, after checking every rate is a probability and every weight is >= 0} */
+  DefectModel checked() {
+    for (double r : new double[] {planDefect, codeDefect, fixRepairs, fixIntroduces}) {
+      if (r < 0 || r > 1) throw new IllegalArgumentException("coder rates must be 0..1, got " + r);
+    }
+    for (var e : weights.entrySet()) {
+      if (e.getValue() < 0) throw new IllegalArgumentException("defect weight of " + e.getKey().wire() + " is < 0");
+    }
+    return this;
+  }
+
   static final DefectModel NONE = new DefectModel(0, 0, 1, 0, Map.of());
 
   private static Map<Defect, Double> w(double fences, double prose, double truncation, double missingImport,
@@ -80,7 +91,7 @@ record DefectModel(double planDefect, double codeDefect, double fixRepairs, doub
   /** {@return the rates and the kinds with their share and source, for {@code sim --describe}} */
   String describe() {
     StringBuilder sb = new StringBuilder();
-    if (this.equals(NONE)) return "coder: writes the reference solution every time (no defects)\n";
+    if (planDefect == 0 && codeDefect == 0) return "coder: writes the reference solution every time (no defects)\n";
     sb.append(String.format(java.util.Locale.ROOT,
         "coder: plan defect %.0f%% of plans, code defect %.0f%% of handler files; a fix repairs a broken file %.0f%% "
             + "of the time, and %.0f%% of those repairs break it another way%n",

@@ -50,7 +50,7 @@ final class Responder {
     this.fixtures = fixtures;
     this.mapper = mapper;
     this.corruptor = new Corruptor(mapper);
-    this.coder = Coder.load(DefectModel.forProfile(profile.name()), mapper);
+    this.coder = Coder.load(profile.coder(), mapper);
   }
 
   Profile profile() { return profile; }

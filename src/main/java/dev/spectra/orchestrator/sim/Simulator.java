@@ -151,7 +151,7 @@ public final class Simulator implements AutoCloseable {
         + "reset %.1f%%, slow first token %.1f%%, slow drip %.1f%%, malformed %.1f%%%n", f.rateLimited() * 100,
         f.serverError() * 100, f.unavailable() * 100, f.reset() * 100, f.slowFirstToken() * 100, f.slowDrip() * 100,
         f.malformed() * 100));
-    sb.append(DefectModel.forProfile(p.name()).describe());
+    sb.append(p.coder().describe());
     return sb.toString();
   }
 
