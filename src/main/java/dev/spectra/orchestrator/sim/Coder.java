@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  */
 final class Coder {
   private static final String INDEX = "/sim/coder/index.txt";
+  /** Output caps up to this many tokens can cut a whole handler file short. */
+  static final int TIGHT_LIMIT = 8000;
   private static final Pattern OPERATION = Pattern.compile("(?m)^Operation: (\\S+) (\\S+) \\(([^)]+)\\)");
   private static final Pattern FILE_TO_REPLACE = Pattern.compile("File to replace, ([^\\n]+?):\\n");
   private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
@@ -108,8 +110,10 @@ final class Coder {
     if (prompt.contains("You implement one operation")) {
       boolean first = OPERATION.matcher(req.lastUserText()).find();
       String user = first ? req.lastUserText() : prompt;
+      // A reply runs out of tokens only under a tight cap; a caller that retries with a larger one gets it whole.
+      boolean tightLimit = req.maxTokens() == null || req.maxTokens() <= TIGHT_LIMIT;
       return Optional.of(implement(user, rng, first ? defects.codeDefect()
-          : defects.codeDefect() * (1 - defects.fixRepairs())));
+          : defects.codeDefect() * (1 - defects.fixRepairs()), tightLimit));
     }
     if (prompt.contains("You fix a Java 21 Javalin service")) {
       String user = EDITABLE.matcher(req.lastUserText()).find() ? req.lastUserText() : prompt;
@@ -182,20 +186,26 @@ final class Coder {
         return false;
       }
       case MISSING_STATUS -> {
-        List<ObjectNode> withErrors = new ArrayList<>();
-        for (JsonNode item : pathsNode) {
-          for (JsonNode op : item) {
-            JsonNode responses = op.path("responses");
-            if (responses instanceof ObjectNode r && r.properties().stream().anyMatch(e -> e.getKey().startsWith("4"))
-                && r.size() > 1) {
-              withErrors.add(r);
+        // The error status a scenario expects is the one a model forgets to declare (the contract then disagrees
+        // with its own behaviour); statuses no scenario uses would pass unnoticed by every check.
+        List<Map.Entry<ObjectNode, String>> expected = new ArrayList<>();
+        for (JsonNode scenario : plan.path("scenarios")) {
+          for (JsonNode step : scenario.path("steps")) {
+            String code = step.path("status").asText();
+            if (!code.startsWith("4")) continue;
+            String concrete = step.path("path").asText().replaceAll("\\{\\{[^}]*}}", "x").replaceFirst("\\?.*", "");
+            for (Map.Entry<String, JsonNode> item : pathsNode.properties()) {
+              String regex = "^" + item.getKey().replaceAll("\\{[^}/]+}", "[^/]+") + "/?$";
+              JsonNode op = item.getValue().path(step.path("method").asText().toLowerCase(Locale.ROOT));
+              if (concrete.matches(regex) && op.path("responses") instanceof ObjectNode r && r.has(code)) {
+                expected.add(Map.entry(r, code));
+              }
             }
           }
         }
-        if (withErrors.isEmpty()) return false;
-        ObjectNode r = withErrors.get(rng.nextInt(withErrors.size()));
-        List<String> codes = r.properties().stream().map(Map.Entry::getKey).filter(k -> k.startsWith("4")).toList();
-        r.remove(codes.get(rng.nextInt(codes.size())));
+        if (expected.isEmpty()) return false;
+        Map.Entry<ObjectNode, String> victim = expected.get(rng.nextInt(expected.size()));
+        victim.getKey().remove(victim.getValue());
         return true;
       }
       default -> {
@@ -206,7 +216,7 @@ final class Coder {
 
   // ---- implement
 
-  private Reply implement(String user, SplittableRandom rng, double defectRate) {
+  private Reply implement(String user, SplittableRandom rng, double defectRate, boolean tightLimit) {
     Matcher op = OPERATION.matcher(user);
     Matcher file = FILE_TO_REPLACE.matcher(user);
     if (!op.find() || !file.find()) {
@@ -227,6 +237,7 @@ final class Coder {
     if (rng.nextDouble() < defectRate) {
       Set<Defect> tried = EnumSet.noneOf(Defect.class);
       for (Defect d; (d = defects.draw(Defect.Stage.CODE, rng, tried)) != null; tried.add(d)) {
+        if (d == Defect.TRUNCATION && !tightLimit) continue;
         if (d == Defect.TRUNCATION || d == Defect.UNASKED_FILE || d == Defect.OUTSIDE_PATH) {
           defect = d;
           break;
