@@ -180,8 +180,13 @@ public final class RunPipeline {
       if (!state.done("plan")) {
         Planner planner = new Planner(model, scaffolder, staging);
         OpenApiDoc given = state.openApiFile == null ? null : OpenApiDoc.read(Path.of(state.openApiFile));
-        Planner.Result result = steps.model("plan", model.modelName(), tally -> planner.plan(state.request, given,
-            tally));
+        // The plan is part of the state before the step counts as done: a build stopped right after it resumes
+        // with it.
+        Planner.Result result = steps.model("plan", model.modelName(), tally -> {
+          Planner.Result r = planner.plan(state.request, given, tally);
+          if (r instanceof Planner.Result.Planned p) state.plan = p.plan().json();
+          return r;
+        });
         switch (result) {
           case Planner.Result.Clarification c -> {
             journal.buildFinished(state.buildId, "clarification-needed", null);

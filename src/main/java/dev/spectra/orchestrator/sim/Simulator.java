@@ -140,6 +140,38 @@ public final class Simulator implements AutoCloseable {
     return Collections.unmodifiableMap(m);
   }
 
+  /**
+   * {@return every rate of a profile, as {@code sim --describe} prints it: JSON validity and failure families,
+   * transport faults, and the simulated coder's defect model with the public source behind each kind}
+   *
+   * @throws BadProfileException when the name or file cannot be used
+   */
+  public static String describe(String nameOrFile) {
+    Profile p;
+    try {
+      p = Profile.resolve(nameOrFile);
+    } catch (Profile.BadProfile e) {
+      throw new BadProfileException(e.getMessage());
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append("profile ").append(p.name()).append(": ").append(p.description()).append('\n');
+    sb.append("simulated rates, not measurements of any model\n");
+    sb.append(String.format(java.util.Locale.ROOT, "JSON answers raw-valid: %.0f%%%n", p.validRate() * 100));
+    double total = p.families().values().stream().mapToDouble(Double::doubleValue).sum();
+    if (p.validRate() < 1 && total > 0) {
+      p.families().entrySet().stream().sorted(Map.Entry.<Family, Double>comparingByValue().reversed()
+          .thenComparing(e -> e.getKey().wire())).forEach(e -> sb.append(String.format(java.util.Locale.ROOT,
+          "  %-20s %5.1f%% of JSON answers%n", e.getKey().wire(), (1 - p.validRate()) * e.getValue() / total * 100)));
+    }
+    Profile.Faults f = p.faults();
+    sb.append(String.format(java.util.Locale.ROOT, "transport faults per request: 429 %.1f%%, 500 %.1f%%, 503 %.1f%%, "
+        + "reset %.1f%%, slow first token %.1f%%, slow drip %.1f%%, malformed %.1f%%%n", f.rateLimited() * 100,
+        f.serverError() * 100, f.unavailable() * 100, f.reset() * 100, f.slowFirstToken() * 100, f.slowDrip() * 100,
+        f.malformed() * 100));
+    sb.append(p.coder().describe());
+    return sb.toString();
+  }
+
   /** {@return e.g. {@code http://127.0.0.1:41234}, no trailing slash} */
   public URI baseUrl() {
     return baseUrl;
