@@ -45,7 +45,7 @@ class KeyScopeTest {
 
   /** Calls the configured default model once and {@return what the simulator received} */
   RecordedRequest callDefault() throws Exception {
-    Config config = ConfigLoader.load(env, cwd, Overrides.NONE);
+    Config config = ConfigLoader.load(env, cwd, dev.spectra.orchestrator.app.Dirs.from(env).configFile(), Overrides.NONE);
     ModelSpec spec = config.defaultSpec();
     try (Providers providers = new Providers(Secrets.from(env), Providers.Options.DEFAULTS)) {
       providers.model(spec).chat(ModelRequest.of("hi"));
@@ -115,7 +115,7 @@ class KeyScopeTest {
 
   @Test
   void theBuiltInCloudEntriesKeepTheirKeysForTheirOwnHosts() throws Exception {
-    Config config = ConfigLoader.load(env, cwd, Overrides.NONE);
+    Config config = ConfigLoader.load(env, cwd, dev.spectra.orchestrator.app.Dirs.from(env).configFile(), Overrides.NONE);
 
     assertThat(config.catalog().get("gpt-4o-mini").orElseThrow().apiKeyEnv()).isEqualTo("OPENAI_API_KEY");
     assertThat(config.catalog().get("claude-3-5-sonnet").orElseThrow().apiKeyEnv()).isEqualTo("ANTHROPIC_API_KEY");

@@ -163,7 +163,7 @@ class HostileSandboxTest {
     // it here is the same event as seen from the sandbox.
     String tag = "31" + Math.abs(UUID.randomUUID().getLeastSignificantBits() % 100000);
     Bubblewrap bwrap = Bubblewrap.create(ToolLookup.path(System.getenv()).find("bwrap").orElseThrow(),
-        java.util.Optional.empty(), Environment.settings(System.getenv()).root(), dir.resolve("cache"));
+        java.util.Optional.empty(), Environment.settings(System.getenv(), dir.resolve("cache")).root(), dir.resolve("cache"));
     SandboxCommand command = new SandboxCommand(List.of("sh", "-c", "sleep " + tag + " & sleep " + tag), dir,
         List.of(), java.util.Map.of("PATH", "/usr/bin:/bin"), Limits.forWallClock(Duration.ofMinutes(1)));
     Process process = new ProcessBuilder(bwrap.hostCommand(command)).start();
