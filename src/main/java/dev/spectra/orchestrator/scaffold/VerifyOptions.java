@@ -10,8 +10,11 @@ import java.util.Objects;
  *     result says {@code timedOut}
  * @param unsafeNoSandbox run without a sandbox when none is available (the user passed {@code --unsafe-no-sandbox})
  * @param progress where steps (cache fill, compile, test) are reported for the user's stderr
+ * @param check the behavioural check to run against the service started in the sandbox after the tests, or null
+ *     for none
  */
-public record VerifyOptions(Duration wallClockLimit, boolean unsafeNoSandbox, ProgressListener progress) {
+public record VerifyOptions(Duration wallClockLimit, boolean unsafeNoSandbox, ProgressListener progress,
+    ServiceCheck check) {
   /** The default limit: generated projects compile and test in seconds; a minute leaves room on a busy machine. */
   public static final Duration DEFAULT_WALL_CLOCK_LIMIT = Duration.ofMinutes(3);
 
@@ -21,6 +24,15 @@ public record VerifyOptions(Duration wallClockLimit, boolean unsafeNoSandbox, Pr
       throw new IllegalArgumentException("wallClockLimit must be positive, got " + wallClockLimit);
     }
     progress = progress == null ? ProgressListener.NONE : progress;
+  }
+
+  public VerifyOptions(Duration wallClockLimit, boolean unsafeNoSandbox, ProgressListener progress) {
+    this(wallClockLimit, unsafeNoSandbox, progress, null);
+  }
+
+  /** {@return these options with {@code c} run against the service after the tests} */
+  public VerifyOptions withCheck(ServiceCheck c) {
+    return new VerifyOptions(wallClockLimit, unsafeNoSandbox, progress, c);
   }
 
   public static VerifyOptions defaults() {
