@@ -64,6 +64,16 @@ public final class Checker {
     }
   }
 
+  /**
+   * Reads scenario files as {@link #check} would, without sending anything: for commands that run the check later
+   * (inside a sandbox) and must refuse bad scenario files before they start.
+   *
+   * @throws CheckInputException a file is unreadable or breaks the format; each problem names file and line
+   */
+  public static void validateScenarios(List<java.nio.file.Path> paths) throws CheckInputException {
+    new ScenarioLoader().load(paths);
+  }
+
   /** One request before anything else: a check of nothing would report a crash on every operation. */
   private static void reachable(ServiceClient transport, URI url) throws CheckInputException {
     // A service just started may be slow to answer its first request; later requests get the normal timeout.

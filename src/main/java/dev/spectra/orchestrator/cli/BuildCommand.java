@@ -7,6 +7,9 @@ import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.app.SetupException;
 import dev.spectra.orchestrator.app.Verifiers;
 import dev.spectra.orchestrator.config.Overrides;
+import dev.spectra.orchestrator.check.CheckInputException;
+import dev.spectra.orchestrator.check.Checker;
+import dev.spectra.orchestrator.check.InputProblem;
 import dev.spectra.orchestrator.scaffold.BuildHistory;
 import dev.spectra.orchestrator.scaffold.BuildJournal;
 import dev.spectra.orchestrator.scaffold.BuildReport;
@@ -25,6 +28,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -67,6 +72,11 @@ public final class BuildCommand implements Callable<Integer> {
       + " ones are tolerated and listed as warnings with their location).")
   boolean strict;
 
+  @Option(names = "--scenarios", paramLabel = "FILE|DIR",
+      description = "Scenario file or directory (format of 'orchestrator check', docs/check.md) run against the"
+          + " service in the sandbox during verification (repeatable).")
+  List<Path> scenarios = new ArrayList<>();
+
   @Option(names = "--json", description = "Print the build report as JSON.")
   boolean json;
 
@@ -101,8 +111,16 @@ public final class BuildCommand implements Callable<Integer> {
         }
       };
     }
+    List<Path> scenarioPaths = scenarios.stream().map(p -> io.cwd().resolve(p).normalize()).toList();
+    try {
+      // Refused before anything is built: inside the sandbox a bad file could only fail the check.
+      Checker.validateScenarios(scenarioPaths);
+    } catch (CheckInputException e) {
+      for (InputProblem p : e.problems()) io.err().println("error: " + p);
+      return ExitCodes.USAGE;
+    }
     var request = new OpenApiBuild.Request(openapi, stack, out, force, unsafeNoSandbox,
-        timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd(), strict);
+        timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd(), strict, scenarioPaths);
     BuildReport report;
     Ledgers.Handle ledger = openLedger();
     BuildJournal journal = ledger == null ? BuildJournal.NONE : Ledgers.buildJournal(ledger.ledger());

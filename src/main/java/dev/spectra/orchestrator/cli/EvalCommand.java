@@ -2,6 +2,7 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spectra.orchestrator.app.HiddenGraders;
 import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.app.Configs;
 import dev.spectra.orchestrator.app.Ledgers;
@@ -16,7 +17,6 @@ import dev.spectra.orchestrator.eval.EvalRunner;
 import dev.spectra.orchestrator.eval.EvalSession;
 import dev.spectra.orchestrator.eval.EvalSettings;
 import dev.spectra.orchestrator.eval.EvalTask;
-import dev.spectra.orchestrator.eval.HiddenScenarioGrader;
 import dev.spectra.orchestrator.eval.RunInfo;
 import dev.spectra.orchestrator.eval.SampleTakers;
 import dev.spectra.orchestrator.eval.Sample;
@@ -214,7 +214,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
             ? SampleTakers.plans(config, dir, runId)
             : SampleTakers.builds(ledger, name -> RunPipelines.create(config, ledger, runIo.env(), runIo.cwd(),
                 new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC())), dir, maxIterations,
-                HiddenScenarioGrader.available(unsafeNoSandbox).orElseThrow());
+                HiddenGraders.sandboxed(runIo.env(), unsafeNoSandbox, dir.resolve("grading")));
         EvalRunner runner = new EvalRunner(taker, options, quiet || json ? EvalRunner.Progress.NONE
             : progressLine(), Clock.systemUTC());
         RunInfo info = new RunInfo(runId, mode, tasks.name(), tasks.tasks().size(), repeat, started, buildsPerMonth,
@@ -286,9 +286,6 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     mode = mode.toLowerCase(Locale.ROOT);
     if (!mode.equals("plan") && !mode.equals("build")) {
       throw ExitException.usage("--mode must be plan or build, got '" + mode + "'");
-    }
-    if (mode.equals("build") && HiddenScenarioGrader.available(unsafeNoSandbox).isEmpty()) {
-      throw ExitException.usage(HiddenScenarioGrader.UNAVAILABLE);
     }
     if (repeat < 1) throw ExitException.usage("--repeat must be at least 1, got " + repeat);
     if (concurrency < 1) throw ExitException.usage("--concurrency must be at least 1, got " + concurrency);

@@ -50,9 +50,12 @@ public final class Ports {
     }
   }
 
-  /** Compiles and tests a project, in the sandbox unless the user allowed otherwise. */
+  /**
+   * Compiles and tests a project, then starts the service and checks it against {@code contract} with
+   * {@code orchestrator check}, all in the sandbox unless the user allowed otherwise.
+   */
   public interface ProjectVerifier {
-    Verification verify(Path projectDir) throws IOException, InterruptedException, SandboxMissing;
+    Verification verify(Path projectDir, Path contract) throws IOException, InterruptedException, SandboxMissing;
   }
 
   /** No sandbox tool exists and running unsandboxed was not allowed. */

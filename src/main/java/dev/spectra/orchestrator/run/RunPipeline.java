@@ -211,8 +211,10 @@ public final class RunPipeline {
         if (state.done(step)) continue;
         steps.model(step, model.modelName(), tally -> implementer.implement(op, plan, tally));
       }
-      FixLoop.Result result = new FixLoop(model, implementer, verifier, session.escalator(), project, state, steps)
-          .run();
+      // The document the project was scaffolded from, kept in the staging directory (see scaffold()).
+      Path contract = state.openApiFile != null ? Path.of(state.openApiFile) : staging.resolve("openapi.json");
+      FixLoop.Result result = new FixLoop(model, implementer, verifier, session.escalator(), project, contract, state,
+          steps).run();
       if (result instanceof FixLoop.Result.GaveUp gaveUp) {
         return stop(state, staging, project, RunOutcome.Reason.FAILED, "the service does not verify: "
             + gaveUp.reason(), "orchestrator resume " + state.buildId + " --max-iterations "

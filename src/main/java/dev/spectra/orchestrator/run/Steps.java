@@ -99,7 +99,9 @@ public final class Steps {
     state.verification = new RunState.LastVerification(v.compiled(), v.testsRun(), v.testsFailed(),
         v.problems().stream().limit(20).map(Verification.Problem::render).toList(), v.sandbox(), v.limits(),
         v.refused());
-    String outcome = v.passed() ? "passed" : !v.compiled() ? "compile errors" : v.testsFailed() + " tests failed";
+    long findings = v.problems().stream().filter(p -> p.kind() == Verification.Problem.Kind.FINDING).count();
+    String outcome = v.passed() ? "passed" : !v.compiled() ? "compile errors"
+        : v.testsFailed() + " tests failed, " + findings + " check findings";
     finish(name, new Tally(), start, outcome);
     progress.stepFinished(name, outcome + " (" + v.testsRun() + " tests, " + v.sandbox() + ")");
     hook.afterStep(name);

@@ -3,6 +3,8 @@ package dev.spectra.orchestrator.run;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import dev.spectra.orchestrator.verify.VerifyOptions;
 import dev.spectra.orchestrator.verify.VerifyResult;
+import dev.spectra.orchestrator.scaffold.CheckOutcome;
+import dev.spectra.orchestrator.scaffold.ServiceCheck;
 import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +28,11 @@ final class VerifierAdapter implements Ports.ProjectVerifier {
     this.options = options;
   }
 
-  @Override public Verification verify(Path projectDir) throws InterruptedException, Ports.SandboxMissing {
+  @Override public Verification verify(Path projectDir, Path contract) throws InterruptedException, Ports.SandboxMissing {
     VerifyResult r;
     try {
-      r = verifier.verify(projectDir, options);
+      // The contract lives in the staging directory, outside the project: the sandbox cannot have edited it.
+      r = verifier.verify(projectDir, options.withCheck(ServiceCheck.forBuild(contract, List.of())));
     } catch (SandboxUnavailableException e) {
       throw new Ports.SandboxMissing(e.getMessage());
     }
@@ -67,6 +70,22 @@ final class VerifierAdapter implements Ports.ProjectVerifier {
       problems.add(new Verification.Problem(Verification.Problem.Kind.TEST, file, line,
           simple + "." + f.testName() + ": " + f.message()));
     }
+    CheckOutcome check = r.check();
+    if (check != null && !check.ran()) {
+      problems.add(new Verification.Problem(Verification.Problem.Kind.FINDING, null, 0,
+          "the service could not be checked: " + check.problem()
+              + (check.serviceLog().isBlank() ? "" : "\nservice output (end):\n" + tail(check.serviceLog(), 1500))));
+    } else if (check != null) {
+      // Findings go to the fix step as compiler errors and failing tests do: one problem each, failures only
+      // (a warning is about the contract, which the model cannot change).
+      for (CheckOutcome.Finding f : check.failures()) {
+        problems.add(new Verification.Problem(Verification.Problem.Kind.FINDING, null, 0, f.render()));
+      }
+      for (CheckOutcome.Pending p : check.pending()) {
+        problems.add(new Verification.Problem(Verification.Problem.Kind.FINDING, null, 0, "pending: " + p.operation()
+            + " still answers 501 (not implemented); implement it\n  request: " + p.curl()));
+      }
+    }
     if (r.timedOut()) {
       problems.add(new Verification.Problem(Verification.Problem.Kind.TEST, null, 0,
           "verification timed out after " + r.wallTime().toSeconds() + " s (an endless loop or a blocked call?)"));
@@ -79,5 +98,9 @@ final class VerifierAdapter implements Ports.ProjectVerifier {
     String log = r.log();
     return new Verification(r.compiled(), r.testsRun(), r.testsFailed(), problems, r.sandbox(),
         log.length() > 4000 ? log.substring(log.length() - 4000) : log, r.limits(), r.distrusted());
+  }
+
+  private static String tail(String s, int max) {
+    return s.length() <= max ? s : "..." + s.substring(s.length() - max);
   }
 }

@@ -21,10 +21,12 @@ import java.util.List;
  * @param steps wall time per step, in order
  * @param warnings what the contract loader tolerated, each with file, line and location
  * @param start how to start the service
+ * @param check what {@code orchestrator check} found against the service started in the sandbox (every finding,
+ *     operations still answering 501 as pending), or null when it did not run (the project did not compile)
  */
 public record BuildReport(String id, String service, String openapi, String stack, String out, String startedAt,
     String finishedAt, String outcome, List<OperationEntry> operations, List<String> files, Tests tests,
-    List<Step> steps, List<String> warnings, Start start) {
+    List<Step> steps, List<String> warnings, Start start, CheckOutcome check) {
 
   public static final String PASSED = "passed";
   public static final String FAILED = "failed";
@@ -36,6 +38,13 @@ public record BuildReport(String id, String service, String openapi, String stac
     files = List.copyOf(files);
     steps = List.copyOf(steps);
     warnings = List.copyOf(warnings);
+  }
+
+  public BuildReport(String id, String service, String openapi, String stack, String out, String startedAt,
+      String finishedAt, String outcome, List<OperationEntry> operations, List<String> files, Tests tests,
+      List<Step> steps, List<String> warnings, Start start) {
+    this(id, service, openapi, stack, out, startedAt, finishedAt, outcome, operations, files, tests, steps, warnings,
+        start, null);
   }
 
   /**

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param limits the resource limits and the mechanism that enforced them (for the report), or empty
  * @param distrusted what the host refused of what the sandbox left behind: links, devices, hard links removed from
  *     the workspace, result entries naming files outside the sources; empty when nothing was refused
+ * @param check what {@code orchestrator check} found against the service started in the sandbox, or null when no
+ *     check was asked for or the project did not compile
  */
 public record VerifyResult(
     boolean compiled,
@@ -38,7 +40,8 @@ public record VerifyResult(
     int testsSkipped,
     List<String> runtimeClasspath,
     String limits,
-    List<String> distrusted) {
+    List<String> distrusted,
+    CheckOutcome check) {
 
   public static final String BUBBLEWRAP = "bubblewrap";
   public static final String NONE_UNSAFE = "none (unsafe)";
@@ -59,22 +62,38 @@ public record VerifyResult(
   public VerifyResult(boolean compiled, int testsRun, int testsPassed, int testsFailed, List<TestFailure> failures,
       List<CompileError> compileErrors, String sandbox, boolean timedOut, Duration wallTime, String log) {
     this(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut, wallTime, log, 0,
-        List.of(), "", List.of());
+        List.of(), "", List.of(), null);
+  }
+
+  public VerifyResult(boolean compiled, int testsRun, int testsPassed, int testsFailed, List<TestFailure> failures,
+      List<CompileError> compileErrors, String sandbox, boolean timedOut, Duration wallTime, String log,
+      int testsSkipped, List<String> runtimeClasspath, String limits, List<String> distrusted) {
+    this(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut, wallTime, log,
+        testsSkipped, runtimeClasspath, limits, distrusted, null);
   }
 
   public VerifyResult withSkipped(int skipped) {
     return new VerifyResult(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut,
-        wallTime, log, skipped, runtimeClasspath, limits, distrusted);
+        wallTime, log, skipped, runtimeClasspath, limits, distrusted, check);
   }
 
   public VerifyResult withRuntimeClasspath(List<String> jars) {
     return new VerifyResult(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut,
-        wallTime, log, testsSkipped, jars, limits, distrusted);
+        wallTime, log, testsSkipped, jars, limits, distrusted, check);
   }
 
-  /** {@return true when everything compiled, at least one test ran, none failed and nothing timed out} */
+  /** {@return these results with what the behavioural check found} */
+  public VerifyResult withCheck(CheckOutcome c) {
+    return new VerifyResult(compiled, testsRun, testsPassed, testsFailed, failures, compileErrors, sandbox, timedOut,
+        wallTime, log, testsSkipped, runtimeClasspath, limits, distrusted, c);
+  }
+
+  /**
+   * {@return true when everything compiled, at least one test ran, none failed, nothing timed out and the check, when
+   * one was asked for, ran without a failure (operations still answering 501 are pending, reported apart)}
+   */
   public boolean passed() {
-    return compiled && !timedOut && testsRun > 0 && testsFailed == 0;
+    return compiled && !timedOut && testsRun > 0 && testsFailed == 0 && (check == null || check.noFailures());
   }
 
   /** {@return true when the code ran inside a sandbox} */

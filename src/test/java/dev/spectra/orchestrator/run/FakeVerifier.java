@@ -14,7 +14,7 @@ final class FakeVerifier implements Ports.ProjectVerifier {
   final List<String> seen = new ArrayList<>();
   boolean noSandbox;
 
-  @Override public Verification verify(Path projectDir) throws IOException, Ports.SandboxMissing {
+  @Override public Verification verify(Path projectDir, Path contract) throws IOException, Ports.SandboxMissing {
     if (noSandbox) throw new Ports.SandboxMissing("no sandbox tool found: install bubblewrap or pass --unsafe-no-sandbox");
     String handler = Files.readString(projectDir.resolve(FakeScaffolder.HANDLER));
     seen.add(handler);

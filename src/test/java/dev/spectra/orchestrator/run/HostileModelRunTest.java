@@ -62,7 +62,7 @@ class HostileModelRunTest {
       this.secret = secret;
     }
 
-    @Override public Verification verify(Path project) throws java.io.IOException {
+    @Override public Verification verify(Path project, Path contract) throws java.io.IOException {
       runs++;
       if (runs > 1) return new Verification(true, 3, 0, List.of(), "fake", "");
       Files.createSymbolicLink(project.resolve("BUILD-REPORT.md"), profile);

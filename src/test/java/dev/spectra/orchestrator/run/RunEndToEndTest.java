@@ -98,7 +98,7 @@ class RunEndToEndTest {
         throw new AssertionError(e);
       }
     });
-    String contract = "src/test/java/com/example/libraryloans/contract/BooksContractTest.java";
+    String contract = "src/test/java/com/example/libraryloans/contract/ContractScenariosTest.java";
     String hostile = SimulatedBuild.files(
         SimulatedBuild.FINES, SimulatedBuild.resource("MemberFinesHandler.java"),
         "../../../escaped.java", "class Escaped {}",

@@ -115,6 +115,34 @@ class RunPipelineTest {
   }
 
   @Test
+  void aCheckFindingAgainstTheRunningServiceReachesTheFixPromptLikeAFailingTest() throws Exception {
+    FakeCheckingVerifier checking = new FakeCheckingVerifier();
+    RunPipeline pipeline = new RunPipeline((id, budget) -> new Ports.Session(model, model.escalator()), scaffolder,
+        new ProjectVerifier(checking, dev.spectra.orchestrator.scaffold.VerifyOptions.defaults()),
+        Ports.BuildRecorder.NONE, Progress.NONE, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
+        Steps.Hook.NONE, dir.resolve("runs"), dir, () -> "run-check");
+    String crashing = GOOD.replace("/* ok */", "/* CRASH_ON_QUOTE */");
+    model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, crashing), files(FakeScaffolder.HANDLER, GOOD));
+
+    RunOutcome outcome = pipeline.run(request());
+
+    assertThat(outcome).isInstanceOf(RunOutcome.Verified.class);
+    assertThat(model.steps()).containsExactly("plan", "implement:returnLoan", "fix-1");
+    String fixPrompt = model.calls.get(2).request().messages().getLast().content();
+    assertThat(fixPrompt).contains("orchestrator check")
+        .contains("check finding: security CWE-89 in POST /loans/{id}/return (returnLoan): " + FakeCheckingVerifier.SUMMARY)
+        .contains(FakeCheckingVerifier.CURL)
+        .contains("unterminated quoted string");
+    // Every verify checked the service against the plan's contract, kept outside the project the sandbox writes.
+    assertThat(checking.contractExisted).containsExactly(true, true);
+    assertThat(checking.asked).hasSize(2).allSatisfy(c -> {
+      assertThat(c.contract().toString()).doesNotContain("/project/");
+      assertThat(c.security()).isTrue();
+      assertThat(c.fuzz()).isPositive();
+    });
+  }
+
+  @Test
   void fixesACompileErrorInOneIteration() throws Exception {
     model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, "class X { BROKEN }"), files(FakeScaffolder.HANDLER,
         GOOD));
