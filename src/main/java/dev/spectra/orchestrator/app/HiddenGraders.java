@@ -2,12 +2,12 @@ package dev.spectra.orchestrator.app;
 
 import dev.spectra.orchestrator.eval.HiddenScenarioGrader;
 import dev.spectra.orchestrator.scaffold.CheckOutcome;
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import dev.spectra.orchestrator.scaffold.ServiceCheck;
-import dev.spectra.orchestrator.scaffold.Verifier;
-import dev.spectra.orchestrator.scaffold.VerifyOptions;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.verify;
 
+import dev.spectra.orchestrator.scaffold.ServiceCheck;
 import java.time.Duration;
 import java.util.Objects;
 

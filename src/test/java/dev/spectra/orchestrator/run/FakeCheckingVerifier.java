@@ -2,9 +2,9 @@ package dev.spectra.orchestrator.run;
 
 import dev.spectra.orchestrator.scaffold.CheckOutcome;
 import dev.spectra.orchestrator.scaffold.ServiceCheck;
-import dev.spectra.orchestrator.scaffold.Verifier;
-import dev.spectra.orchestrator.scaffold.VerifyOptions;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -118,8 +118,8 @@ class RunPipelineTest {
   void aCheckFindingAgainstTheRunningServiceReachesTheFixPromptLikeAFailingTest() throws Exception {
     FakeCheckingVerifier checking = new FakeCheckingVerifier();
     RunPipeline pipeline = new RunPipeline((id, budget) -> new Ports.Session(model, model.escalator()), scaffolder,
-        new ProjectVerifier(checking, dev.spectra.orchestrator.scaffold.VerifyOptions.defaults()),
-        Ports.BuildRecorder.NONE, Progress.NONE, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
+        new VerifierAdapter(checking, dev.spectra.orchestrator.verify.VerifyOptions.defaults()),
+        dev.spectra.orchestrator.scaffold.BuildJournal.NONE, Progress.NONE, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
         Steps.Hook.NONE, dir.resolve("runs"), dir, () -> "run-check");
     String crashing = GOOD.replace("/* ok */", "/* CRASH_ON_QUOTE */");
     model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, crashing), files(FakeScaffolder.HANDLER, GOOD));
