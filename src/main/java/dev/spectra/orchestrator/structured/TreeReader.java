@@ -1,0 +1,301 @@
+package dev.spectra.orchestrator.structured;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * Reads strict JSON straight into the same tree {@link StrictJson}'s mapper builds, for small texts: most replies
+ * are valid as written, and the mapper's per-call setup, its parser and, on bad text, the exception it throws cost
+ * several times the reading itself.
+ *
+ * <p>It answers only what it is sure of. A value is exactly the mapper's (numbers: {@code int}, {@code long},
+ * {@code BigInteger} by size, decimals as written); {@link Outcome#SYNTAX} means the mapper rejects the text too,
+ * without a fatal error (a duplicate key, a nesting, number or name over the limits) before that point. Anything
+ * near a limit or a duplicate key is {@link Outcome#ASK_MAPPER}: the caller lets the mapper decide and phrase it.
+ * Errors carry no message or position; the caller asks the mapper for those only when it reports one.
+ */
+final class TreeReader {
+  enum Outcome { VALUE, SYNTAX, ASK_MAPPER }
+
+  /** Well inside the mapper's limits (256 levels, 1,000-digit numbers, 50,000-character names). */
+  private static final int DEPTH_LIMIT = 200;
+  private static final int NUMBER_LIMIT = 400;
+  private static final int NAME_LIMIT = 20_000;
+
+  /** Thrown to unwind; preallocated and without a stack trace, so a rejected text costs no more than a read one. */
+  private static final class Stop extends RuntimeException {
+    Stop() {
+      super(null, null, false, false);
+    }
+  }
+
+  private final JsonNodeFactory factory;
+  private final char[] buf;
+  private final int end;
+  private int pos;
+  private int depth;
+  private Outcome outcome = Outcome.VALUE;
+  private final Stop stop = new Stop();
+  private StringBuilder scratch;
+
+  private TreeReader(JsonNodeFactory factory, CharSequence text, int from, int to) {
+    this.factory = factory;
+    this.buf = new char[to - from];
+    Chars.getChars(text, from, to - from, buf, 0);
+    this.end = buf.length;
+  }
+
+  /** The result of one read: a value, or which kind of answer the caller must get elsewhere. */
+  record Read(JsonNode value, Outcome outcome) {}
+
+  static Read read(JsonNodeFactory factory, CharSequence text, int from, int to) {
+    TreeReader r = new TreeReader(factory, text, from, to);
+    try {
+      r.skipBlank();
+      JsonNode v = r.value();
+      r.skipBlank();
+      if (r.pos != r.end) return new Read(null, Outcome.SYNTAX);
+      return new Read(v, Outcome.VALUE);
+    } catch (Stop s) {
+      return new Read(null, r.outcome);
+    }
+  }
+
+  private Stop syntax() {
+    outcome = Outcome.SYNTAX;
+    return stop;
+  }
+
+  private Stop askMapper() {
+    outcome = Outcome.ASK_MAPPER;
+    return stop;
+  }
+
+  private void skipBlank() {
+    while (pos < end) {
+      char c = buf[pos];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
+      pos++;
+    }
+  }
+
+  private char peek() {
+    if (pos >= end) throw syntax();
+    return buf[pos];
+  }
+
+  private JsonNode value() {
+    char c = peek();
+    switch (c) {
+      case '{':
+        return object();
+      case '[':
+        return array();
+      case '"':
+        return TextNode.valueOf(string());
+      case 't':
+        literal("true");
+        return BooleanNode.TRUE;
+      case 'f':
+        literal("false");
+        return BooleanNode.FALSE;
+      case 'n':
+        literal("null");
+        return NullNode.getInstance();
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) return number();
+        throw syntax();
+    }
+  }
+
+  private ObjectNode object() {
+    if (++depth > DEPTH_LIMIT) throw askMapper();
+    pos++;
+    LinkedHashMap<String, JsonNode> members = new LinkedHashMap<>();
+    skipBlank();
+    if (peek() == '}') {
+      pos++;
+      depth--;
+      return new ObjectNode(factory, members);
+    }
+    while (true) {
+      if (peek() != '"') throw syntax();
+      String key = string();
+      if (key.length() > NAME_LIMIT) throw askMapper();
+      skipBlank();
+      if (peek() != ':') throw syntax();
+      pos++;
+      skipBlank();
+      JsonNode v = value();
+      // A duplicate is fatal for the mapper, with its own message: let it say so.
+      if (members.put(key, v) != null) throw askMapper();
+      skipBlank();
+      char c = peek();
+      pos++;
+      if (c == '}') break;
+      if (c != ',') throw syntax();
+      skipBlank();
+    }
+    depth--;
+    return new ObjectNode(factory, members);
+  }
+
+  private ArrayNode array() {
+    if (++depth > DEPTH_LIMIT) throw askMapper();
+    pos++;
+    List<JsonNode> items = new ArrayList<>();
+    skipBlank();
+    if (peek() == ']') {
+      pos++;
+      depth--;
+      return new ArrayNode(factory, items);
+    }
+    while (true) {
+      items.add(value());
+      skipBlank();
+      char c = peek();
+      pos++;
+      if (c == ']') break;
+      if (c != ',') throw syntax();
+      skipBlank();
+    }
+    depth--;
+    return new ArrayNode(factory, items);
+  }
+
+  private void literal(String word) {
+    int n = word.length();
+    if (pos + n > end) throw syntax();
+    for (int i = 1; i < n; i++) if (buf[pos + i] != word.charAt(i)) throw syntax();
+    pos += n;
+    // "truex", "null1": the mapper reads one unknown token; so do we (a letter or digit may not follow).
+    if (pos < end && Character.isJavaIdentifierPart(buf[pos])) throw syntax();
+  }
+
+  /** Reads a string from its opening quote; returns its content. */
+  private String string() {
+    int start = ++pos;
+    for (int p = start; p < end; p++) {
+      char c = buf[p];
+      if (c == '"') {
+        pos = p + 1;
+        return new String(buf, start, p - start);
+      }
+      if (c == '\\') return escapedString(start, p);
+      if (c < 0x20) throw syntax();
+    }
+    throw syntax();
+  }
+
+  private String escapedString(int start, int p) {
+    StringBuilder sb = scratch == null ? scratch = new StringBuilder(Math.max(16, p - start + 16)) : scratch;
+    sb.setLength(0);
+    sb.append(buf, start, p - start);
+    while (p < end) {
+      char c = buf[p++];
+      if (c == '"') {
+        pos = p;
+        return sb.toString();
+      }
+      if (c < 0x20) throw syntax();
+      if (c != '\\') {
+        sb.append(c);
+        continue;
+      }
+      if (p >= end) throw syntax();
+      char e = buf[p++];
+      switch (e) {
+        case '"', '\\', '/' -> sb.append(e);
+        case 'b' -> sb.append('\b');
+        case 'f' -> sb.append('\f');
+        case 'n' -> sb.append('\n');
+        case 'r' -> sb.append('\r');
+        case 't' -> sb.append('\t');
+        case 'u' -> {
+          if (p + 4 > end) throw syntax();
+          int v = 0;
+          for (int i = 0; i < 4; i++) {
+            int d = Character.digit(buf[p + i], 16);
+            if (d < 0 || buf[p + i] > 'f') throw syntax();
+            v = (v << 4) | d;
+          }
+          p += 4;
+          sb.append((char) v);
+        }
+        default -> throw syntax();
+      }
+    }
+    throw syntax();
+  }
+
+  private JsonNode number() {
+    int start = pos;
+    boolean negative = buf[pos] == '-';
+    if (negative) pos++;
+    int intStart = pos;
+    if (pos >= end) throw syntax();
+    char c = buf[pos];
+    if (c == '0') {
+      pos++;
+      // "01": leading zeros are not JSON.
+      if (pos < end && buf[pos] >= '0' && buf[pos] <= '9') throw syntax();
+    } else if (c >= '1' && c <= '9') {
+      while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') pos++;
+    } else {
+      throw syntax();
+    }
+    int intDigits = pos - intStart;
+    boolean decimal = false;
+    if (pos < end && buf[pos] == '.') {
+      decimal = true;
+      pos++;
+      int d = pos;
+      while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') pos++;
+      if (pos == d) throw syntax();
+    }
+    if (pos < end && (buf[pos] == 'e' || buf[pos] == 'E')) {
+      decimal = true;
+      pos++;
+      if (pos < end && (buf[pos] == '+' || buf[pos] == '-')) pos++;
+      int d = pos;
+      while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') pos++;
+      if (pos == d) throw syntax();
+    }
+    int length = pos - start;
+    if (length > NUMBER_LIMIT) throw askMapper();
+    // "1x", "2true": the mapper rejects a letter right after a number; so do we.
+    if (pos < end && (Character.isLetter(buf[pos]) || buf[pos] == '.')) throw syntax();
+    if (decimal) {
+      try {
+        return DecimalNode.valueOf(new BigDecimal(buf, start, length));
+      } catch (NumberFormatException e) {
+        // 1e9999999999: out of range; the mapper has its own answer for it.
+        throw askMapper();
+      }
+    }
+    if (intDigits <= 18) {
+      long v = 0;
+      for (int i = intStart; i < pos; i++) v = v * 10 + (buf[i] - '0');
+      if (negative) v = -v;
+      if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) return IntNode.valueOf((int) v);
+      return LongNode.valueOf(v);
+    }
+    BigInteger big = new BigInteger(new String(buf, start, length));
+    if (big.bitLength() < 64) return LongNode.valueOf(big.longValue());
+    return BigIntegerNode.valueOf(big);
+  }
+}
