@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -44,19 +45,31 @@ final class TreeReader {
   }
 
   private final JsonNodeFactory factory;
-  private final char[] buf;
+  private final String s;
   private final int end;
   private int pos;
   private int depth;
   private Outcome outcome = Outcome.VALUE;
   private final Stop stop = new Stop();
   private StringBuilder scratch;
+  private Object[] stack = new Object[32];
+  private int top;
+  private final String[] names = new String[64];
+  /** Per open container: where its elements start on {@link #stack}, and whether it is an object. */
+  private final int[] bases = new int[DEPTH_LIMIT + 2];
+  private final boolean[] objects = new boolean[DEPTH_LIMIT + 2];
 
   private TreeReader(JsonNodeFactory factory, CharSequence text, int from, int to) {
     this.factory = factory;
-    this.buf = new char[to - from];
-    Chars.getChars(text, from, to - from, buf, 0);
-    this.end = buf.length;
+    // Read a String in place (names and values are its substrings); anything else is copied once.
+    if (text instanceof String str) {
+      this.s = str;
+      this.pos = from;
+      this.end = to;
+    } else {
+      this.s = Chars.substring(text, from, to);
+      this.end = s.length();
+    }
   }
 
   /** The result of one read: a value, or which kind of answer the caller must get elsewhere. */
@@ -71,8 +84,27 @@ final class TreeReader {
       if (r.pos != r.end) return new Read(null, Outcome.SYNTAX);
       return new Read(v, Outcome.VALUE);
     } catch (Stop s) {
+      // The mapper checks a name when it stores the member: a duplicate before the error is what it reports.
+      if (r.outcome == Outcome.SYNTAX && r.pendingDuplicate()) return new Read(null, Outcome.ASK_MAPPER);
       return new Read(null, r.outcome);
     }
+  }
+
+  /**
+   * {@return whether an object still open when reading stopped already holds a name twice} The mapper stores a
+   * member when its value is read, or as soon as it opens when the value is an object or array: a name repeated
+   * before the error is what it reports.
+   */
+  private boolean pendingDuplicate() {
+    for (int d = 1; d <= depth; d++) {
+      if (!objects[d]) continue;
+      // Names sit at even places from the base; the last one counts only when its value is still open below.
+      int to = d < depth ? bases[d + 1] : bases[d] + (top - bases[d]) / 2 * 2;
+      for (int i = bases[d]; i < to; i += 2) {
+        for (int j = i + 2; j < to; j += 2) if (stack[i].equals(stack[j])) return true;
+      }
+    }
+    return false;
   }
 
   private Stop syntax() {
@@ -87,7 +119,7 @@ final class TreeReader {
 
   private void skipBlank() {
     while (pos < end) {
-      char c = buf[pos];
+      char c = s.charAt(pos);
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
       pos++;
     }
@@ -95,7 +127,7 @@ final class TreeReader {
 
   private char peek() {
     if (pos >= end) throw syntax();
-    return buf[pos];
+    return s.charAt(pos);
   }
 
   private JsonNode value() {
@@ -124,25 +156,25 @@ final class TreeReader {
 
   private ObjectNode object() {
     if (++depth > DEPTH_LIMIT) throw askMapper();
+    // Members wait on a stack shared by all levels, so each map is made at its final size.
+    int base = top;
+    bases[depth] = base;
+    objects[depth] = true;
     pos++;
-    LinkedHashMap<String, JsonNode> members = new LinkedHashMap<>();
     skipBlank();
     if (peek() == '}') {
       pos++;
       depth--;
-      return new ObjectNode(factory, members);
+      return new ObjectNode(factory, new LinkedHashMap<>(2));
     }
     while (true) {
       if (peek() != '"') throw syntax();
-      String key = string();
-      if (key.length() > NAME_LIMIT) throw askMapper();
+      push(key());
       skipBlank();
       if (peek() != ':') throw syntax();
       pos++;
       skipBlank();
-      JsonNode v = value();
-      // A duplicate is fatal for the mapper, with its own message: let it say so.
-      if (members.put(key, v) != null) throw askMapper();
+      push(value());
       skipBlank();
       char c = peek();
       pos++;
@@ -150,22 +182,32 @@ final class TreeReader {
       if (c != ',') throw syntax();
       skipBlank();
     }
+    int n = (top - base) / 2;
+    LinkedHashMap<String, JsonNode> members = LinkedHashMap.newLinkedHashMap(n);
+    for (int i = base; i < top; i += 2) {
+      // A duplicate is fatal for the mapper, with its own message: let it say so.
+      if (members.put((String) stack[i], (JsonNode) stack[i + 1]) != null) throw askMapper();
+    }
+    Arrays.fill(stack, base, top, null);
+    top = base;
     depth--;
     return new ObjectNode(factory, members);
   }
 
   private ArrayNode array() {
     if (++depth > DEPTH_LIMIT) throw askMapper();
+    int base = top;
+    bases[depth] = base;
+    objects[depth] = false;
     pos++;
-    List<JsonNode> items = new ArrayList<>();
     skipBlank();
     if (peek() == ']') {
       pos++;
       depth--;
-      return new ArrayNode(factory, items);
+      return new ArrayNode(factory, new ArrayList<>(2));
     }
     while (true) {
-      items.add(value());
+      push(value());
       skipBlank();
       char c = peek();
       pos++;
@@ -173,27 +215,68 @@ final class TreeReader {
       if (c != ',') throw syntax();
       skipBlank();
     }
+    List<JsonNode> items = new ArrayList<>(top - base);
+    for (int i = base; i < top; i++) items.add((JsonNode) stack[i]);
+    Arrays.fill(stack, base, top, null);
+    top = base;
     depth--;
     return new ArrayNode(factory, items);
+  }
+
+  private void push(Object o) {
+    if (top == stack.length) stack = Arrays.copyOf(stack, stack.length * 2);
+    stack[top++] = o;
+  }
+
+  /**
+   * Reads a member name. Replies repeat their names ({@code "id"} in every element of a list): one instance per
+   * name and text saves the copies and the hashing of each.
+   */
+  private String key() {
+    int start = pos + 1;
+    int h = 0;
+    for (int p = start; p < end; p++) {
+      char c = s.charAt(p);
+      if (c == '"') {
+        int n = p - start;
+        if (n > NAME_LIMIT) throw askMapper();
+        pos = p + 1;
+        int slot = (h ^ (h >>> 7)) & (names.length - 1);
+        String known = names[slot];
+        if (known != null && known.length() == n && known.hashCode() == h && same(known, start)) return known;
+        String name = s.substring(start, p);
+        names[slot] = name;
+        return name;
+      }
+      if (c == '\\' || c < 0x20) break;
+      h = 31 * h + c;
+    }
+    String name = string();
+    if (name.length() > NAME_LIMIT) throw askMapper();
+    return name;
+  }
+
+  private boolean same(String known, int start) {
+    return s.regionMatches(start, known, 0, known.length());
   }
 
   private void literal(String word) {
     int n = word.length();
     if (pos + n > end) throw syntax();
-    for (int i = 1; i < n; i++) if (buf[pos + i] != word.charAt(i)) throw syntax();
+    for (int i = 1; i < n; i++) if (s.charAt(pos + i) != word.charAt(i)) throw syntax();
     pos += n;
     // "truex", "null1": the mapper reads one unknown token; so do we (a letter or digit may not follow).
-    if (pos < end && Character.isJavaIdentifierPart(buf[pos])) throw syntax();
+    if (pos < end && Character.isJavaIdentifierPart(s.charAt(pos))) throw syntax();
   }
 
   /** Reads a string from its opening quote; returns its content. */
   private String string() {
     int start = ++pos;
     for (int p = start; p < end; p++) {
-      char c = buf[p];
+      char c = s.charAt(p);
       if (c == '"') {
         pos = p + 1;
-        return new String(buf, start, p - start);
+        return s.substring(start, p);
       }
       if (c == '\\') return escapedString(start, p);
       if (c < 0x20) throw syntax();
@@ -204,9 +287,9 @@ final class TreeReader {
   private String escapedString(int start, int p) {
     StringBuilder sb = scratch == null ? scratch = new StringBuilder(Math.max(16, p - start + 16)) : scratch;
     sb.setLength(0);
-    sb.append(buf, start, p - start);
+    sb.append(s, start, p);
     while (p < end) {
-      char c = buf[p++];
+      char c = s.charAt(p++);
       if (c == '"') {
         pos = p;
         return sb.toString();
@@ -217,7 +300,7 @@ final class TreeReader {
         continue;
       }
       if (p >= end) throw syntax();
-      char e = buf[p++];
+      char e = s.charAt(p++);
       switch (e) {
         case '"', '\\', '/' -> sb.append(e);
         case 'b' -> sb.append('\b');
@@ -229,8 +312,8 @@ final class TreeReader {
           if (p + 4 > end) throw syntax();
           int v = 0;
           for (int i = 0; i < 4; i++) {
-            int d = Character.digit(buf[p + i], 16);
-            if (d < 0 || buf[p + i] > 'f') throw syntax();
+            int d = Character.digit(s.charAt(p + i), 16);
+            if (d < 0 || s.charAt(p + i) > 'f') throw syntax();
             v = (v << 4) | d;
           }
           p += 4;
@@ -244,44 +327,44 @@ final class TreeReader {
 
   private JsonNode number() {
     int start = pos;
-    boolean negative = buf[pos] == '-';
+    boolean negative = s.charAt(pos) == '-';
     if (negative) pos++;
     int intStart = pos;
     if (pos >= end) throw syntax();
-    char c = buf[pos];
+    char c = s.charAt(pos);
     if (c == '0') {
       pos++;
       // "01": leading zeros are not JSON.
-      if (pos < end && buf[pos] >= '0' && buf[pos] <= '9') throw syntax();
+      if (pos < end && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') throw syntax();
     } else if (c >= '1' && c <= '9') {
-      while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') pos++;
+      while (pos < end && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') pos++;
     } else {
       throw syntax();
     }
     int intDigits = pos - intStart;
     boolean decimal = false;
-    if (pos < end && buf[pos] == '.') {
+    if (pos < end && s.charAt(pos) == '.') {
       decimal = true;
       pos++;
       int d = pos;
-      while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') pos++;
+      while (pos < end && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') pos++;
       if (pos == d) throw syntax();
     }
-    if (pos < end && (buf[pos] == 'e' || buf[pos] == 'E')) {
+    if (pos < end && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
       decimal = true;
       pos++;
-      if (pos < end && (buf[pos] == '+' || buf[pos] == '-')) pos++;
+      if (pos < end && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
       int d = pos;
-      while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') pos++;
+      while (pos < end && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') pos++;
       if (pos == d) throw syntax();
     }
     int length = pos - start;
     if (length > NUMBER_LIMIT) throw askMapper();
     // "1x", "2true": the mapper rejects a letter right after a number; so do we.
-    if (pos < end && (Character.isLetter(buf[pos]) || buf[pos] == '.')) throw syntax();
+    if (pos < end && (Character.isLetter(s.charAt(pos)) || s.charAt(pos) == '.')) throw syntax();
     if (decimal) {
       try {
-        return DecimalNode.valueOf(new BigDecimal(buf, start, length));
+        return DecimalNode.valueOf(new BigDecimal(s.substring(start, pos)));
       } catch (NumberFormatException e) {
         // 1e9999999999: out of range; the mapper has its own answer for it.
         throw askMapper();
@@ -289,12 +372,12 @@ final class TreeReader {
     }
     if (intDigits <= 18) {
       long v = 0;
-      for (int i = intStart; i < pos; i++) v = v * 10 + (buf[i] - '0');
+      for (int i = intStart; i < pos; i++) v = v * 10 + (s.charAt(i) - '0');
       if (negative) v = -v;
       if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) return IntNode.valueOf((int) v);
       return LongNode.valueOf(v);
     }
-    BigInteger big = new BigInteger(new String(buf, start, length));
+    BigInteger big = new BigInteger(s.substring(start, pos));
     if (big.bitLength() < 64) return LongNode.valueOf(big.longValue());
     return BigIntegerNode.valueOf(big);
   }
