@@ -40,6 +40,7 @@ final class StrictJson {
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:Object property|field) [\"']([^\"']*)[\"']");
 
   private final ObjectMapper mapper;
+  private final Names names = new Names();
 
   StrictJson() {
     JsonFactory factory = JsonFactory.builder()
@@ -190,7 +191,7 @@ final class StrictJson {
    */
   Parsed parse(CharSequence text, int from, int to) {
     if (to - from <= READER_LIMIT) {
-      TreeReader.Read r = TreeReader.read(mapper.getNodeFactory(), text, from, to);
+      TreeReader.Read r = TreeReader.read(mapper.getNodeFactory(), names, text, from, to);
       switch (r.outcome()) {
         case VALUE -> {
           return new Parsed(r.value(), null, 0, 0, false);

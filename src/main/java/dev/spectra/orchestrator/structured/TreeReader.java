@@ -52,15 +52,15 @@ final class TreeReader {
   private Outcome outcome = Outcome.VALUE;
   private final Stop stop = new Stop();
   private StringBuilder scratch;
-  private Object[] stack = new Object[32];
+  private Object[] stack = new Object[16];
   private int top;
-  private final String[] names = new String[64];
-  /** Per open container: where its elements start on {@link #stack}, and whether it is an object. */
-  private final int[] bases = new int[DEPTH_LIMIT + 2];
-  private final boolean[] objects = new boolean[DEPTH_LIMIT + 2];
+  private final Names names;
+  /** Per open container (index: depth): where its elements start on {@link #stack}, times 2, plus 1 for objects. */
+  private int[] frames = new int[16];
 
-  private TreeReader(JsonNodeFactory factory, CharSequence text, int from, int to) {
+  private TreeReader(JsonNodeFactory factory, Names names, CharSequence text, int from, int to) {
     this.factory = factory;
+    this.names = names;
     // Read a String in place (names and values are its substrings); anything else is copied once.
     if (text instanceof String str) {
       this.s = str;
@@ -75,8 +75,8 @@ final class TreeReader {
   /** The result of one read: a value, or which kind of answer the caller must get elsewhere. */
   record Read(JsonNode value, Outcome outcome) {}
 
-  static Read read(JsonNodeFactory factory, CharSequence text, int from, int to) {
-    TreeReader r = new TreeReader(factory, text, from, to);
+  static Read read(JsonNodeFactory factory, Names names, CharSequence text, int from, int to) {
+    TreeReader r = new TreeReader(factory, names, text, from, to);
     try {
       r.skipBlank();
       JsonNode v = r.value();
@@ -97,10 +97,11 @@ final class TreeReader {
    */
   private boolean pendingDuplicate() {
     for (int d = 1; d <= depth; d++) {
-      if (!objects[d]) continue;
+      if ((frames[d] & 1) == 0) continue;
+      int base = frames[d] >> 1;
       // Names sit at even places from the base; the last one counts only when its value is still open below.
-      int to = d < depth ? bases[d + 1] : bases[d] + (top - bases[d]) / 2 * 2;
-      for (int i = bases[d]; i < to; i += 2) {
+      int to = d < depth ? frames[d + 1] >> 1 : base + (top - base) / 2 * 2;
+      for (int i = base; i < to; i += 2) {
         for (int j = i + 2; j < to; j += 2) if (stack[i].equals(stack[j])) return true;
       }
     }
@@ -155,11 +156,8 @@ final class TreeReader {
   }
 
   private ObjectNode object() {
-    if (++depth > DEPTH_LIMIT) throw askMapper();
     // Members wait on a stack shared by all levels, so each map is made at its final size.
-    int base = top;
-    bases[depth] = base;
-    objects[depth] = true;
+    int base = enter(true);
     pos++;
     skipBlank();
     if (peek() == '}') {
@@ -195,10 +193,7 @@ final class TreeReader {
   }
 
   private ArrayNode array() {
-    if (++depth > DEPTH_LIMIT) throw askMapper();
-    int base = top;
-    bases[depth] = base;
-    objects[depth] = false;
+    int base = enter(false);
     pos++;
     skipBlank();
     if (peek() == ']') {
@@ -223,6 +218,14 @@ final class TreeReader {
     return new ArrayNode(factory, items);
   }
 
+  /** Opens a container: {@return where its elements start on the stack} */
+  private int enter(boolean object) {
+    if (++depth > DEPTH_LIMIT) throw askMapper();
+    if (depth == frames.length) frames = Arrays.copyOf(frames, frames.length * 2);
+    frames[depth] = top << 1 | (object ? 1 : 0);
+    return top;
+  }
+
   private void push(Object o) {
     if (top == stack.length) stack = Arrays.copyOf(stack, stack.length * 2);
     stack[top++] = o;
@@ -241,12 +244,7 @@ final class TreeReader {
         int n = p - start;
         if (n > NAME_LIMIT) throw askMapper();
         pos = p + 1;
-        int slot = (h ^ (h >>> 7)) & (names.length - 1);
-        String known = names[slot];
-        if (known != null && known.length() == n && known.hashCode() == h && same(known, start)) return known;
-        String name = s.substring(start, p);
-        names[slot] = name;
-        return name;
+        return names.name(s, start, p, h);
       }
       if (c == '\\' || c < 0x20) break;
       h = 31 * h + c;
@@ -256,9 +254,6 @@ final class TreeReader {
     return name;
   }
 
-  private boolean same(String known, int start) {
-    return s.regionMatches(start, known, 0, known.length());
-  }
 
   private void literal(String word) {
     int n = word.length();

@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TreeReaderTest {
   private final StrictJson strict = new StrictJson();
   private final ObjectMapper mapper = strict.mapper();
+  private final Names names = new Names();
 
   /** What the mapper says: a value, a fatal error, or a plain error. */
   private record Mapper(JsonNode value, boolean fatal) {}
@@ -50,7 +51,7 @@ class TreeReaderTest {
   }
 
   private void agrees(String text) {
-    TreeReader.Read r = TreeReader.read(mapper.getNodeFactory(), text, 0, text.length());
+    TreeReader.Read r = TreeReader.read(mapper.getNodeFactory(), names, text, 0, text.length());
     Mapper m = byMapper(text);
     switch (r.outcome()) {
       case VALUE -> {
