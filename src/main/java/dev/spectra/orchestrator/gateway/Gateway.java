@@ -116,6 +116,10 @@ public final class Gateway implements AutoCloseable {
   private static final String SAVED = "x-orchestrator-saved-usd";
   private static final String REQUESTED = "x-orchestrator-requested-model";
   private static final String REQUEST_ID = "x-request-id";
+  /** Request: {@code lenient} asks for the best reading of a broken JSON answer instead of a re-ask. */
+  private static final String REPAIR = "x-orchestrator-repair";
+  /** Response to a lenient request: how many guesses, then each as {@code kind@line:column}. */
+  private static final String GUESSES = "x-orchestrator-guesses";
 
   private final GatewayOptions options;
   private final Directory directory;
@@ -310,7 +314,7 @@ public final class Gateway implements AutoCloseable {
     ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
     String asked = ctx.header("Access-Control-Request-Headers");
     ctx.header("Access-Control-Allow-Headers", asked != null ? asked : "authorization, content-type");
-    ctx.header("Access-Control-Expose-Headers", String.join(", ", SERVED, ATTEMPTS, COST, SAVED, REQUEST_ID));
+    ctx.header("Access-Control-Expose-Headers", String.join(", ", SERVED, ATTEMPTS, COST, SAVED, REQUEST_ID, GUESSES));
     ctx.header("Access-Control-Max-Age", "600");
   }
 
@@ -418,6 +422,15 @@ public final class Gateway implements AutoCloseable {
       reject(ctx, e.error(), "unknown");
       return;
     }
+    String repair = ctx.header(REPAIR);
+    if (repair != null && !repair.equalsIgnoreCase("default")) {
+      if (!repair.equalsIgnoreCase("lenient")) {
+        reject(ctx, GatewayError.badRequest("invalid_value", REPAIR, "Header '" + REPAIR + "' must be 'lenient' "
+            + "(best reading of a broken JSON answer, guesses listed in '" + GUESSES + "') or 'default'."), "unknown");
+        return;
+      }
+      call = call.withLenientRepair();
+    }
     Optional<Model> model = directory.find(call.model());
     if (model.isEmpty()) {
       reject(ctx, GatewayError.modelNotFound(call.model()), "unknown");
@@ -464,6 +477,7 @@ public final class Gateway implements AutoCloseable {
         return;
       }
       accountingHeaders(ctx, acc);
+      guessesHeader(ctx, call, reply);
       byte[] bytes = writer.completion(requestId, clock.instant().getEpochSecond(), reply.servedBy(), content.get(),
           reply.finishReason(), acc);
       respond(ctx, 200, bytes);
@@ -497,6 +511,7 @@ public final class Gateway implements AutoCloseable {
         // Nothing streamed yet (a JSON answer, or a route that does not stream): everything is known, so the
         // accounting goes into real headers before the body.
         accountingHeaders(ctx, acc);
+        guessesHeader(ctx, call, reply);
         sink.content(content.get());
       } else {
         String sent = sink.sentText();
@@ -631,6 +646,14 @@ public final class Gateway implements AutoCloseable {
     ctx.header(ATTEMPTS, Integer.toString(acc.attempts()));
     ctx.header(COST, acc.costText());
     ctx.header(SAVED, acc.savedText());
+  }
+
+  /** For a lenient request: every guess made in the answer, so the client sees where it may be wrong. */
+  private static void guessesHeader(Context ctx, ChatRequestReader.ChatCall call, ModelReply reply) {
+    if (!call.request().format().lenientRepair()) return;
+    List<String> guesses = reply.attempts().isEmpty() ? List.of()
+        : reply.attempts().get(reply.attempts().size() - 1).guesses();
+    ctx.header(GUESSES, guesses.size() + (guesses.isEmpty() ? "" : "; " + String.join(", ", guesses)));
   }
 
   private static String newId() {

@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.model.Model;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.ModelException;
+import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Money;
+import dev.spectra.orchestrator.model.Price;
+import dev.spectra.orchestrator.model.ProviderKind;
 import dev.spectra.orchestrator.model.ResponseFormat;
+import dev.spectra.orchestrator.model.Timeouts;
 import dev.spectra.orchestrator.model.Usage;
+import dev.spectra.orchestrator.structured.StructuredOptions;
+import dev.spectra.orchestrator.structured.StructuredOutput;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -25,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -343,6 +351,70 @@ class GatewayTest {
       assertThat(f.name()).isEqualTo("person");
       assertThat(f.schema().at("/required/0").asText()).isEqualTo("name");
     });
+  }
+
+  /** The structured engine over a model that answers with a list whose rest is a "..." placeholder. */
+  private static Model placeholderAnswers(FakeModel m) {
+    return new StructuredOutput(m, new ModelSpec("m", ProviderKind.OLLAMA, URI.create("http://127.0.0.1:1"), "m-1",
+        true, Price.FREE, 8192, Set.of(), Timeouts.LOCAL_DEFAULT, null, 1), StructuredOptions.defaults());
+  }
+
+  private static final String PLACEHOLDER = "{\"name\": \"Ana\", \"tags\": [\"a\", \"b\", ...]}";
+
+  private static String personRequest(boolean stream) {
+    return "{\"model\":\"m\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"person\"}],"
+        + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"person\","
+        + "\"schema\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+        + "\"tags\":{\"type\":\"array\"}},\"required\":[\"name\"]}}}}";
+  }
+
+  @Test void lenientRepairHeaderGetsTheBestReadingWithEveryGuessListedInAResponseHeader() throws Exception {
+    FakeModel m = new FakeModel("m", FakeModel.text("qwen", PLACEHOLDER));
+    Gateway g = start(new FakeDirectory().add(placeholderAnswers(m)));
+
+    for (boolean stream : new boolean[] {false, true}) {
+      HttpResponse<String> r = post(g, personRequest(stream), "x-orchestrator-repair", "lenient");
+
+      assertThat(r.statusCode()).as("stream " + stream).isEqualTo(200);
+      assertThat(r.headers().firstValue("x-orchestrator-guesses")).hasValue("1; placeholder@1:36");
+      StringBuilder content = new StringBuilder();
+      if (stream) {
+        for (String e : events(r.body())) {
+          if (!e.equals("[DONE]")) content.append(JSON.readTree(e).at("/choices/0/delta/content").asText(""));
+        }
+      } else {
+        content.append(JSON.readTree(r.body()).at("/choices/0/message/content").asText());
+      }
+      assertThat(JSON.readTree(content.toString()))
+          .isEqualTo(JSON.readTree("{\"name\":\"Ana\",\"tags\":[\"a\",\"b\"]}"));
+    }
+    // One call per request: nothing was re-asked.
+    assertThat(m.requests).hasSize(2);
+  }
+
+  @Test void withoutTheRepairHeaderTheDefaultModeReasksInsteadOfGuessing() throws Exception {
+    FakeModel m = new FakeModel("m", FakeModel.text("qwen", PLACEHOLDER));
+    Gateway g = start(new FakeDirectory().add(placeholderAnswers(m)));
+
+    HttpResponse<String> r = post(g, personRequest(false));
+
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(r.headers().firstValue("x-orchestrator-guesses")).isEmpty();
+    assertThat(JSON.readTree(r.body()).at("/error/message").asText()).contains("placeholder");
+    // The first answer and two re-asks: the placeholder was shown to the model, never guessed away.
+    assertThat(m.requests).hasSize(3);
+    assertThat(m.requests).allSatisfy(q -> assertThat(q.format().lenientRepair()).isFalse());
+  }
+
+  @Test void unknownRepairHeaderValueGets400NamingTheHeader() throws Exception {
+    FakeModel m = new FakeModel("m", FakeModel.text("qwen", PLACEHOLDER));
+    Gateway g = start(new FakeDirectory().add(placeholderAnswers(m)));
+
+    HttpResponse<String> r = post(g, personRequest(false), "x-orchestrator-repair", "guess-freely");
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).at("/error/param").asText()).isEqualTo("x-orchestrator-repair");
+    assertThat(m.requests).isEmpty();
   }
 
   @Test void jsonObjectFormatWithAStreamSendsTheWholeValidatedValueAndNeverRawTokens() throws Exception {
