@@ -58,6 +58,11 @@ public final class AskCommand implements Callable<Integer> {
       description = "JSON Schema (JSON or YAML): answer with JSON conforming to it (repaired, validated, re-asked).")
   java.nio.file.Path schemaFile;
 
+  @Option(names = "--lenient",
+      description = "With --schema: repair a broken answer to its best reading instead of re-asking the model, and "
+          + "list every guess (on stderr, or \"guesses\" with --json). Off by default: a guess can be wrong.")
+  boolean lenient;
+
   @Option(names = "--stream", description = "Print the answer as it is generated.")
   boolean stream;
 
@@ -77,6 +82,9 @@ public final class AskCommand implements Callable<Integer> {
     if (temperature != null && (temperature < 0 || temperature > 2)) {
       throw ExitException.usage("--temperature must be between 0 and 2, got " + temperature);
     }
+    if (lenient && schemaFile == null) {
+      throw ExitException.usage("--lenient repairs a JSON answer: it needs --schema FILE");
+    }
     com.fasterxml.jackson.databind.JsonNode schema =
         schemaFile == null ? null : RepairCommand.loadSchema(io.cwd().resolve(schemaFile));
     Config config = ModelFailures.loadConfig(io, url == null ? Overrides.NONE : new Overrides(url, model, null, null, null));
@@ -92,7 +100,7 @@ public final class AskCommand implements Callable<Integer> {
       if (system != null && !system.isBlank()) messages.add(Message.system(system));
       messages.add(Message.user(question));
       ResponseFormat format = schema == null ? ResponseFormat.TEXT
-          : new ResponseFormat.JsonSchema(schemaName(), schema, true);
+          : new ResponseFormat.JsonSchema(schemaName(), schema, true, lenient);
       ModelRequest request = new ModelRequest(messages, maxTokens, temperature, stream, format, null);
       boolean printTokens = stream && !json && schema == null;
       TokenListener listener = printTokens ? delta -> {
@@ -109,6 +117,15 @@ public final class AskCommand implements Callable<Integer> {
         throw ModelFailures.exit(e.error());
       }
       if (!json && !quiet) printAttempts(reply.attempts());
+      // Guesses are printed even with --quiet: they are what lenient repair promises in exchange for the value.
+      if (!json) {
+        for (String g : guesses(reply)) {
+          int at = g.lastIndexOf('@');
+          int colon = g.lastIndexOf(':');
+          io.err().println("guessed: line " + g.substring(at + 1, colon) + ", column " + g.substring(colon + 1) + ": "
+              + g.substring(0, at));
+        }
+      }
       print(reply, config, printTokens);
       return ExitCodes.OK;
     }
@@ -182,6 +199,16 @@ public final class AskCommand implements Callable<Integer> {
       else root.put("costUsd", reply.cost().usd());
       root.put("savedUsd", reply.saved().usd());
       putAttempts(root, reply.attempts());
+      if (lenient) {
+        var guesses = root.putArray("guesses");
+        for (String g : guesses(reply)) {
+          int at = g.lastIndexOf('@');
+          int colon = g.lastIndexOf(':');
+          guesses.addObject().put("kind", g.substring(0, at))
+              .put("line", Integer.parseInt(g.substring(at + 1, colon)))
+              .put("column", Integer.parseInt(g.substring(colon + 1)));
+        }
+      }
       io.out().println(root.toPrettyString());
       return;
     }
@@ -195,6 +222,11 @@ public final class AskCommand implements Callable<Integer> {
           + " | first token " + millis(reply.timeToFirstToken()) + " | total " + millis(reply.latency())
           + " | " + (reply.cost() == null ? "unpriced" : reply.cost().toString()) + "]");
     }
+  }
+
+  /** {@return the guesses lenient repair made in the answer, as {@code kind@line:column}} */
+  private static List<String> guesses(ModelReply reply) {
+    return reply.attempts().isEmpty() ? List.of() : reply.attempts().get(reply.attempts().size() - 1).guesses();
   }
 
   /** Which models were tried and why the cascade moved on, one line each, on stderr. */

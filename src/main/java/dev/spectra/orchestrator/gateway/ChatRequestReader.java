@@ -24,7 +24,12 @@ import java.util.TreeSet;
 final class ChatRequestReader {
 
   /** A parsed request: which model name to resolve, the request, and the stream options. */
-  record ChatCall(String model, ModelRequest request, boolean stream, boolean includeUsage) {}
+  record ChatCall(String model, ModelRequest request, boolean stream, boolean includeUsage) {
+    /** {@return this call with lenient repair of a JSON answer (guesses reported); text is never repaired} */
+    ChatCall withLenientRepair() {
+      return new ChatCall(model, request.withFormat(request.format().withLenientRepair()), stream, includeUsage);
+    }
+  }
 
   /** Thrown for a body the gateway cannot serve; carries the client-facing error. */
   static final class Rejected extends Exception {

@@ -15,7 +15,8 @@ import java.util.List;
  * @param latency the whole call
  * @param error why it failed, or {@code null} when it succeeded
  * @param json how a JSON answer was obtained
- * @param repairs which repairs the structured engine applied (e.g. {@code trailing-comma})
+ * @param repairs which repairs the structured engine applied (e.g. {@code trailing-comma}); with lenient repair
+ *     also each guess, as {@code guess:KIND@LINE:COLUMN} (see {@link #guesses()})
  * @param reasks how many times the model was re-asked with the exact errors
  * @param cost priced by this model; {@code null} when unpriced
  * @param saved what a local call saved against the reference cloud model
@@ -41,7 +42,16 @@ public record Attempt(
     saved = saved == null ? Money.ZERO : saved;
   }
 
+  /** Marks the entries of {@link #repairs()} that are guesses of lenient repair, not edits the grammar forced. */
+  public static final String GUESS_PREFIX = "guess:";
+
   public boolean succeeded() { return error == null; }
+
+  /** {@return the guesses among {@link #repairs()}, without their prefix: {@code placeholder@3:14}} */
+  public List<String> guesses() {
+    return repairs.stream().filter(r -> r.startsWith(GUESS_PREFIX)).map(r -> r.substring(GUESS_PREFIX.length()))
+        .toList();
+  }
 
   /** How the JSON of an answer was obtained, for reliability statistics. */
   public enum JsonStage {

@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.structured;
 
+import dev.spectra.orchestrator.model.Attempt;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,14 @@ public record Guess(String kind, int offset, int line, int column, String detail
   public Guess {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(detail, "detail");
+  }
+
+  /**
+   * {@return how an {@code Attempt} lists this guess among its repairs: {@code guess:missing-quote@3:7}} The
+   * {@code guess:} prefix keeps guesses apart from the edits the grammar forced.
+   */
+  public String repairName() {
+    return Attempt.GUESS_PREFIX + kind + "@" + line + ":" + column;
   }
 
   /** {@return "line 3, column 7: missing-quote (detail)"} */

@@ -454,7 +454,8 @@ public final class JsonRepair {
             false);
       }
       if (r.json().length() < TREE_AT_ONCE) {
-        StrictJson.Parsed t = strict.parse(r.json().stream());
+        String text = r.json().text();
+        StrictJson.Parsed t = strict.parse(text, 0, text.length());
         if (!t.ok()) return new Outcome(c, Kind.UNPARSEABLE, t::problem, true, -1, false);
         return new Outcome(c, JsonText.of(strict, t.value()), r.repairs(), r.guesses(), true, conforms);
       }

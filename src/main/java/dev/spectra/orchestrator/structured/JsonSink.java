@@ -1,6 +1,7 @@
 package dev.spectra.orchestrator.structured;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -107,8 +108,11 @@ final class JsonSink {
     escaped(c);
   }
 
-  private void escaped(char c) {
-    ascii(String.format("\\u%04x", (int) c));
+  /** Writes {@code c} as a JSON escape, {@code \\u} and four lowercase hex digits. */
+  void escaped(char c) {
+    ascii('\\');
+    ascii('u');
+    for (int shift = 12; shift >= 0; shift -= 4) ascii(Character.forDigit((c >> shift) & 0xF, 16));
   }
 
   private void raw(int b) {
@@ -121,6 +125,20 @@ final class JsonSink {
     sealed += current.length;
     current = new byte[(int) Math.min(MAX_CHUNK, Math.max(8192, sealed))];
     used = 0;
+  }
+
+  /** {@return the text written so far} For small outputs: it copies them. */
+  String text() {
+    if (pendingHigh != 0) lone();
+    if (chunks.isEmpty()) return new String(current, 0, used, StandardCharsets.UTF_8);
+    byte[] all = new byte[Math.toIntExact(length())];
+    int at = 0;
+    for (byte[] c : chunks) {
+      System.arraycopy(c, 0, all, at, c.length);
+      at += c.length;
+    }
+    System.arraycopy(current, 0, all, at, used);
+    return new String(all, StandardCharsets.UTF_8);
   }
 
   /** {@return the bytes written so far, read in order without copying them} */

@@ -590,7 +590,7 @@ final class Repairer {
             out.ascii("\\r");
           }
           case '\t' -> out.ascii("\\t");
-          default -> out.ascii(String.format("\\u%04x", (int) c));
+          default -> out.escaped(c);
         }
         pos++;
       } else {
@@ -1035,7 +1035,7 @@ final class Repairer {
         out.ascii('\\');
         out.ascii(c);
       } else if (c < 0x20) {
-        out.ascii(String.format("\\u%04x", (int) c));
+        out.escaped(c);
       } else {
         out.append(c);
       }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,9 +35,12 @@ final class StrictJson {
   /** Deep enough for any real answer; shallow enough for the recursive validator and tree printers. */
   static final int MAX_DEPTH = 256;
   static final int MAX_NUMBER_LENGTH = 1000;
+  /** Texts up to this many characters are read by {@link TreeReader} (it copies them into one array). */
+  private static final int READER_LIMIT = 4 << 20;
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:Object property|field) [\"']([^\"']*)[\"']");
 
   private final ObjectMapper mapper;
+  private final Names names = new Names();
 
   StrictJson() {
     JsonFactory factory = JsonFactory.builder()
@@ -59,10 +63,66 @@ final class StrictJson {
     return mapper;
   }
 
-  /** The outcome of a strict parse: a value, or the reason with its position in the parsed text. */
-  record Parsed(JsonNode value, String problem, int line, int column, boolean fatal) {
+  /**
+   * The outcome of a strict parse: a value, or the reason with its position in the parsed text. The reason of a
+   * plain syntax error is worked out only when asked for: most rejected candidates are never reported.
+   */
+  static final class Parsed {
+    private final JsonNode value;
+    private final boolean fatal;
+    private Supplier<Parsed> details;
+    private String problem;
+    private int line;
+    private int column;
+
+    Parsed(JsonNode value, String problem, int line, int column, boolean fatal) {
+      this.value = value;
+      this.problem = problem;
+      this.line = line;
+      this.column = column;
+      this.fatal = fatal;
+    }
+
+    private Parsed(Supplier<Parsed> details) {
+      this.value = null;
+      this.fatal = false;
+      this.details = details;
+    }
+
     boolean ok() {
       return value != null;
+    }
+
+    JsonNode value() {
+      return value;
+    }
+
+    boolean fatal() {
+      return fatal;
+    }
+
+    String problem() {
+      resolve();
+      return problem;
+    }
+
+    int line() {
+      resolve();
+      return line;
+    }
+
+    int column() {
+      resolve();
+      return column;
+    }
+
+    private void resolve() {
+      if (details == null) return;
+      Parsed d = details.get();
+      details = null;
+      problem = d.problem;
+      line = d.line;
+      column = d.column;
     }
   }
 
@@ -71,12 +131,18 @@ final class StrictJson {
    * or nesting over the limits): the caller reports them instead of trying the repairer.
    */
   Parsed parse(String text) {
+    return parse(text, 0, text.length());
+  }
+
+  private Parsed parseByMapper(String text) {
     try {
       JsonNode node = mapper.readTree(text);
       if (node == null || node.isMissingNode()) return new Parsed(null, "no JSON value", 1, 1, false);
       return new Parsed(node, null, 0, 0, false);
     } catch (JsonProcessingException e) {
       return classify(e);
+    } catch (NumberFormatException e) {
+      return outOfRange();
     }
   }
 
@@ -119,14 +185,35 @@ final class StrictJson {
     }
   }
 
-  /** Like {@link #parse(String)} on a range, without copying it first. */
+  /**
+   * Like {@link #parse(String)} on a range. Small texts are read by {@link TreeReader}; the mapper is asked only
+   * where that reader is unsure, and for the wording and position of a syntax error when someone reads it.
+   */
   Parsed parse(CharSequence text, int from, int to) {
+    if (to - from <= READER_LIMIT) {
+      TreeReader.Read r = TreeReader.read(mapper.getNodeFactory(), names, text, from, to);
+      switch (r.outcome()) {
+        case VALUE -> {
+          return new Parsed(r.value(), null, 0, 0, false);
+        }
+        case SYNTAX -> {
+          return new Parsed(() -> parseByMapper(text, from, to));
+        }
+        case ASK_MAPPER -> { }
+      }
+    }
+    return parseByMapper(text, from, to);
+  }
+
+  private Parsed parseByMapper(CharSequence text, int from, int to) {
     try {
       JsonNode node = mapper.readTree(new RangeReader(text, from, to));
       if (node == null || node.isMissingNode()) return new Parsed(null, "no JSON value", 1, 1, false);
       return new Parsed(node, null, 0, 0, false);
     } catch (JsonProcessingException e) {
       return classify(e);
+    } catch (NumberFormatException e) {
+      return outOfRange();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -140,6 +227,8 @@ final class StrictJson {
       return new Parsed(node, null, 0, 0, false);
     } catch (JsonProcessingException e) {
       return classify(e);
+    } catch (NumberFormatException e) {
+      return outOfRange();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -160,6 +249,11 @@ final class StrictJson {
     } catch (IOException e) {
       throw new IllegalStateException("checked JSON no longer parses: " + e.getMessage(), e);
     }
+  }
+
+  /** The mapper reads a number such as {@code 1e9999999999} only when asked for its value, and fails unchecked. */
+  private static Parsed outOfRange() {
+    return new Parsed(null, "a number out of range (an exponent too large to represent)", 1, 1, true);
   }
 
   private static Parsed classify(JsonProcessingException e) {

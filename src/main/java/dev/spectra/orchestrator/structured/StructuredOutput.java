@@ -40,6 +40,8 @@ public final class StructuredOutput implements Model {
   private final ModelSpec spec;
   private final StructuredOptions options;
   private final JsonRepair repair = new JsonRepair();
+  /** Only for requests that ask for it ({@link ResponseFormat#lenientRepair()}): a guess may be wrong. */
+  private final JsonRepair lenientRepair = new JsonRepair(RepairMode.LENIENT);
   private final SchemaValidator validator = new SchemaValidator();
   private final SchemaAdapter adapter = new SchemaAdapter();
 
@@ -99,13 +101,19 @@ public final class StructuredOutput implements Model {
         continue;
       }
 
-      RepairResult result = repair.repair(text, schema, conforms, true);
+      JsonRepair repairer = request.format().lenientRepair() ? lenientRepair : repair;
+      RepairResult result = repairer.repair(text, schema, conforms, true);
       Kind kind;
       List<String> problems;
       List<String> repairs = List.of();
       if (result instanceof RepairResult.Recovered rec) {
         JsonNode value = rec.value();
         repairs = rec.repairs();
+        if (!rec.guesses().isEmpty()) {
+          // Every guess goes with the attempt, so the caller (and the ledger) sees where the value may be wrong.
+          repairs = new ArrayList<>(repairs);
+          for (Guess g : rec.guesses()) repairs.add(g.repairName());
+        }
         List<Violation> violations = schema == null ? List.of() : violations(schema, plan, value);
         if (violations.isEmpty()) {
           JsonStage stage = reasks > 0 ? JsonStage.REASKED : rec.stage();

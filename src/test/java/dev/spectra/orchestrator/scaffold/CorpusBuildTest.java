@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spectra.orchestrator.app.Verifiers;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it is expected to be, so a document that silently flips from built to refused fails the run.
  *
  * <p>Slow (a sandboxed compile and test run per document), so tagged {@code corpus} and left out of the default
- * suite; run it with {@code ./mvnw -B test -Dtest=CorpusBuildTest -Dspectra.excludedGroups=none} (add
+ * suite; run it with {@code ./mvnw -B test -Dtest=CorpusBuildTest -Dtest.excludedGroups=none} (add
  * {@code -Dcorpus.only=museum} to build the documents whose file name contains a word). The counts are written to
  * {@code target/corpus-summary.json}.
  */

@@ -62,6 +62,29 @@ class StructuredOutputTest {
   }
 
   @Test
+  void lenientRepairOnlyWhenTheRequestAsksAndEveryGuessGoesWithTheAttempt() throws Exception {
+    String cut = "{\"name\": \"Ana\", \"age\": 3, \"nick\": \"An";
+    FakeModel lenientFake = new FakeModel().reply(cut);
+    StructuredOutput lenient = new StructuredOutput(lenientFake, spec(ProviderKind.OLLAMA), StructuredOptions.defaults());
+    ModelRequest asked = ask(PERSON).withFormat(ask(PERSON).format().withLenientRepair());
+
+    ModelReply reply = lenient.chat(asked);
+
+    assertThat(reply.json()).isEqualTo(json("{\"name\":\"Ana\",\"age\":3,\"nick\":\"An\"}"));
+    assertThat(lenientFake.requests).hasSize(1);
+    assertThat(reply.attempts().get(0).guesses()).isNotEmpty()
+        .allSatisfy(g -> assertThat(g).matches("truncated[-a-z]*@1:\\d+"));
+    assertThat(reply.attempts().get(0).repairs()).filteredOn(r -> !r.startsWith("guess:")).isNotNull();
+
+    FakeModel defaultFake = new FakeModel().reply(cut).reply("{\"name\":\"Ana\",\"age\":3}");
+    StructuredOutput engine = new StructuredOutput(defaultFake, spec(ProviderKind.OLLAMA), StructuredOptions.defaults());
+    ModelReply reasked = engine.chat(ask(PERSON));
+    assertThat(reasked.json()).isEqualTo(json("{\"name\":\"Ana\",\"age\":3}"));
+    assertThat(defaultFake.requests).hasSize(2);
+    assertThat(reasked.attempts()).allSatisfy(a -> assertThat(a.guesses()).isEmpty());
+  }
+
+  @Test
   void reasksWithTheExactViolationAndSucceedsOnTheSecondReply() throws Exception {
     FakeModel fake = new FakeModel().reply("{\"name\":\"Ana\",\"age\":\"three\"}").reply("{\"name\":\"Ana\",\"age\":3}");
     StructuredOutput engine = new StructuredOutput(fake, spec(ProviderKind.OLLAMA), StructuredOptions.defaults());
