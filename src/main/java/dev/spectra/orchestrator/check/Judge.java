@@ -90,6 +90,11 @@ final class Judge {
             new Finding.Evidence(curl, "an answer within " + t.after().toMillis() + " ms", "no answer"), seed));
         return Optional.empty();
       }
+      case Answer.Failed f when "oversized body".equals(why) -> {
+        // A server may answer 413 and close the connection before reading a 2 MiB body (RFC 9110, 15.5.14): the
+        // client then sees the connection closed, not the answer. The body was refused; nothing failed.
+        return Optional.empty();
+      }
       case Answer.Failed f -> {
         findings.add(new Finding.ServerError(label, "connection failed: " + firstWords(f.reason()),
             new Finding.Evidence(curl, "an HTTP answer", f.reason()), seed));
