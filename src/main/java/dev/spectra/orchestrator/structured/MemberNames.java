@@ -8,7 +8,7 @@ package dev.spectra.orchestrator.structured;
  * {@code String} (safely published through its final fields), so a racing reader sees either an older name, which
  * it compares and rejects, or the newer one. A collision only replaces a slot; the table never grows.
  */
-final class Names {
+final class MemberNames {
   private static final int SLOTS = 4096;
   /** Longer names are rare and would crowd out the common ones. */
   private static final int MAX_LENGTH = 64;
