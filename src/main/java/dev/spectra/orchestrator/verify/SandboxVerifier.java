@@ -1,10 +1,8 @@
 package dev.spectra.orchestrator.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spectra.orchestrator.scaffold.CheckOutcome;
 import dev.spectra.orchestrator.verify.ProgressListener;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
-import dev.spectra.orchestrator.scaffold.ServiceCheck;
 import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.verify.VerifyOptions;
 import dev.spectra.orchestrator.verify.VerifyResult;

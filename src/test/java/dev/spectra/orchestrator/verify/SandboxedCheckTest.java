@@ -2,10 +2,8 @@ package dev.spectra.orchestrator.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spectra.orchestrator.scaffold.CheckOutcome;
 import dev.spectra.orchestrator.verify.ProgressListener;
 import dev.spectra.orchestrator.scaffold.Scaffolder;
-import dev.spectra.orchestrator.scaffold.ServiceCheck;
 import dev.spectra.orchestrator.verify.VerifyOptions;
 import dev.spectra.orchestrator.verify.VerifyResult;
 import java.nio.file.Files;
