@@ -359,7 +359,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
 
   /** {@return whether the routing configuration names model {@code n}} */
   private static boolean mentions(Config config, String n) {
-    return config.routing().node().toString().contains("\"" + n + "\"");
+    return config.routing().value().mentions(n);
   }
 
   /** {@return whether the endpoint answers with the simulator's header: such rows are labelled simulations} */

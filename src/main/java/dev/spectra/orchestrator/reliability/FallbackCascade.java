@@ -102,7 +102,7 @@ final class FallbackCascade implements Interceptor {
   private static ModelException capReached(ModelException last, String scope, int cap) {
     // Keep the real error as the reason; the cap only explains why we stopped escalating.
     return new ModelException(last.error(), last.attempts(),
-        new Exception("escalation cap per " + scope + " (" + cap + ") reached; raise cascade.max-escalations-per-"
+        new Exception("escalation cap per " + scope + " (" + cap + ") reached; raise routing.max-escalations-per-"
             + scope));
   }
 }
