@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads strict JSON straight into the same tree {@link StrictJson}'s mapper builds, for small texts: most replies
@@ -163,7 +164,7 @@ final class TreeReader {
     if (peek() == '}') {
       pos++;
       depth--;
-      return new ObjectNode(factory, new LinkedHashMap<>(2));
+      return new ObjectNode(factory, new Members(new String[0], new JsonNode[0], 0));
     }
     while (true) {
       if (peek() != '"') throw syntax();
@@ -181,10 +182,23 @@ final class TreeReader {
       skipBlank();
     }
     int n = (top - base) / 2;
-    LinkedHashMap<String, JsonNode> members = LinkedHashMap.newLinkedHashMap(n);
-    for (int i = base; i < top; i += 2) {
-      // A duplicate is fatal for the mapper, with its own message: let it say so.
-      if (members.put((String) stack[i], (JsonNode) stack[i + 1]) != null) throw askMapper();
+    Map<String, JsonNode> members;
+    if (n <= Members.MAX) {
+      String[] names = new String[n];
+      JsonNode[] values = new JsonNode[n];
+      for (int i = 0; i < n; i++) {
+        String name = (String) stack[base + 2 * i];
+        // A duplicate is fatal for the mapper, with its own message: let it say so.
+        for (int j = 0; j < i; j++) if (names[j].equals(name)) throw askMapper();
+        names[i] = name;
+        values[i] = (JsonNode) stack[base + 2 * i + 1];
+      }
+      members = new Members(names, values, n);
+    } else {
+      members = LinkedHashMap.newLinkedHashMap(n);
+      for (int i = base; i < top; i += 2) {
+        if (members.put((String) stack[i], (JsonNode) stack[i + 1]) != null) throw askMapper();
+      }
     }
     Arrays.fill(stack, base, top, null);
     top = base;
