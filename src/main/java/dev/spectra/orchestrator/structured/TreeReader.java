@@ -200,7 +200,6 @@ final class TreeReader {
         if (members.put((String) stack[i], (JsonNode) stack[i + 1]) != null) throw askMapper();
       }
     }
-    Arrays.fill(stack, base, top, null);
     top = base;
     depth--;
     return new ObjectNode(factory, members);
@@ -226,7 +225,6 @@ final class TreeReader {
     }
     List<JsonNode> items = new ArrayList<>(top - base);
     for (int i = base; i < top; i++) items.add((JsonNode) stack[i]);
-    Arrays.fill(stack, base, top, null);
     top = base;
     depth--;
     return new ArrayNode(factory, items);
@@ -352,15 +350,19 @@ final class TreeReader {
     }
     int intDigits = pos - intStart;
     boolean decimal = false;
+    boolean exponent = false;
+    int fraction = 0;
     if (pos < end && s.charAt(pos) == '.') {
       decimal = true;
       pos++;
       int d = pos;
       while (pos < end && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') pos++;
       if (pos == d) throw syntax();
+      fraction = pos - d;
     }
     if (pos < end && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
       decimal = true;
+      exponent = true;
       pos++;
       if (pos < end && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
       int d = pos;
@@ -372,6 +374,15 @@ final class TreeReader {
     // "1x", "2true": the mapper rejects a letter right after a number; so do we.
     if (pos < end && (Character.isLetter(s.charAt(pos)) || s.charAt(pos) == '.')) throw syntax();
     if (decimal) {
+      if (!exponent && length <= 19) {
+        // 375.96 is 37596 with scale 2: the same value and scale as the text gives, without parsing it twice.
+        long unscaled = 0;
+        for (int i = intStart; i < pos; i++) {
+          char d = s.charAt(i);
+          if (d != '.') unscaled = unscaled * 10 + (d - '0');
+        }
+        return DecimalNode.valueOf(BigDecimal.valueOf(negative ? -unscaled : unscaled, fraction));
+      }
       try {
         return DecimalNode.valueOf(new BigDecimal(s.substring(start, pos)));
       } catch (NumberFormatException e) {
