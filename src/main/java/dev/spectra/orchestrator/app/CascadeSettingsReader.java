@@ -37,8 +37,10 @@ final class CascadeSettingsReader {
     if (r.has("local-models")) {
       localModels = strings(routing, r, "local-models");
     } else {
-      // By default the user's own model: the built-in catalog lists every seed model, most of them not pulled.
-      localModels = config.defaultSpec().local() ? List.of(config.defaultModel()) : List.of();
+      // By default the user's own model goes first, whatever its price (a cloud model named by
+      // ORCHESTRATOR_LLM_MODEL stays the one asked first): the built-in catalog lists every seed model, most of them
+      // not pulled.
+      localModels = List.of(config.defaultModel());
     }
     Map<String, List<String>> routes = new LinkedHashMap<>();
     JsonNode rn = r.path("routes");

@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.app;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.ledger.SqlBudgetStore;
 import dev.spectra.orchestrator.model.Providers;
 import dev.spectra.orchestrator.reliability.Cascade;
 import dev.spectra.orchestrator.reliability.CascadeBuilder;
@@ -45,11 +46,14 @@ public final class Cascades implements AutoCloseable {
   }
 
   /**
-   * {@return {@code builder}, recording every attempt in {@code ledger} (before any other listener) and reading
-   * this month's spend and each model's recent health from it}
+   * {@return {@code builder}, recording every attempt in {@code ledger} (before any other listener), reading
+   * this month's spend and each model's recent health from it, and reserving budgets in its database}
    */
   public static CascadeBuilder recordingInto(CascadeBuilder builder, Ledger ledger) {
-    return builder.history(new LedgerCallHistory(ledger)).listener(new LedgerAttemptRecorder(ledger));
+    // Budgets are reserved in the ledger database, so every process on it (gateway replicas, workers, commands)
+    // draws on one monthly, per-build and per-key figure.
+    return builder.history(new LedgerCallHistory(ledger)).listener(new LedgerAttemptRecorder(ledger))
+        .budgetStore(new SqlBudgetStore(ledger.database(), java.time.Clock.systemUTC()));
   }
 
   /**

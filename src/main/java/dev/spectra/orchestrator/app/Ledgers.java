@@ -1,13 +1,17 @@
 package dev.spectra.orchestrator.app;
 
 import dev.spectra.orchestrator.config.Config;
+import dev.spectra.orchestrator.ledger.BuildRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.ledger.LedgerException;
+import dev.spectra.orchestrator.scaffold.BuildJournal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens the ledger the configuration names and keeps its queued rows on Ctrl-C: a shutdown hook closes it
@@ -16,18 +20,26 @@ import java.util.Optional;
 public final class Ledgers {
   private Ledgers() {}
 
-  /** An open ledger and its shutdown hook. */
-  public record Handle(Ledger ledger, Thread hook) implements AutoCloseable {
+  /**
+   * How long the shutdown hook lets an interrupted command finish with the ledger (record {@code interrupted}, say
+   * how to resume) before it closes the ledger under it.
+   */
+  private static final long OWNER_GRACE_SECONDS = 20;
+
+  /** An open ledger and its shutdown hook; {@code closed} opens once the command has closed it. */
+  public record Handle(Ledger ledger, Thread hook, CountDownLatch closed) implements AutoCloseable {
     @Override public void close() {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
-        // The hook is running or about to: it closes the ledger.
+        // The hook is running or about to: it waits for this close, or closes the ledger itself.
       }
       try {
         ledger.close();
       } catch (LedgerException e) {
         throw new SetupException(SetupException.Kind.FAILED, e.getMessage());
+      } finally {
+        closed.countDown();
       }
     }
   }
@@ -45,7 +57,14 @@ public final class Ledgers {
     } catch (LedgerException e) {
       throw SetupException.usage(e.getMessage());
     }
+    CountDownLatch closed = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
+      try {
+        // Ctrl-C interrupts the command, which still writes its last rows; closing now would make them fail.
+        if (closed.await(OWNER_GRACE_SECONDS, TimeUnit.SECONDS)) return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       try {
         ledger.close();
       } catch (LedgerException e) {
@@ -54,7 +73,7 @@ public final class Ledgers {
       }
     }, "ledger-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    return new Handle(ledger, hook);
+    return new Handle(ledger, hook, closed);
   }
 
   /**
@@ -72,5 +91,10 @@ public final class Ledgers {
       return Ledger.openFile(Path.of(section.path("file").asText().strip()), clock);
     }
     return Ledger.openFile(Dirs.from(env).ledgerFile(), clock);
+  }
+
+  /** {@return a journal writing {@code build --openapi} builds and their steps to {@code ledger}} */
+  public static BuildJournal buildJournal(Ledger ledger) {
+    return new LedgerBuildJournal(ledger, BuildRecord.Kind.BUILD);
   }
 }

@@ -2,6 +2,7 @@ package dev.spectra.orchestrator.app;
 
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
+import dev.spectra.orchestrator.ledger.BuildRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.model.Providers;
 import dev.spectra.orchestrator.reliability.Cascade;
@@ -42,7 +43,7 @@ public final class RunPipelines {
       Steps.Hook hook, Supplier<String> ids) {
     Dirs dirs = Dirs.from(env);
     return RunPipeline.create(cascadeSessions(config, ledger, options.model()),
-        Verifiers.sandboxed(env), new LedgerBuildRecorder(ledger),
+        Verifiers.sandboxed(env), new LedgerBuildJournal(ledger, BuildRecord.Kind.RUN),
         new RunPipeline.Setup(options.unsafeNoSandbox(), options.progress(), options.interactive(), options.clock(),
             dirs.runsDir(), cwd, hook, ids));
   }

@@ -1,7 +1,7 @@
 package dev.spectra.orchestrator.app;
 
-import dev.spectra.orchestrator.scaffold.Verifier;
 import dev.spectra.orchestrator.verify.SandboxVerifier;
+import dev.spectra.orchestrator.verify.Verifier;
 import java.util.Map;
 
 /** The production {@link Verifier}: the sandbox, with its dependency cache in the user's cache directory. */

@@ -1,6 +1,5 @@
 package dev.spectra.orchestrator.bench;
 
-import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.gateway.Gateway;
 import dev.spectra.orchestrator.gateway.GatewayOptions;
 import dev.spectra.orchestrator.ledger.Ledger;
@@ -10,14 +9,14 @@ import dev.spectra.orchestrator.model.KeyLookup;
 import dev.spectra.orchestrator.model.Model;
 import dev.spectra.orchestrator.model.ModelReply;
 import dev.spectra.orchestrator.model.ModelRequest;
-import dev.spectra.orchestrator.model.Money;
-import dev.spectra.orchestrator.model.TokenListener;
-import dev.spectra.orchestrator.model.Usage;
 import dev.spectra.orchestrator.model.ModelSpec;
+import dev.spectra.orchestrator.model.Money;
 import dev.spectra.orchestrator.model.Price;
 import dev.spectra.orchestrator.model.ProviderKind;
 import dev.spectra.orchestrator.model.Providers;
 import dev.spectra.orchestrator.model.Timeouts;
+import dev.spectra.orchestrator.model.TokenListener;
+import dev.spectra.orchestrator.model.Usage;
 import dev.spectra.orchestrator.reliability.Cascade;
 import dev.spectra.orchestrator.reliability.CascadeBuilder;
 import dev.spectra.orchestrator.reliability.CascadeSettings;
@@ -68,8 +67,11 @@ public final class BenchRig implements AutoCloseable {
     this.alone = alone;
   }
 
-  /** Starts the simulator and our gateway; {@link #startPortkey} adds the peer. */
-  public static BenchRig start() throws IOException {
+  /**
+   * Starts the simulator and our gateway, whose cascade records into a scratch ledger as {@code recording} wires it;
+   * {@link #startPortkey} adds the peer.
+   */
+  public static BenchRig start(LedgerRecording recording) throws IOException {
     Simulator sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(42));
     Path tmp = Files.createTempDirectory("orchestrator-bench-gateway");
     Providers providers = new Providers(KeyLookup.NONE, Providers.Options.DEFAULTS);
@@ -77,7 +79,7 @@ public final class BenchRig implements AutoCloseable {
     ModelSpec spec = new ModelSpec("bench-local", ProviderKind.OPENAI_COMPATIBLE, URI.create(sim.baseUrl() + "/v1"),
         "bench", true, Price.FREE, 8192, EnumSet.of(Capability.JSON_MODE, Capability.STREAMING), Timeouts.LOCAL_DEFAULT,
         null, 1024);
-    Cascade cascade = Cascades.recordingInto(new CascadeBuilder(CascadeSettings.defaults(List.of(spec), "bench",
+    Cascade cascade = recording.into(new CascadeBuilder(CascadeSettings.defaults(List.of(spec), "bench",
         List.of()).withDefaultModel("bench-local")).providers(providers::model), ledger).build();
     // Every target gets the same body (model "bench"); the gateway serves it through the cascade's one route.
     Gateway gateway = Gateway.builder(Gateway.directory(name -> cascade, List::of))

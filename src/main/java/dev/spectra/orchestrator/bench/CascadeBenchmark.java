@@ -1,6 +1,5 @@
 package dev.spectra.orchestrator.bench;
 
-import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.config.Secrets;
 import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.model.Capability;
@@ -14,8 +13,8 @@ import dev.spectra.orchestrator.model.Money;
 import dev.spectra.orchestrator.model.Price;
 import dev.spectra.orchestrator.model.ProviderKind;
 import dev.spectra.orchestrator.model.Providers;
-import dev.spectra.orchestrator.model.TokenListener;
 import dev.spectra.orchestrator.model.Timeouts;
+import dev.spectra.orchestrator.model.TokenListener;
 import dev.spectra.orchestrator.model.Usage;
 import dev.spectra.orchestrator.reliability.Cascade;
 import dev.spectra.orchestrator.reliability.CascadeBuilder;
@@ -79,7 +78,8 @@ public final class CascadeBenchmark {
   private CascadeBenchmark() {}
 
   /** Runs {@code requests} measured pairs (after a warm-up of the same size, at most 500) and reports progress. */
-  public static Result run(int requests, Consumer<String> progress) throws IOException, ModelException {
+  public static Result run(int requests, LedgerRecording recording, Consumer<String> progress)
+      throws IOException, ModelException {
     Path dir = Files.createTempDirectory("cascade-bench");
     int warmup = Math.min(requests, 500);
     try (Simulator sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(1));
@@ -101,10 +101,10 @@ public final class CascadeBenchmark {
       long closeMicros;
       Ledger ledger = Ledger.openFile(dir.resolve("ledger.db"), Clock.systemUTC());
       try {
-        Cascade cascade = Cascades.recordingInto(new CascadeBuilder(settings).providers(s -> bare)
+        Cascade cascade = recording.into(new CascadeBuilder(settings).providers(s -> bare)
             .structuredOutput((m, s) -> new StructuredOutput(m, s, options)), ledger).build();
         Model instant = new InstantModel();
-        Cascade isolated = Cascades.recordingInto(new CascadeBuilder(settings).providers(s -> instant)
+        Cascade isolated = recording.into(new CascadeBuilder(settings).providers(s -> instant)
             .structuredOutput((m, s) -> new StructuredOutput(m, s, options)), ledger).build();
         progress.accept("warming up (" + warmup + " calls each)");
         for (int i = 0; i < warmup; i++) {

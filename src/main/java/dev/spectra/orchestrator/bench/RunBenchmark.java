@@ -3,10 +3,9 @@ package dev.spectra.orchestrator.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spectra.orchestrator.app.Configs;
-import dev.spectra.orchestrator.app.Ledgers;
-import dev.spectra.orchestrator.app.RunPipelines;
+import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
+import dev.spectra.orchestrator.config.ConfigLoader;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.BuildRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
@@ -18,7 +17,6 @@ import dev.spectra.orchestrator.sim.SimOptions;
 import dev.spectra.orchestrator.sim.Simulator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +31,12 @@ import java.util.Map;
  * the figure measures the pipeline's prompts, not a model.
  */
 public final class RunBenchmark {
+  /** Builds the production pipeline; the application supplies it, with the user's sandbox choice and progress. */
+  @FunctionalInterface
+  public interface Pipelines {
+    RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd);
+  }
+
   static final String LOCAL_ID = "qwen2.5-coder:32b";
   static final String EXAMPLE = "Build a service for a small library: members and books are stored; a member "
       + "borrows a book for 14 days (a book out on loan cannot be borrowed again, and a member holds at most 3 loans "
@@ -46,10 +50,10 @@ public final class RunBenchmark {
    * Runs the benchmark in {@code workDir} (a fresh ledger and output there).
    *
    * @param env the process environment, for the sandbox's dependency cache
-   * @param progress where live progress goes, or null
+   * @param pipelines makes the pipeline over the benchmark's configuration and ledger
    * @return the figures as JSON: tokens (ledger), calls, outcome, steps with tokens and wall time
    */
-  public static ObjectNode run(Map<String, String> env, Path workDir, boolean unsafeNoSandbox, PrintWriter progress)
+  public static ObjectNode run(Map<String, String> env, Path workDir, Pipelines pipelines)
       throws IOException, ConfigException {
     Files.createDirectories(workDir);
     try (Simulator sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(42))) {
@@ -59,17 +63,18 @@ public final class RunBenchmark {
       benchEnv.put("ORCHESTRATOR_LLM_MODEL", LOCAL_ID);
       benchEnv.remove("ORCHESTRATOR_FALLBACK_URL");
       benchEnv.remove("ORCHESTRATOR_FALLBACK_MODEL");
-      benchEnv.put("ORCHESTRATOR_DB_URL", "jdbc:sqlite:" + workDir.resolve("ledger.db"));
+      String ledgerUrl = "jdbc:sqlite:" + workDir.resolve("ledger.db");
+      benchEnv.put("ORCHESTRATOR_DB_URL", ledgerUrl);
       benchEnv.put("XDG_CONFIG_HOME", workDir.resolve("config").toString());
       benchEnv.put("XDG_DATA_HOME", workDir.resolve("data").toString());
       sim.enqueue(LOCAL_ID, script());
-      var config = Configs.load(benchEnv, workDir, Overrides.NONE);
+      // No user configuration file: the figures must not depend on the machine's orchestrator.yaml.
+      var config = ConfigLoader.load(benchEnv, workDir, null, Overrides.NONE);
       ObjectNode out = JSON.createObjectNode();
       String buildId;
       RunOutcome outcome;
-      try (Ledger ledger = Ledgers.open(config, benchEnv, Clock.systemUTC())) {
-        RunPipeline pipeline = RunPipelines.create(config, ledger, benchEnv, workDir,
-            new RunPipelines.Options(null, unsafeNoSandbox, progress, false, null));
+      try (Ledger ledger = Ledger.open(ledgerUrl, Clock.systemUTC())) {
+        RunPipeline pipeline = pipelines.create(config, ledger, benchEnv, workDir);
         outcome = pipeline.run(new RunRequest(EXAMPLE, null, null, workDir.resolve("library-loans"), 3, null, true));
         buildId = outcome.buildId();
         ledger.flush();

@@ -1,13 +1,13 @@
 package dev.spectra.orchestrator.bench;
 
 import dev.spectra.orchestrator.scaffold.InvalidContractException;
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
 import dev.spectra.orchestrator.scaffold.Scaffolder;
-import dev.spectra.orchestrator.scaffold.VerifyOptions;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
 import dev.spectra.orchestrator.verify.ProcessTree;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import dev.spectra.orchestrator.verify.SandboxVerifier;
+import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

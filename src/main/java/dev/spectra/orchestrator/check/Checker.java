@@ -44,7 +44,7 @@ public final class Checker {
     }
     ApiContract contract = new ContractLoader().load(request.contract());
     List<Scenario> scenarios = new ScenarioLoader().load(request.scenarios());
-    try (Transport transport = new Transport(url, request.timeout())) {
+    try (ServiceClient transport = new ServiceClient(url, request.timeout())) {
       reachable(transport, url);
       Session s = new Session(contract, transport, request, listener);
       if (!contract.serverPath().isEmpty() && !url.getPath().endsWith(contract.serverPath())) {
@@ -64,16 +64,26 @@ public final class Checker {
     }
   }
 
+  /**
+   * Reads scenario files as {@link #check} would, without sending anything: for commands that run the check later
+   * (inside a sandbox) and must refuse bad scenario files before they start.
+   *
+   * @throws CheckInputException a file is unreadable or breaks the format; each problem names file and line
+   */
+  public static void validateScenarios(List<java.nio.file.Path> paths) throws CheckInputException {
+    new ScenarioLoader().load(paths);
+  }
+
   /** One request before anything else: a check of nothing would report a crash on every operation. */
-  private static void reachable(Transport transport, URI url) throws CheckInputException {
+  private static void reachable(ServiceClient transport, URI url) throws CheckInputException {
     // A service just started may be slow to answer its first request; later requests get the normal timeout.
     Duration patience = transport.timeout().compareTo(FIRST_ANSWER) > 0 ? transport.timeout() : FIRST_ANSWER;
-    Exchange ex = transport.send(Call.of("GET", "/"), patience);
+    Answer ex = transport.send(Call.of("GET", "/"), patience);
     String problem = switch (ex) {
-      case Exchange.Answered a -> null;
-      case Exchange.TimedOut t -> "the service accepted a connection but did not answer GET / within "
+      case Answer.Answered a -> null;
+      case Answer.TimedOut t -> "the service accepted a connection but did not answer GET / within "
           + t.after().toMillis() + " ms; is it started and healthy?";
-      case Exchange.Failed f -> "nothing is listening there (" + f.reason() + "); start the service or fix --url";
+      case Answer.Failed f -> "nothing is listening there (" + f.reason() + "); start the service or fix --url";
     };
     if (problem != null) throw new CheckInputException(List.of(new InputProblem(url.toString(), 0, "", problem)));
   }

@@ -80,29 +80,34 @@ final class Judge {
    *
    * @return the answer, when there was one
    */
-  Optional<Exchange.Answered> judge(Operation op, Exchange ex, Intent intent, OptionalLong seed, String why) {
+  Optional<Answer.Answered> judge(Operation op, Answer ex, Intent intent, OptionalLong seed, String why) {
     String label = op == null ? ex.call().method() + " " + ex.call().path() : op.label();
     String curl = ex.call().curl(baseUrl);
     String context = why == null || why.isEmpty() ? "" : " (" + why + ")";
     switch (ex) {
-      case Exchange.TimedOut t -> {
+      case Answer.TimedOut t -> {
         findings.add(new Finding.ServerError(label, "no answer within " + t.after().toMillis() + " ms",
             new Finding.Evidence(curl, "an answer within " + t.after().toMillis() + " ms", "no answer"), seed));
         return Optional.empty();
       }
-      case Exchange.Failed f -> {
+      case Answer.Failed f when "oversized body".equals(why) -> {
+        // A server may answer 413 and close the connection before reading a 2 MiB body (RFC 9110, 15.5.14): the
+        // client then sees the connection closed, not the answer. The body was refused; nothing failed.
+        return Optional.empty();
+      }
+      case Answer.Failed f -> {
         findings.add(new Finding.ServerError(label, "connection failed: " + firstWords(f.reason()),
             new Finding.Evidence(curl, "an HTTP answer", f.reason()), seed));
         return Optional.empty();
       }
-      case Exchange.Answered a -> {
+      case Answer.Answered a -> {
         judgeAnswer(op, a, intent, seed, label, curl, context);
         return Optional.of(a);
       }
     }
   }
 
-  private void judgeAnswer(Operation op, Exchange.Answered a, Intent intent, OptionalLong seed, String label,
+  private void judgeAnswer(Operation op, Answer.Answered a, Intent intent, OptionalLong seed, String label,
       String curl, String context) {
     int status = a.status();
     if (security) scanForLeaks(label, a, curl, seed);
@@ -139,7 +144,7 @@ final class Judge {
     declared.ifPresent(r -> conform(op, r, a, seed, label, curl));
   }
 
-  private void conform(Operation op, Operation.Response r, Exchange.Answered a, OptionalLong seed, String label,
+  private void conform(Operation op, Operation.Response r, Answer.Answered a, OptionalLong seed, String label,
       String curl) {
     String body = a.body();
     int status = a.status();
@@ -173,7 +178,7 @@ final class Judge {
     }
   }
 
-  private void scanForLeaks(String label, Exchange.Answered a, String curl, OptionalLong seed) {
+  private void scanForLeaks(String label, Answer.Answered a, String curl, OptionalLong seed) {
     String body = a.body();
     for (var leak : LEAKS) {
       Matcher m = leak.getKey().matcher(body);
@@ -215,7 +220,7 @@ final class Judge {
     return contract.find(call.method(), call.path());
   }
 
-  static Finding.Evidence evidence(String curl, String expected, Exchange.Answered a) {
+  static Finding.Evidence evidence(String curl, String expected, Answer.Answered a) {
     return new Finding.Evidence(curl, expected, "HTTP " + a.status() + (a.body().isBlank() ? "" : "; body: "
         + truncate(a.body())));
   }

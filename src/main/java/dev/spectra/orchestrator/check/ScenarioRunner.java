@@ -86,8 +86,8 @@ final class ScenarioRunner {
   private boolean runStep(Scenario sc, Scenario.Step step, Map<String, JsonNode> vars, String phase) {
     Call call = toCall(step.request(), vars);
     Optional<Operation> op = s.contract.find(call.method(), call.path());
-    Exchange ex = s.transport.send(call);
-    Optional<Exchange.Answered> answered = s.judge.judge(op.orElse(null), ex, Judge.Intent.PROBE,
+    Answer ex = s.transport.send(call);
+    Optional<Answer.Answered> answered = s.judge.judge(op.orElse(null), ex, Judge.Intent.PROBE,
         java.util.OptionalLong.empty(), "");
     StepFailure failure = answered.isEmpty()
         ? new StepFailure("no answer", "an answer", describe(ex), call)
@@ -107,15 +107,15 @@ final class ScenarioRunner {
     return true;
   }
 
-  private static String describe(Exchange ex) {
+  private static String describe(Answer ex) {
     return switch (ex) {
-      case Exchange.TimedOut t -> "no answer within " + t.after().toMillis() + " ms";
-      case Exchange.Failed f -> f.reason();
-      case Exchange.Answered a -> "HTTP " + a.status();
+      case Answer.TimedOut t -> "no answer within " + t.after().toMillis() + " ms";
+      case Answer.Failed f -> f.reason();
+      case Answer.Answered a -> "HTTP " + a.status();
     };
   }
 
-  private StepFailure check(Scenario.Step step, Exchange.Answered a, Map<String, JsonNode> vars, Call call) {
+  private StepFailure check(Scenario.Step step, Answer.Answered a, Map<String, JsonNode> vars, Call call) {
     Scenario.Expect e = step.expect();
     String actual = "HTTP " + a.status() + (a.body().isBlank() ? "" : "; body: " + Judge.truncate(a.body()));
     if (!e.status().isEmpty() && e.status().stream().noneMatch(st -> statusMatches(st, a.status()))) {
@@ -150,7 +150,7 @@ final class ScenarioRunner {
     return null;
   }
 
-  private StepFailure capture(Scenario.Step step, Exchange.Answered a, Map<String, JsonNode> vars, Call call) {
+  private StepFailure capture(Scenario.Step step, Answer.Answered a, Map<String, JsonNode> vars, Call call) {
     if (step.captures().isEmpty()) return null;
     JsonNode body = Session.json(a.body());
     for (var c : step.captures().entrySet()) {

@@ -189,7 +189,7 @@ final class SecurityProber {
     if (readOnly.isEmpty() && !open) return;
     RequestParts probe = new RequestParts(base.get().path(), base.get().query(), base.get().headers(), body);
     Call call = s.call(op, probe);
-    Optional<Exchange.Answered> a = s.send(op, call, Judge.Intent.PROBE, "read-only and unknown properties");
+    Optional<Answer.Answered> a = s.send(op, call, Judge.Intent.PROBE, "read-only and unknown properties");
     if (a.isEmpty() || a.get().status() / 100 != 2) return;
     JsonNode stored = Session.json(a.get().body());
     if (stored == null || !stored.isObject()) return;
@@ -207,13 +207,13 @@ final class SecurityProber {
   }
 
   private boolean serverChooses(Operation op, RequestParts base, String name, JsonNode value) {
-    Optional<Exchange.Answered> plain = s.send(op, base, Judge.Intent.VALID, "");
+    Optional<Answer.Answered> plain = s.send(op, base, Judge.Intent.VALID, "");
     if (plain.isEmpty() || plain.get().status() / 100 != 2) return true;
     JsonNode stored = Session.json(plain.get().body());
     return stored == null || (stored.has(name) && StatefulChecker.sameValue(stored.get(name), value));
   }
 
-  private void security(Operation op, String summary, Call call, String expected, Exchange.Answered a, String cwe) {
+  private void security(Operation op, String summary, Call call, String expected, Answer.Answered a, String cwe) {
     s.findings.add(new Finding.Security(op.label(), summary, Judge.evidence(call.curl(s.transport.baseUrl()),
         expected, a), OptionalLong.of(s.request.seed()), cwe));
   }

@@ -14,7 +14,7 @@ final class Session {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final ApiContract contract;
-  final Transport transport;
+  final ServiceClient transport;
   final SchemaCheck schemas;
   final Judge judge;
   final Findings findings;
@@ -25,7 +25,7 @@ final class Session {
   final CheckListener listener;
   private final List<String> notes = new ArrayList<>();
 
-  Session(ApiContract contract, Transport transport, CheckRequest request, CheckListener listener) {
+  Session(ApiContract contract, ServiceClient transport, CheckRequest request, CheckListener listener) {
     this.contract = contract;
     this.transport = transport;
     this.request = request;
@@ -48,18 +48,18 @@ final class Session {
   }
 
   /** Sends, judges, learns identifiers from creates and deletes; returns the answer if there was one. */
-  Optional<Exchange.Answered> send(Operation op, Call call, Judge.Intent intent, String why) {
-    Exchange ex = transport.send(call);
-    Optional<Exchange.Answered> a = judge.judge(op, ex, intent, OptionalLong.of(request.seed()), why);
+  Optional<Answer.Answered> send(Operation op, Call call, Judge.Intent intent, String why) {
+    Answer ex = transport.send(call);
+    Optional<Answer.Answered> a = judge.judge(op, ex, intent, OptionalLong.of(request.seed()), why);
     a.ifPresent(ans -> learn(op, ans));
     return a;
   }
 
-  Optional<Exchange.Answered> send(Operation op, RequestParts parts, Judge.Intent intent, String why) {
+  Optional<Answer.Answered> send(Operation op, RequestParts parts, Judge.Intent intent, String why) {
     return send(op, call(op, parts), intent, why);
   }
 
-  private void learn(Operation op, Exchange.Answered a) {
+  private void learn(Operation op, Answer.Answered a) {
     if (a.status() / 100 != 2) return;
     if (op.method().equals("POST")) {
       for (Operation item : contract.operations()) {
@@ -96,7 +96,7 @@ final class Session {
   }
 
   /** {@return the identifier in a created item: the property named like the parameter, or "id", or Location} */
-  static JsonNode idOf(JsonNode body, String param, Exchange.Answered a) {
+  static JsonNode idOf(JsonNode body, String param, Answer.Answered a) {
     if (body != null && body.isObject()) {
       if (body.hasNonNull(param) && body.get(param).isValueNode()) return body.get(param);
       if (body.hasNonNull("id") && body.get("id").isValueNode()) return body.get("id");

@@ -73,7 +73,7 @@ final class StatefulChecker {
     r.patch().ifPresent(patch -> update(r, patch, c.id, random));
     if (r.delete().isEmpty()) return;
     RequestParts del = itemRequest(r.delete().get(), r.param, c.id, random);
-    Optional<Exchange.Answered> gone = s.send(r.delete().get(), del, Judge.Intent.VALID, "");
+    Optional<Answer.Answered> gone = s.send(r.delete().get(), del, Judge.Intent.VALID, "");
     if (gone.isEmpty() || gone.get().status() / 100 != 2) return;
     RequestParts again = itemRequest(r.get(), r.param, c.id, random);
     Call call = s.call(r.get(), again);
@@ -89,7 +89,7 @@ final class StatefulChecker {
     }
   }
 
-  private record Created(JsonNode id, JsonNode sent, Call call, Exchange.Answered answer, JsonNode body) {}
+  private record Created(JsonNode id, JsonNode sent, Call call, Answer.Answered answer, JsonNode body) {}
 
   private Created create(Resource r, Random random) {
     List<Integer> statuses = new ArrayList<>();
@@ -100,7 +100,7 @@ final class StatefulChecker {
         return null;
       }
       Call call = s.call(r.create(), parts.get());
-      Optional<Exchange.Answered> a = s.send(r.create(), call, Judge.Intent.VALID, "");
+      Optional<Answer.Answered> a = s.send(r.create(), call, Judge.Intent.VALID, "");
       if (a.isEmpty()) return null;
       statuses.add(a.get().status());
       if (a.get().status() == 501) return null;   // pending: reported as such
@@ -129,7 +129,7 @@ final class StatefulChecker {
   private Optional<JsonNode> read(Resource r, JsonNode id, JsonNode sent, String what, Random random) {
     RequestParts parts = itemRequest(r.get(), r.param, id, random);
     Call call = s.call(r.get(), parts);
-    Optional<Exchange.Answered> a = s.send(r.get(), call, Judge.Intent.VALID, "");
+    Optional<Answer.Answered> a = s.send(r.get(), call, Judge.Intent.VALID, "");
     if (a.isEmpty() || a.get().status() == 501) return Optional.empty();
     if (a.get().status() != 200) {
       stateful(r.get(), "a " + what + " item is not retrievable", call, "200 with the item", a.get());
@@ -157,7 +157,7 @@ final class StatefulChecker {
       if (!q.required()) p.query().remove(q.name());
     }
     Call call = s.call(list, p);
-    Optional<Exchange.Answered> a = s.send(list, call, Judge.Intent.VALID, "");
+    Optional<Answer.Answered> a = s.send(list, call, Judge.Intent.VALID, "");
     if (a.isEmpty() || a.get().status() != 200) return;
     JsonNode body = Session.json(a.get().body());
     JsonNode items = body != null && body.isArray() ? body : firstArray(body);
@@ -177,7 +177,7 @@ final class StatefulChecker {
     for (int attempt = 0; attempt < 3; attempt++) {
       RequestParts parts = itemRequest(op, r.param, id, random);
       if (parts.body() == null || (parts.body().isObject() && parts.body().isEmpty())) continue;
-      Optional<Exchange.Answered> a = s.send(op, parts, Judge.Intent.VALID, "");
+      Optional<Answer.Answered> a = s.send(op, parts, Judge.Intent.VALID, "");
       if (a.isEmpty() || a.get().status() == 501) return;
       if (a.get().status() / 100 != 2) continue;
       read(r, id, parts.body(), op.method().equals("PUT") ? "replaced" : "updated", random);
@@ -290,11 +290,11 @@ final class StatefulChecker {
     return a.equals(b);
   }
 
-  private void stateful(Operation op, String summary, Call call, String expected, Exchange.Answered a) {
+  private void stateful(Operation op, String summary, Call call, String expected, Answer.Answered a) {
     stateful(op, summary, call, expected, a, null);
   }
 
-  private void stateful(Operation op, String summary, Call call, String expected, Exchange.Answered a,
+  private void stateful(Operation op, String summary, Call call, String expected, Answer.Answered a,
       String detail) {
     Finding.Evidence e = Judge.evidence(call.curl(s.transport.baseUrl()), expected, a);
     if (detail != null) e = new Finding.Evidence(e.curl(), e.expected(), detail + "; " + e.actual());

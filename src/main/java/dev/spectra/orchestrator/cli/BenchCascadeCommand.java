@@ -2,8 +2,9 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spectra.orchestrator.model.ModelException;
+import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.bench.CascadeBenchmark;
+import dev.spectra.orchestrator.model.ModelException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,7 +33,7 @@ public final class BenchCascadeCommand implements Callable<Integer> {
     if (requests <= 0 || requests > 1_000_000) throw ExitException.usage("--requests must be 1..1000000, got " + requests);
     CascadeBenchmark.Result r;
     try {
-      r = CascadeBenchmark.run(requests, line -> {
+      r = CascadeBenchmark.run(requests, Cascades::recordingInto, line -> {
         if (!quiet && !json) {
           io.err().println("bench cascade: " + line);
           io.err().flush();

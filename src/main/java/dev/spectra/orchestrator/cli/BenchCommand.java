@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", description = {
     "Run a benchmark and print its figures (see the subcommands).",
     "Every number the project quotes comes from one of these, with the command that produced it."})
-public final class BenchCommand implements Runnable {
+public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   private final Io io;
 
   @Spec CommandSpec spec;
@@ -26,8 +26,8 @@ public final class BenchCommand implements Runnable {
     return new CommandLine(this);
   }
 
-  /** Without a subcommand: list them. */
-  @Override public void run() {
-    spec.commandLine().usage(io.out());
+  /** Without a subcommand: the usage and exit 2, or the benchmarks as JSON. */
+  @Override public Integer call() {
+    return Main.parentWithoutSubcommand(spec);
   }
 }

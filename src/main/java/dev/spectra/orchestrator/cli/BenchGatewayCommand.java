@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.app.Dirs;
 import dev.spectra.orchestrator.bench.BenchRig;
 import dev.spectra.orchestrator.bench.GatewayBench;
@@ -59,7 +60,7 @@ public final class BenchGatewayCommand implements Callable<Integer> {
     if (throughputRequests <= 0) throw ExitException.usage("--throughput-requests must be > 0, got " + throughputRequests);
     long t0 = System.nanoTime();
     GatewayBench bench = new GatewayBench(BODY, this::progress);
-    try (BenchRig rig = BenchRig.start()) {
+    try (BenchRig rig = BenchRig.start(Cascades::recordingInto)) {
       List<GatewayBench.Target> targets = new ArrayList<>();
       targets.add(new GatewayBench.Target("direct", rig.simulatorChatUrl(), Map.of()));
       targets.add(new GatewayBench.Target("orchestrator", rig.gatewayChatUrl(), Map.of()));

@@ -2,6 +2,7 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.app.RunPipelines;
 import dev.spectra.orchestrator.bench.RunBenchmark;
 import dev.spectra.orchestrator.config.ConfigException;
 import java.io.IOException;
@@ -33,8 +34,9 @@ public final class BenchRunCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory("orchestrator-bench-run-");
     JsonNode figures;
     try {
-      figures = RunBenchmark.run(io.env(), work, unsafeNoSandbox != null && unsafeNoSandbox,
-          asJson ? null : io.err());
+      boolean unsafe = unsafeNoSandbox != null && unsafeNoSandbox;
+      figures = RunBenchmark.run(io.env(), work, (config, ledger, env, cwd) -> RunPipelines.create(config, ledger,
+          env, cwd, new RunPipelines.Options(null, unsafe, asJson ? null : io.err(), false, null)));
     } catch (ConfigException e) {
       throw ExitException.usage(e.getMessage());
     } finally {

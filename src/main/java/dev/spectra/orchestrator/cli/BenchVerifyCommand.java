@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.spectra.orchestrator.app.Verifiers;
 import dev.spectra.orchestrator.bench.VerifyBench;
 import dev.spectra.orchestrator.scaffold.InvalidContractException;
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.NetworkNeededException;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,17 +47,20 @@ public final class BenchVerifyCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     if (repetitions < 1) throw ExitException.usage("--repetitions must be at least 1, got " + repetitions);
     Path contract = resolveContract();
-    ProgressListener progress = quiet || json ? ProgressListener.NONE
-        : (step, detail) -> io.err().println("[" + step + "] " + detail);
+    ProgressListener progress = ProgressLine.forCommand(io, quiet, json, false);
     VerifyBench.Report report;
     try {
       report = new VerifyBench(Verifiers.sandboxed(io.env())).run(new VerifyBench.Options(contract, repetitions, progress));
     } catch (InvalidContractException e) {
       throw ExitException.usage(e.getMessage());
+    } catch (NetworkNeededException e) {
+      throw new ExitException(ExitCodes.NEEDS_NETWORK, e.getMessage());
     } catch (SandboxUnavailableException e) {
       throw new ExitException(ExitCodes.NO_SANDBOX, e.getMessage());
     } catch (IOException e) {
       throw new ExitException(ExitCodes.FAILED, e.getMessage());
+    } finally {
+      if (progress instanceof ProgressLine line) line.finish();
     }
     if (json) {
       io.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));

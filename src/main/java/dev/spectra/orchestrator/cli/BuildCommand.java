@@ -6,22 +6,30 @@ import dev.spectra.orchestrator.app.Dirs;
 import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.app.SetupException;
 import dev.spectra.orchestrator.app.Verifiers;
+import dev.spectra.orchestrator.config.Overrides;
+import dev.spectra.orchestrator.check.CheckInputException;
+import dev.spectra.orchestrator.check.Checker;
+import dev.spectra.orchestrator.check.InputProblem;
 import dev.spectra.orchestrator.scaffold.BuildHistory;
 import dev.spectra.orchestrator.scaffold.BuildJournal;
 import dev.spectra.orchestrator.scaffold.BuildReport;
 import dev.spectra.orchestrator.scaffold.ContractProblem;
 import dev.spectra.orchestrator.scaffold.InvalidContractException;
+import dev.spectra.orchestrator.verify.NetworkNeededException;
 import dev.spectra.orchestrator.scaffold.OpenApiBuild;
 import dev.spectra.orchestrator.scaffold.OutputExistsException;
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
-import dev.spectra.orchestrator.scaffold.Verifier;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import dev.spectra.orchestrator.config.Overrides;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -64,11 +72,19 @@ public final class BuildCommand implements Callable<Integer> {
       + " ones are tolerated and listed as warnings with their location).")
   boolean strict;
 
+  @Option(names = "--scenarios", paramLabel = "FILE|DIR",
+      description = "Scenario file or directory (format of 'orchestrator check', docs/check.md) run against the"
+          + " service in the sandbox during verification (repeatable).")
+  List<Path> scenarios = new ArrayList<>();
+
   @Option(names = "--json", description = "Print the build report as JSON.")
   boolean json;
 
   @Option(names = "--quiet", description = "No progress on stderr.")
   boolean quiet;
+
+  @Option(names = "--verbose", description = "Progress in detail: every file downloaded into the dependency cache.")
+  boolean verbose;
 
   public BuildCommand(Io io) {
     // Looked up when the command runs, not when the CLI is assembled for some other command.
@@ -85,18 +101,29 @@ public final class BuildCommand implements Callable<Integer> {
     if (timeoutSeconds != null && timeoutSeconds <= 0) {
       throw new ExitException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
     }
-    long t0 = System.nanoTime();
-    ProgressListener progress = quiet ? ProgressListener.NONE : (step, detail) -> {
+    ProgressListener progress = ProgressLine.forCommand(io, quiet, json, verbose);
+    if (json && !quiet) {
       // What the contract loader tolerated is said even with --json (stdout stays the report); progress is not.
-      if (step.equals("warning")) io.err().println("warning: " + detail);
-      else if (!json) io.err().printf("[%6.1fs] %-8s %s%n", (System.nanoTime() - t0) / 1e9, step, detail);
-      io.err().flush();
-    };
+      progress = (step, detail) -> {
+        if (step.equals("warning")) {
+          io.err().println("warning: " + detail);
+          io.err().flush();
+        }
+      };
+    }
+    List<Path> scenarioPaths = scenarios.stream().map(p -> io.cwd().resolve(p).normalize()).toList();
+    try {
+      // Refused before anything is built: inside the sandbox a bad file could only fail the check.
+      Checker.validateScenarios(scenarioPaths);
+    } catch (CheckInputException e) {
+      for (InputProblem p : e.problems()) io.err().println("error: " + p);
+      return ExitCodes.USAGE;
+    }
     var request = new OpenApiBuild.Request(openapi, stack, out, force, unsafeNoSandbox,
-        timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd(), strict);
+        timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), io.cwd(), strict, scenarioPaths);
     BuildReport report;
     Ledgers.Handle ledger = openLedger();
-    BuildJournal journal = ledger == null ? BuildJournal.NONE : BuildJournal.ledger(ledger.ledger());
+    BuildJournal journal = ledger == null ? BuildJournal.NONE : Ledgers.buildJournal(ledger.ledger());
     try (ledger) {
       report = new OpenApiBuild(verifier.get(), Clock.systemUTC(), progress, new SecureRandom(), journal)
           .run(request);
@@ -105,17 +132,29 @@ public final class BuildCommand implements Callable<Integer> {
           .map(p -> "  " + p).collect(Collectors.joining("\n")));
     } catch (OutputExistsException e) {
       throw new ExitException(ExitCodes.USAGE, e.getMessage());
+    } catch (InterruptedException e) {
+      throw new ExitException(ExitCodes.INTERRUPTED, "interrupted: the build stopped before it was complete, so "
+          + (out == null ? "the output directory" : out) + " was left as it was (the half-built project in its"
+          + " staging directory was removed). Run the same command again to build from the start.");
+    } catch (NetworkNeededException e) {
+      throw new ExitException(ExitCodes.NEEDS_NETWORK, e.getMessage());
     } catch (SandboxUnavailableException e) {
       throw new ExitException(ExitCodes.NO_SANDBOX, e.getMessage());
     } catch (IOException e) {
       throw new ExitException(ExitCodes.FAILED, "the build could not be written (nothing was put in the output"
           + " directory): " + e.getMessage());
+    } finally {
+      if (progress instanceof ProgressLine line) line.finish();
     }
     try {
       // The index keeps what the ledger does not: tests and operations per build, for 'builds'.
       new BuildHistory(Dirs.from(io.env()).buildHistoryFile()).append(report);
     } catch (IOException e) {
       io.err().println("warning: could not record the build in the builds index: " + e.getMessage());
+    }
+    if (VerifyResult.NONE_TEMPLATE.equals(report.tests().sandbox()) && !json) {
+      io.err().println("note: bubblewrap is not installed, so this template-generated code (no model-written code) was"
+          + " tested without a sandbox; `run` needs one: " + DoctorCommand.BUBBLEWRAP_INSTALL);
     }
     if (json) {
       io.out().println(JSON.writeValueAsString(report));
@@ -125,16 +164,14 @@ public final class BuildCommand implements Callable<Integer> {
           report.service(), report.out());
       io.out().printf("  operations: %d implemented, %d need a model%n", report.implementedCount(),
           report.needsModelCount());
-      io.out().printf("  tests: %s (sandbox: %s)%n", t.compiled()
-          ? t.run() + " run, " + t.passed() + " passed, " + t.failed() + " failed, " + t.skipped() + " pending"
-          + (t.timedOut() ? ", timed out" : "")
-          : "compilation failed", t.sandbox());
+      io.out().printf("  tests: %s (sandbox: %s)%n", t.summary(), t.sandbox());
       io.out().printf("  start: %s (port from $PORT, default 8080)%n", String.join(" ", report.start().argv()));
       io.out().printf("  report: %s%n", Path.of(report.out()).resolve("BUILD-REPORT.md"));
     }
     io.out().flush();
     if (!report.passed()) {
-      throw new ExitException(ExitCodes.FAILED, "verification failed; see " + Path.of(report.out())
+      throw ExitException.afterResult(ExitCodes.FAILED, (report.tests().timedOut() ? "verification timed out" : "verification failed")
+          + "; see " + Path.of(report.out())
           .resolve("BUILD-REPORT.md"));
     }
     return ExitCodes.OK;
@@ -142,8 +179,10 @@ public final class BuildCommand implements Callable<Integer> {
 
   /** The ledger, when it can be opened; a build still runs (and says so) without one. */
   private Ledgers.Handle openLedger() {
+    // Bad configuration stops the build (exit 2, naming file:line) like every command; only the ledger is optional.
+    var config = ModelFailures.loadConfig(io, Overrides.NONE);
     try {
-      return Ledgers.open(ModelFailures.loadConfig(io, Overrides.NONE), io.env(), io.err());
+      return Ledgers.open(config, io.env(), io.err());
     } catch (ExitException | SetupException e) {
       io.err().println("warning: the build is not recorded in the ledger: " + e.getMessage());
       return null;

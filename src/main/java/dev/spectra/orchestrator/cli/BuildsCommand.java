@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spectra.orchestrator.app.Dirs;
 import dev.spectra.orchestrator.app.Ledgers;
-import dev.spectra.orchestrator.scaffold.BuildHistory;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.BuildRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.scaffold.BuildHistory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -48,7 +48,8 @@ public final class BuildsCommand implements Callable<Integer> {
     BuildHistory history = new BuildHistory(Dirs.from(io.env()).buildHistoryFile());
     Map<String, Row> rows = new LinkedHashMap<>();
     for (BuildHistory.Entry e : history.list()) {
-      rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), e.outcome(), e.out(), null, e, null));
+      rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), outcome(e.outcome(), true), e.out(),
+          null, e, null));
     }
     String ledgerWhere = null;
     // Sandboxes that outlived a killed orchestrator are stopped before their staging directories are judged.
@@ -56,17 +57,18 @@ public final class BuildsCommand implements Callable<Integer> {
       io.err().println(killed);
     }
     boolean otherRunning = StagingStatus.otherOrchestratorRunning();
-    try (Ledgers.Handle h = Ledgers.open(ModelFailures.loadConfig(io, Overrides.NONE), io.env(), io.err())) {
+    var config = ModelFailures.loadConfig(io, Overrides.NONE);
+    try (Ledgers.Handle h = Ledgers.open(config, io.env(), io.err())) {
       ledgerWhere = h.ledger().location();
       for (BuildRecord b : h.ledger().builds(Ledger.BuildFilter.latest(limit))) {
         Row known = rows.get(b.id());
         rows.put(b.id(), new Row(b.id(), b.kind().wire(), b.started().toString(),
             b.finished() == null ? null : b.finished().toString(),
-            b.outcome() == null ? (b.finished() == null ? "unfinished" : "") : b.outcome(),
+            outcome(b.outcome(), b.finished() != null),
             b.outDir(), b.cost() == null ? null : b.cost().usd().toPlainString(),
             known == null ? null : known.details(), StagingStatus.of(b, otherRunning)));
       }
-    } catch (ExitException e) {
+    } catch (ExitException | dev.spectra.orchestrator.app.SetupException e) {
       io.err().println("warning: the ledger cannot be read (" + e.getMessage() + "); listing the builds index only");
     }
     List<Row> shown = new ArrayList<>(rows.values());
@@ -106,6 +108,25 @@ public final class BuildsCommand implements Callable<Integer> {
     io.out().println("TESTS: passed/run. OPERATIONS: implemented + needing a model. Index: " + history.file()
         + (ledgerWhere == null ? "" : "; ledger: " + ledgerWhere));
     return ExitCodes.OK;
+  }
+
+  /**
+   * The one set of outcome words {@code builds} shows (docs/build.md): {@code verified}, {@code failed},
+   * {@code rejected} (refused before anything ran), {@code stopped} (a budget, an unreachable model, a model error,
+   * no sandbox, a question for the user: resumable), {@code interrupted} (Ctrl-C, or the process ended without
+   * recording an end), {@code done} (an eval run). The index and the ledger word the same fact differently
+   * ("passed" and "verified"), so a build reads the same whether or not the ledger could be opened.
+   */
+  static String outcome(String recorded, boolean finished) {
+    if (!finished || recorded == null || recorded.isBlank()) return finished ? "failed" : "interrupted";
+    return switch (recorded) {
+      case "verified", "passed" -> "verified";
+      case "failed" -> "failed";
+      case "rejected" -> "rejected";
+      case "interrupted", "partial" -> "interrupted";
+      case "done" -> "done";
+      default -> "stopped";
+    };
   }
 
   private static String shorten(String instant) {

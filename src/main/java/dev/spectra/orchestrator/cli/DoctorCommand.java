@@ -24,6 +24,10 @@ import picocli.CommandLine.Option;
     "Check the setup: configuration sources in effect, model endpoints reachable, which API keys are set",
     "(never their values), the JDK, and the sandbox tool (bwrap). Exit 1 when something needs fixing."})
 public final class DoctorCommand implements Callable<Integer> {
+  /** How to install the sandbox tool, for every message that needs it. */
+  static final String BUBBLEWRAP_INSTALL = "sudo apt-get install bubblewrap (Debian/Ubuntu), sudo dnf install"
+      + " bubblewrap (Fedora), sudo pacman -S bubblewrap (Arch)";
+
   private final Io io;
 
   @Option(names = "--json", description = "Print the findings as JSON.")
@@ -58,6 +62,16 @@ public final class DoctorCommand implements Callable<Integer> {
     Optional<Path> bwrap = onPath("bwrap");
 
     List<String> problems = new ArrayList<>();
+    // The ledger database: calls, builds, gateway keys and budgets. Opening it also brings its schema up to date.
+    String database;
+    try (dev.spectra.orchestrator.ledger.Ledger ledger = dev.spectra.orchestrator.app.Ledgers.open(config, io.env(),
+        java.time.Clock.systemUTC())) {
+      database = ledger.location() + (ledger.database().shared()
+          ? " (PostgreSQL: shared by every process on it): ok" : " (SQLite: this machine only): ok");
+    } catch (dev.spectra.orchestrator.ledger.LedgerException e) {
+      database = "not usable";
+      problems.add("ledger database: " + e.getMessage());
+    }
     for (Checked c : checked) {
       Providers.Probe p = c.probe();
       if (!p.usable()) problems.add(c.role() + " model " + p.spec().name() + ": " + p.detail());
@@ -69,12 +83,13 @@ public final class DoctorCommand implements Callable<Integer> {
       }
     }
     if (bwrap.isEmpty()) {
-      problems.add("bwrap (bubblewrap) is not on PATH: generated code cannot be verified in a sandbox; "
-          + "install it with `apt-get install bubblewrap`");
+      problems.add("bwrap (bubblewrap) is not on PATH: `build --openapi` still tests its template code without a"
+          + " sandbox, but `run` and `eval --mode build` refuse to run model-written code; install it: "
+          + BUBBLEWRAP_INSTALL);
     }
 
-    if (json) printJson(config, checked, keyNames, bwrap, problems);
-    else printText(config, checked, keyNames, bwrap, problems);
+    if (json) printJson(config, checked, keyNames, bwrap, database, problems);
+    else printText(config, checked, keyNames, bwrap, database, problems);
     return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
@@ -91,11 +106,11 @@ public final class DoctorCommand implements Callable<Integer> {
   /** {@return the sandbox's limits and the mechanism that would enforce the whole-tree ones here} */
   private String limits() {
     return dev.spectra.orchestrator.app.Verifiers.sandboxed(io.env())
-        .describeLimits(dev.spectra.orchestrator.scaffold.VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT);
+        .describeLimits(dev.spectra.orchestrator.verify.VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT);
   }
 
   private void printText(Config config, List<Checked> checked, TreeSet<String> keys, Optional<Path> bwrap,
-      List<String> problems) {
+      String database, List<String> problems) {
     var out = io.out();
     out.println("Configuration");
     out.println("  files read: " + (config.files().isEmpty() ? "none (built-in defaults)" : ""));
@@ -119,6 +134,8 @@ public final class DoctorCommand implements Callable<Integer> {
     out.println("  confinement: unprivileged user " + "65534 in its own user, PID, network, IPC and UTS namespaces;"
         + " read-only system, JDK and dependency cache; no home directory, no /etc/shadow");
     out.println("  limits: " + limits());
+    out.println("Ledger database (" + dev.spectra.orchestrator.ledger.Ledger.DB_URL_ENV + ")");
+    out.println("  " + database);
     out.println();
     if (problems.isEmpty()) {
       out.println("All checks passed.");
@@ -129,7 +146,7 @@ public final class DoctorCommand implements Callable<Integer> {
   }
 
   private void printJson(Config config, List<Checked> checked, TreeSet<String> keys, Optional<Path> bwrap,
-      List<String> problems) {
+      String database, List<String> problems) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     ObjectNode cfg = root.putObject("configuration");
@@ -164,6 +181,7 @@ public final class DoctorCommand implements Callable<Integer> {
     ObjectNode sandbox = root.putObject("sandbox");
     sandbox.put("bwrap", bwrap.map(Path::toString).orElse(null));
     sandbox.put("limits", limits());
+    root.put("database", database);
     ArrayNode problemList = root.putArray("problems");
     problems.forEach(problemList::add);
     root.put("ok", problems.isEmpty());

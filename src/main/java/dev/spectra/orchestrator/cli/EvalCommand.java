@@ -2,10 +2,12 @@ package dev.spectra.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spectra.orchestrator.app.HiddenGraders;
 import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.app.Configs;
 import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.app.RunPipelines;
+import dev.spectra.orchestrator.app.SimulatedModels;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
@@ -15,12 +17,10 @@ import dev.spectra.orchestrator.eval.EvalRunner;
 import dev.spectra.orchestrator.eval.EvalSession;
 import dev.spectra.orchestrator.eval.EvalSettings;
 import dev.spectra.orchestrator.eval.EvalTask;
-import dev.spectra.orchestrator.eval.HiddenScenarioGrader;
 import dev.spectra.orchestrator.eval.RunInfo;
 import dev.spectra.orchestrator.eval.SampleTakers;
 import dev.spectra.orchestrator.eval.Sample;
 import dev.spectra.orchestrator.eval.Scorecard;
-import dev.spectra.orchestrator.eval.SimulatedModels;
 import dev.spectra.orchestrator.eval.Subject;
 import dev.spectra.orchestrator.eval.Suite;
 import dev.spectra.orchestrator.ledger.BuildRecord;
@@ -29,6 +29,10 @@ import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Providers;
 import dev.spectra.orchestrator.reliability.Cascade;
+import dev.spectra.orchestrator.run.PlanProbe;
+import dev.spectra.orchestrator.run.RunOutcome;
+import dev.spectra.orchestrator.run.RunPipeline;
+import dev.spectra.orchestrator.run.RunRequest;
 import dev.spectra.orchestrator.sim.Simulator;
 import java.io.IOException;
 import java.net.URI;
@@ -50,6 +54,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -206,9 +214,9 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
             ? SampleTakers.plans(config, dir, runId)
             : SampleTakers.builds(ledger, name -> RunPipelines.create(config, ledger, runIo.env(), runIo.cwd(),
                 new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC())), dir, maxIterations,
-                HiddenScenarioGrader.available(unsafeNoSandbox).orElseThrow());
+                HiddenGraders.sandboxed(runIo.env(), unsafeNoSandbox, dir.resolve("grading")));
         EvalRunner runner = new EvalRunner(taker, options, quiet || json ? EvalRunner.Progress.NONE
-            : EvalSession.progress(io.err()), Clock.systemUTC());
+            : progressLine(), Clock.systemUTC());
         RunInfo info = new RunInfo(runId, mode, tasks.name(), tasks.tasks().size(), repeat, started, buildsPerMonth,
             w, command, Main.Version.version(), simulate ? seed : null, BuildProjection.fromLedger(ledger), infos);
         EvalSession.Outcome outcome = new EvalSession(runner, io.err()).run(info, tasks, subjects, previous, dir,
@@ -278,9 +286,6 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     mode = mode.toLowerCase(Locale.ROOT);
     if (!mode.equals("plan") && !mode.equals("build")) {
       throw ExitException.usage("--mode must be plan or build, got '" + mode + "'");
-    }
-    if (mode.equals("build") && HiddenScenarioGrader.available(unsafeNoSandbox).isEmpty()) {
-      throw ExitException.usage(HiddenScenarioGrader.UNAVAILABLE);
     }
     if (repeat < 1) throw ExitException.usage("--repeat must be at least 1, got " + repeat);
     if (concurrency < 1) throw ExitException.usage("--concurrency must be at least 1, got " + concurrency);
@@ -371,6 +376,20 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * One updating line on a terminal (a line every 15 s elsewhere) with the runner's counts; the renderer computes
+   * its own estimate and holds it back until it means something.
+   */
+  private EvalRunner.Progress progressLine() {
+    ProgressLine line = new ProgressLine(io.err(), ProgressLine.terminalColumns(io), false, System::nanoTime);
+    return (s, done, total, ok, cost, elapsed, eta) -> {
+      line.onCount("eval", "samples, " + ok + " ok, $" + cost.setScale(4, java.math.RoundingMode.HALF_UP)
+          .toPlainString(), done, total, -1, s.subject() + " " + s.taskId() + " "
+          + (!s.available() ? "unavailable" : s.succeeded() ? "ok" : "failed"));
+      if (done >= total) line.finish();
+    };
   }
 
   private void print(EvalReport report, List<Path> written, String runId) {

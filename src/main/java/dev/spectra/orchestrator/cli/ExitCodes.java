@@ -18,8 +18,29 @@ public final class ExitCodes {
   public static final int BUDGET = 5;
   /** Generated code would have to run without a sandbox and {@code --unsafe-no-sandbox} was not given. */
   public static final int NO_SANDBOX = 6;
+  /**
+   * A first run needs Maven Central once (to build the tool or to fill the dependency cache of generated projects)
+   * and it could not be reached. Later runs work offline.
+   */
+  public static final int NEEDS_NETWORK = 7;
   /** Interrupted (Ctrl-C); partial results were kept where the command says. */
   public static final int INTERRUPTED = 130;
 
   private ExitCodes() {}
+
+  /** {@return the code's name in JSON errors ({@code "kind"}), as listed in the README's table} */
+  public static String kind(int code) {
+    return switch (code) {
+      case OK -> "ok";
+      case FAILED -> "failed";
+      case USAGE -> "usage";
+      case UNREACHABLE -> "unreachable";
+      case MODEL_ERROR -> "model-error";
+      case BUDGET -> "budget";
+      case NO_SANDBOX -> "no-sandbox";
+      case NEEDS_NETWORK -> "needs-network";
+      case INTERRUPTED -> "interrupted";
+      default -> "exit-" + code;
+    };
+  }
 }

@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Entry point. All wiring happens here; nothing else calls {@code System.exit}. */
 @Command(
@@ -20,9 +22,9 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0 ok   1 job failed   2 usage or bad input   3 model unreachable   4 model error",
-        "  5 budget exhausted   6 no sandbox   130 interrupted",
+        "  5 budget exhausted   6 no sandbox   7 first run needs Maven Central   130 interrupted",
         "See README.md for configuration (ORCHESTRATOR_LLM_URL, ORCHESTRATOR_LLM_MODEL, orchestrator.yaml)."})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
   /** Help lists commands by task; every registered command must belong to a group (see the CLI tests). */
   static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
@@ -37,20 +39,57 @@ public final class Main implements Runnable {
     GROUPS.put("Setup", List.of("doctor", "help"));
   }
 
+  /** Help is wrapped at this width: readable in an 80-column terminal would cut options, 100 fits most. */
+  static final int USAGE_WIDTH = 100;
+
   @Spec CommandSpec spec;
 
-  @Override public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  /** Without a command: the usage on stderr and exit 2 (with {@code --json}, the command list as JSON). */
+  @Override public Integer call() {
+    return parentWithoutSubcommand(spec);
   }
 
   public static void main(String[] args) {
-    int code = run(args, Io.system());
+    // Third-party libraries (Javalin, Jetty) log to the console only when asked; slf4j-simple reads this when
+    // their loggers are made, and system properties override simplelogger.properties.
+    if (List.of(args).contains("--verbose")
+        && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    }
+    Io io = Io.system();
+    Interrupts interrupts = Interrupts.onShutdown(Thread.currentThread(), io.err());
+    int code = run(args, io, interrupts);
+    interrupts.finished();
     System.exit(code);
   }
 
   /** Runs the CLI with the given streams and environment and returns the exit code. */
   public static int run(String[] args, Io io) {
+    return run(args, io, Interrupts.NONE);
+  }
+
+  static int run(String[] args, Io io, Interrupts interrupts) {
     CommandLine cl = commandLine(io);
+    cl.setExecutionStrategy(parsed -> {
+      // One rule for bad configuration: every command (not --help, --version or help) stops with exit 2, naming
+      // the file and line, before it does anything.
+      if (!isHelpRequest(parsed)) {
+        try {
+          ModelFailures.loadConfig(io, dev.spectra.orchestrator.config.Overrides.NONE);
+        } catch (RuntimeException e) {
+          // Handled like an error inside the command: the message, exit 2, and JSON with --json.
+          throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
+        }
+      }
+      CommandLine.ParseResult leaf = parsed;
+      while (leaf.hasSubcommand()) leaf = leaf.subcommand();
+      interrupts.running(leaf.commandSpec().userObject());
+      return new CommandLine.RunLast().execute(parsed);
+    });
+    // During Ctrl-C, whatever fails (a shutdown hook that can no longer be added, a closed resource) fails because
+    // of the interruption: say that, not "internal error".
+    cl.setExecutionExceptionHandler((e, c, parsed) -> interrupts.stopping() && !(e instanceof ExitException)
+        ? handleException(new InterruptedException("interrupted"), c, parsed) : handleException(e, c, parsed));
     try {
       return cl.execute(args);
     } finally {
@@ -59,10 +98,35 @@ public final class Main implements Runnable {
     }
   }
 
+  private static boolean isHelpRequest(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.hasSubcommand() ? p.subcommand() : null) {
+      if (p.isUsageHelpRequested() || p.isVersionHelpRequested()
+          || p.commandSpec().helpCommand()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A command that only groups others (the root, {@code bench}, {@code keys}) run without one: with {@code --json}
+   * its subcommands as JSON on stdout (exit 0), else its usage on stderr and exit 2.
+   */
+  static int parentWithoutSubcommand(CommandSpec spec) {
+    CommandLine cl = spec.commandLine();
+    if (JsonErrors.jsonRequested(spec)) {
+      cl.getOut().println(HelpJson.describe(spec).toPrettyString());
+      return ExitCodes.OK;
+    }
+    cl.usage(cl.getErr());
+    cl.getErr().println("error: name a command (see above)");
+    return ExitCodes.USAGE;
+  }
+
   /** Builds the command tree. Subcommands are instances, so they get {@code io} without statics. */
   public static CommandLine commandLine(Io io) {
     CommandLine cl = new CommandLine(new Main());
-    cl.addSubcommand("help", new CommandLine.HelpCommand());
+    cl.addSubcommand("help", new HelpJson.Command());
     // Subcommands, by task. Each is one class in this package.
     cl.addSubcommand("run", new RunCommand(io));
     cl.addSubcommand("build", new BuildCommand(io));
@@ -88,18 +152,39 @@ public final class Main implements Runnable {
     cl.addSubcommand("sim", new SimCommand(io));
     cl.addSubcommand(new DoctorCommand(io));
 
-    // Every command answers --help (and -h), whether or not its class asked for it.
+    // Every command answers --help (and -h) and takes --json, whether or not its class asked for them.
     addHelpOptions(cl);
+    JsonErrors.addJsonOptions(cl);
+    addVerboseOptions(cl);
     cl.setOut(io.out());
     cl.setErr(io.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     // "@FILE" is read by the commands that take it (run's request); picocli must not split the file into arguments.
     cl.setExpandAtFiles(false);
-    cl.setUsageHelpWidth(100);
+    cl.setUsageHelpWidth(USAGE_WIDTH);
+    // Long descriptions wrap at the width instead of keeping the source's line breaks.
+    cl.setUsageHelpLongOptionsMaxWidth(28);
     cl.setExecutionExceptionHandler(Main::handleException);
     cl.setParameterExceptionHandler(Main::handleParameterException);
     cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::groupedCommandList);
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (!sub.getSubcommands().isEmpty()) {
+        sub.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
+      }
+    }
     return cl;
+  }
+
+  /**
+   * Every command takes {@code --verbose}: library log lines (Javalin, Jetty) reach the console only with it (see
+   * {@link #main}); commands that have more to show declare their own.
+   */
+  private static void addVerboseOptions(CommandLine cl) {
+    if (cl.getCommandSpec().findOption("--verbose") == null) {
+      cl.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("--verbose").type(boolean.class)
+          .description("Also show the log lines of the libraries underneath (Javalin, Jetty).").build());
+    }
+    for (CommandLine sub : cl.getSubcommands().values()) addVerboseOptions(sub);
   }
 
   private static void addHelpOptions(CommandLine cl) {
@@ -114,41 +199,53 @@ public final class Main implements Runnable {
 
   private static int handleException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
+    boolean json = JsonErrors.jsonRequested(parsed);
     if (e instanceof ExitException exit) {
-      if (exit.getMessage() != null && !exit.getMessage().isBlank()) err.println("error: " + exit.getMessage());
+      String message = exit.getMessage() == null ? "" : exit.getMessage();
+      if (!message.isBlank()) err.println("error: " + message);
+      if (json && !exit.resultPrinted()) JsonErrors.print(cl.getOut(), exit.code(), message);
       return exit.code();
     }
     if (e instanceof SetupException setup) {
       err.println("error: " + setup.getMessage());
-      return switch (setup.kind()) {
+      int code = switch (setup.kind()) {
         case USAGE -> ExitCodes.USAGE;
         case FAILED -> ExitCodes.FAILED;
       };
+      if (json) JsonErrors.print(cl.getOut(), code, setup.getMessage());
+      return code;
     }
     if (e instanceof InterruptedException) {
-      err.println("interrupted");
+      String message = "interrupted: stopped before finishing; nothing half-written was kept. Run the same command"
+          + " again to start over.";
+      err.println(message);
+      if (json) JsonErrors.print(cl.getOut(), ExitCodes.INTERRUPTED, message);
       return ExitCodes.INTERRUPTED;
     }
     // A bug, not a user mistake: say so plainly and keep the trace for the report.
     err.println("internal error: " + e);
     e.printStackTrace(err);
+    if (json) JsonErrors.print(cl.getOut(), ExitCodes.FAILED, "internal error: " + e);
     return ExitCodes.FAILED;
   }
 
   private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
     CommandLine cl = e.getCommandLine();
     PrintWriter err = cl.getErr();
+    boolean json = JsonErrors.jsonRequested(args);
     // picocli checks required options before unknown ones; a misspelt option is the likelier mistake to report.
     String unknown = e instanceof CommandLine.MissingParameterException ? unknownOption(cl, args) : null;
     if (unknown != null) {
       err.println("error: Unknown option: '" + unknown + "'");
       err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+      if (json) JsonErrors.print(cl.getOut(), ExitCodes.USAGE, "Unknown option: '" + unknown + "'");
       return ExitCodes.USAGE;
     }
     err.println("error: " + e.getMessage());
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
       err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
     }
+    if (json) JsonErrors.print(cl.getOut(), ExitCodes.USAGE, e.getMessage());
     return ExitCodes.USAGE;
   }
 
@@ -173,15 +270,45 @@ public final class Main implements Runnable {
       sb.append(System.lineSeparator()).append(group.getKey()).append(':').append(System.lineSeparator());
       for (String name : present) {
         listed.add(name);
-        String[] desc = subs.get(name).commandSpec().usageMessage().description();
-        String first = desc.length == 0 ? "" : desc[0].split("%n")[0].strip();
-        sb.append("  ").append(String.format("%-10s", name)).append(' ').append(first).append(System.lineSeparator());
+        commandLine(sb, name, subs.get(name).commandSpec());
       }
     }
     for (String name : subs.keySet()) {
-      if (!listed.contains(name)) sb.append(String.format("  %-10s%n", name));
+      if (!listed.contains(name)) commandLine(sb, name, subs.get(name).commandSpec());
     }
     return sb.toString();
+  }
+
+  /** The subcommand list of {@code bench} and {@code keys}: like the root's, without groups. */
+  private static String commandList(CommandLine.Help help) {
+    Map<String, CommandLine.Help> subs = help.subcommands();
+    if (subs.isEmpty()) return "";
+    StringBuilder sb = new StringBuilder();
+    for (var sub : subs.entrySet()) commandLine(sb, sub.getKey(), sub.getValue().commandSpec());
+    return sb.toString();
+  }
+
+  /** One command in a list: its summary (first sentence) in full, wrapped under itself, never cut mid-phrase. */
+  private static void commandLine(StringBuilder sb, String name, CommandSpec spec) {
+    String summary = HelpJson.summary(spec);
+    int indent = 13;
+    int width = USAGE_WIDTH - indent;
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : summary.split(" ")) {
+      if (word.isEmpty()) continue;
+      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) line.append(' ');
+      line.append(word);
+    }
+    lines.add(line.toString());
+    sb.append("  ").append(String.format("%-10s", name)).append(' ').append(lines.get(0)).append(System.lineSeparator());
+    for (String more : lines.subList(1, lines.size())) {
+      sb.append(" ".repeat(indent)).append(more).append(System.lineSeparator());
+    }
   }
 
   /** Reads the version Maven stamped into the jar manifest, or the filtered resource when run from classes. */

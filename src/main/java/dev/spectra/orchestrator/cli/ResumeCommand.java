@@ -1,8 +1,8 @@
 package dev.spectra.orchestrator.cli;
 
 import dev.spectra.orchestrator.app.Ledgers;
-import dev.spectra.orchestrator.run.RunOutcome;
 import dev.spectra.orchestrator.model.Money;
+import dev.spectra.orchestrator.run.RunOutcome;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;

@@ -3,14 +3,13 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spectra.orchestrator.app.Cascades;
-import dev.spectra.orchestrator.app.Dirs;
 import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
-import dev.spectra.orchestrator.gateway.ApiKeys;
 import dev.spectra.orchestrator.gateway.Gateway;
 import dev.spectra.orchestrator.gateway.GatewayOptions;
+import dev.spectra.orchestrator.ledger.GatewayKeys;
 import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.ledger.LedgerException;
 import dev.spectra.orchestrator.model.ModelSpec;
@@ -59,9 +58,6 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--require-keys", description = "Require gateway keys even on loopback.")
   boolean requireKeys;
 
-  @Option(names = "--keys-file", paramLabel = "FILE", description = "Gateway keys file (default: ~/.config/orchestrator/gateway-keys.json).")
-  Path keysFile;
-
   @Option(names = "--cors-origin", paramLabel = "ORIGIN", description = "Allow browser calls from this origin (repeatable; CORS is off without it).")
   List<String> corsOrigins = new ArrayList<>();
 
@@ -102,7 +98,6 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw ExitException.usage(e.getMessage());
     }
-    ApiKeys keys = openKeys();
     Ledger ledger;
     try {
       ledger = Ledgers.open(config, io.env(), Clock.systemUTC());
@@ -112,6 +107,7 @@ public final class ServeCommand implements Callable<Integer> {
     Providers providers = ModelFailures.providers(io, config);
     Cascade cascade;
     try {
+      // Budgets (monthly, per key) are reserved in the ledger database: every replica on it draws on one figure.
       cascade = Cascades.recordingInto(builder.providers(providers::model), ledger).build();
     } catch (IllegalArgumentException e) {
       ledger.close();
@@ -119,6 +115,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw ExitException.usage("routing: " + e.getMessage());
     }
 
+    GatewayKeys keys = new GatewayKeys(ledger.database(), Clock.systemUTC());
     GatewayOptions options = new GatewayOptions(host, port, maxBodyBytes, requireKeys, corsOrigins,
         Duration.ofSeconds(shutdownGraceSeconds));
     Gateway gateway;
@@ -133,7 +130,7 @@ public final class ServeCommand implements Callable<Integer> {
               providers.close();
             }
           }).start();
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | LedgerException e) {
       ledger.close();
       providers.close();
       throw ExitException.usage(e.getMessage());
@@ -155,17 +152,6 @@ public final class ServeCommand implements Callable<Integer> {
       // The hook is what closed the gateway.
     }
     return ExitCodes.OK;
-  }
-
-  private ApiKeys openKeys() {
-    Path file = keysFile != null ? io.cwd().resolve(keysFile) : Dirs.gatewayKeysFile(io.env());
-    try {
-      return ApiKeys.open(file);
-    } catch (UncheckedIOException e) {
-      throw ExitException.usage(e.getMessage());
-    } catch (RuntimeException e) {
-      throw ExitException.usage("cannot read gateway keys file " + file + ": " + e.getMessage());
-    }
   }
 
   /** Catalog models, then the policies and named routes the cascade resolves. */
@@ -195,7 +181,7 @@ public final class ServeCommand implements Callable<Integer> {
     return env;
   }
 
-  private void banner(Config config, Gateway gateway, ApiKeys keys, Ledger ledger) {
+  private void banner(Config config, Gateway gateway, GatewayKeys keys, Ledger ledger) {
     String base = gateway.baseUrl() + "/v1";
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
@@ -204,7 +190,7 @@ public final class ServeCommand implements Callable<Integer> {
       o.put("chat_completions_url", base + "/chat/completions");
       o.put("default_model", config.defaultModel());
       o.put("keys_required", gateway.keysRequired());
-      o.put("keys_file", keys.file().toString());
+      o.put("keys", keys.location());
       o.put("ledger", ledger.location());
       io.out().println(o);
       io.out().flush();
@@ -215,7 +201,7 @@ public final class ServeCommand implements Callable<Integer> {
     err.println("Point OpenAI clients at it:");
     err.println("  OPENAI_BASE_URL=" + base);
     err.println("  ORCHESTRATOR_LLM_URL=" + base + "/chat/completions");
-    err.println(gateway.keysRequired() ? "Gateway keys required (Authorization: Bearer ...), from " + keys.file()
+    err.println(gateway.keysRequired() ? "Gateway keys required (Authorization: Bearer ...), from " + keys.location()
         : "No gateway key needed on loopback; any API key a client sends is ignored and never forwarded.");
     err.println("Ledger: " + ledger.location() + ". Ctrl-C stops (in-flight requests get " + shutdownGraceSeconds
         + " s to finish).");
@@ -232,6 +218,7 @@ public final class ServeCommand implements Callable<Integer> {
       o.put("served_model", c.servedModel());
       o.put("status", c.status());
       o.put("error", c.errorCode());
+      o.put("detail", c.detail());
       o.put("attempts", c.attempts());
       o.put("prompt_tokens", c.usage().promptTokens());
       o.put("completion_tokens", c.usage().completionTokens());
@@ -251,6 +238,7 @@ public final class ServeCommand implements Callable<Integer> {
         + " cost=" + (c.cost() == null ? "unpriced" : c.cost().toString()) + " " + c.elapsed().toMillis() + "ms"
         + (c.stream() ? " stream" : "") + (c.apiKeyId() == null ? "" : " key=" + c.apiKeyId())
         + (c.errorCode() == null ? "" : " error=" + c.errorCode())
+        + (c.detail() == null ? "" : " detail=\"" + c.detail() + "\"")
         + (c.clientDisconnected() ? " client-disconnected" : "");
     synchronized (io.err()) {
       io.err().println(line);

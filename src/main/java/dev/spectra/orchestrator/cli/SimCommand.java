@@ -51,12 +51,24 @@ public final class SimCommand implements Runnable {
   @Option(names = "--quiet", description = "no line per request on stderr")
   Boolean quiet = false;
 
+  @Option(names = "--describe", description = "print the profile's rates (JSON, faults, the coder's defects) and exit")
+  Boolean describe = false;
+
   @Option(names = "--json", description = "print the address and settings as one JSON object (no request log)")
   Boolean json = false;
 
   public SimCommand(Io io) { this.io = io; }
 
   @Override public void run() {
+    if (describe) {
+      try {
+        io.out().print(Simulator.describe(profile));
+      } catch (Simulator.BadProfileException e) {
+        throw ExitException.usage(e.getMessage() + "\nbuilt-in profiles:\n" + describeBuiltIns());
+      }
+      io.out().flush();
+      return;
+    }
     if (port < 0 || port > 65535) throw ExitException.usage("--port must be 0..65535, got " + port);
     String key = null;
     if (apiKeyEnv != null) {

@@ -86,6 +86,8 @@ public final class ConfigLoader {
       priceSources.put(s.name(), "catalog " + BuiltinCatalog.VERSION);
     }
     boolean customized = false;
+    // Models whose timeouts the user set: a URL that moves one to a local server must keep them.
+    Set<String> timedByUser = new java.util.HashSet<>();
     for (YamlDoc doc : docs) {
       JsonNode models = doc.root().path("models");
       if (models.isMissingNode() || models.isNull()) continue;
@@ -99,6 +101,7 @@ public final class ConfigLoader {
             : e.getValue().has("price") ? origin(doc, "/models/" + e.getKey() + "/price")
             : base != null ? priceSources.getOrDefault(e.getKey(), "catalog " + BuiltinCatalog.VERSION)
             : specs.get(e.getKey()).local() ? "free: a local model of your own" : "unpriced: no price in configuration");
+        if (e.getValue().has("timeouts")) timedByUser.add(e.getKey());
         customized = true;
       }
     }
@@ -121,12 +124,12 @@ public final class ConfigLoader {
       sources.add(new Config.Source("llm.model", model.value(), "default"));
     }
     if (url == null) sources.add(new Config.Source("llm.url", "(the model's catalog endpoint)", "default"));
-    String defaultName = resolve(specs, url, model, kind, priceSources);
+    String defaultName = resolve(specs, url, model, kind, priceSources, timedByUser);
     String fallbackName = null;
     if (fbUrl != null && fbModel == null) {
       throw fbUrl.site().error("a fallback URL needs a fallback model too: set ORCHESTRATOR_FALLBACK_MODEL");
     }
-    if (fbModel != null) fallbackName = resolve(specs, fbUrl, fbModel, fbKind, priceSources);
+    if (fbModel != null) fallbackName = resolve(specs, fbUrl, fbModel, fbKind, priceSources, timedByUser);
     if (fallbackName == null) sources.add(new Config.Source("fallback.model", "(none)", "default"));
 
     String reference = BuiltinCatalog.REFERENCE_MODEL;
@@ -233,7 +236,7 @@ public final class ConfigLoader {
    * server. An unknown model becomes an entry of its own, on the URL's server or the default Ollama.
    */
   private static String resolve(Map<String, ModelSpec> specs, Value url, Value model, Value kindValue,
-      Map<String, String> priceSources) throws ConfigException {
+      Map<String, String> priceSources, Set<String> timedByUser) throws ConfigException {
     ProviderKind explicit = kindValue == null ? null : kind(kindValue.value(), kindValue.site());
     ModelSpec template = specs.get(model.value());
     boolean byName = template != null;
@@ -265,6 +268,8 @@ public final class ConfigLoader {
     String modelId = byName && ep.kind() != template.kind() ? model.value() : template.modelId();
     // The catalog's standing and price follow the model, not the URL: only an explicit price changes a price.
     boolean local = template.local();
+    // Timeouts follow the server, not the price: a local server loads models cold and answers slower at first.
+    boolean localServer = Endpoints.isLocal(ep.base()) || ep.kind() == ProviderKind.OLLAMA;
     Set<Capability> caps = ep.kind() == template.kind() ? template.capabilities()
         : BuiltinCatalog.defaultCapabilities(ep.kind());
     // A key follows the model to another URL only where it belongs (see BuiltinCatalog.scopedKeyEnv).
@@ -272,7 +277,8 @@ public final class ConfigLoader {
         : BuiltinCatalog.defaultKeyEnv(ep.kind(), ep.base());
     ModelSpec moved = new ModelSpec(template.name(), ep.kind(), ep.base(), modelId, local,
         template.price(), template.contextWindow(), caps,
-        local ? Timeouts.LOCAL_DEFAULT : template.timeouts(), keyEnv, template.maxConcurrent());
+        localServer && !timedByUser.contains(template.name()) ? Timeouts.LOCAL_DEFAULT : template.timeouts(), keyEnv,
+        template.maxConcurrent());
     specs.put(moved.name(), moved);
     return moved.name();
   }
@@ -363,7 +369,12 @@ public final class ConfigLoader {
         base != null ? base.timeouts() : local ? Timeouts.LOCAL_DEFAULT : Timeouts.CLOUD_DEFAULT);
     int maxConcurrent = node.has("max-concurrent") ? positiveInt(doc, at + "/max-concurrent", node.get("max-concurrent"))
         : base != null ? base.maxConcurrent() : local ? 2 : 8;
-    String keyEnv = base != null && base.kind() == kind ? BuiltinCatalog.scopedKeyEnv(base.apiKeyEnv(), endpoint)
+    // An endpoint written for this model in the user's own file names the host explicitly: the kind's key may go
+    // there. Without one the model keeps its catalog endpoint, and its key stays scoped to that.
+    String keyEnv = node.has("endpoint")
+        ? (base != null && base.kind() == kind && base.apiKeyEnv() != null ? base.apiKeyEnv()
+            : BuiltinCatalog.defaultKeyEnv(kind))
+        : base != null && base.kind() == kind ? BuiltinCatalog.scopedKeyEnv(base.apiKeyEnv(), endpoint)
         : BuiltinCatalog.defaultKeyEnv(kind, endpoint);
     if (node.has("api-key-env")) {
       JsonNode k = node.get("api-key-env");

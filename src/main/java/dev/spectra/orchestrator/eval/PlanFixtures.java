@@ -23,13 +23,13 @@ import java.util.regex.Pattern;
  * acceptance-scenario path gets an operation too (numeric segments become path parameters), so an intact plan
  * covers its task.
  */
-final class PlanFixtures {
+public final class PlanFixtures {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private PlanFixtures() {}
 
   /** Writes one fixture file per task into {@code dir}. */
-  static void write(Suite suite, Path dir) throws IOException {
+  public static void write(Suite suite, Path dir) throws IOException {
     Files.createDirectories(dir);
     for (EvalTask t : suite.tasks()) {
       ObjectNode f = JSON.createObjectNode();

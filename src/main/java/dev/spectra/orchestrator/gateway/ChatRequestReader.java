@@ -7,14 +7,19 @@ import dev.spectra.orchestrator.model.Message;
 import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.ResponseFormat;
 import java.io.IOException;
+import dev.spectra.orchestrator.model.Sampling;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Reads an OpenAI {@code /v1/chat/completions} body into a {@link ModelRequest}. Anything we would have to ignore
- * silently in a way that changes the answer (tools, {@code n > 1}, images) is rejected with the field named, so a
- * client never gets a plausible answer to a question it did not ask.
+ * Reads an OpenAI {@code /v1/chat/completions} body into a {@link ModelRequest}. Every field is either used
+ * (forwarded to the backend, in its own wire form), known not to change the answer ({@code user}, {@code metadata}),
+ * or refused with 400 naming it (tools, {@code n > 1}, images, log probabilities, any field this gateway does not
+ * know), so a client never gets a plausible answer to a question it did not ask.
  */
 final class ChatRequestReader {
 
@@ -44,50 +49,88 @@ final class ChatRequestReader {
     this.json = json;
   }
 
+  /**
+   * Every top-level field an OpenAI client may send, and what happens to it. A field not listed here is refused,
+   * so a new OpenAI parameter is never ignored by accident.
+   */
+  private static final Set<String> USED = Set.of("model", "messages", "max_tokens", "max_completion_tokens",
+      "temperature", "stream", "stream_options", "response_format", "top_p", "seed", "stop", "frequency_penalty",
+      "presence_penalty", "n", "tools", "functions", "logprobs", "logit_bias");
+  /** Bookkeeping fields that do not change the answer: accepted and not forwarded. */
+  private static final Set<String> IGNORED = Set.of("user", "metadata", "store", "service_tier");
+
   ChatCall read(byte[] body, ModelRequest.CallContext context) throws Rejected {
     JsonNode root;
     try {
       root = json.readTree(body);
     } catch (JsonProcessingException e) {
+      // Limits (nesting depth, number length) are reported without a location.
+      var where = e.getLocation();
       throw new Rejected(GatewayError.badRequest("invalid_json", null,
-          "Request body is not valid JSON: " + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
-              + ", column " + e.getLocation().getColumnNr() + ")."));
-    } catch (IOException e) {
-      throw new Rejected(GatewayError.badRequest("invalid_json", null, "Request body could not be read."));
+          "Request body is not valid JSON: " + clip(e.getOriginalMessage(), 200)
+              + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")") + "."));
+    } catch (IOException | RuntimeException e) {
+      throw new Rejected(GatewayError.badRequest("invalid_json", null, "Request body could not be read as JSON."));
     }
     if (root == null || !root.isObject()) {
       throw new Rejected(GatewayError.badRequest("invalid_json", null, "Request body must be a JSON object."));
     }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (USED.contains(field) || IGNORED.contains(field)) continue;
+      if (root.get(field).isNull()) continue;
+      throw new Rejected(GatewayError.badRequest("unsupported_parameter", clip(field, 64), unsupportedMessage(field)));
+    }
 
-    String model = text(root, "model");
-    if (model == null || model.isBlank()) {
+    JsonNode modelNode = root.get("model");
+    if (modelNode == null || modelNode.isNull() || (modelNode.isTextual() && modelNode.asText().isEmpty())) {
       throw new Rejected(GatewayError.badRequest("missing_required_parameter", "model",
           "'model' is required: a catalog model name or a routing policy such as 'local-first'."));
     }
+    if (!modelNode.isTextual()) {
+      throw new Rejected(GatewayError.badRequest("invalid_type", "model", "'model' must be a string."));
+    }
+    String model = modelNode.asText();
     List<Message> messages = messages(root.get("messages"));
     rejectUnsupported(root);
 
     Integer maxTokens = positiveInt(root, "max_completion_tokens");
     if (maxTokens == null) maxTokens = positiveInt(root, "max_tokens");
-    Double temperature = null;
-    JsonNode t = root.get("temperature");
-    if (t != null && !t.isNull()) {
-      if (!t.isNumber() || t.asDouble() < 0 || t.asDouble() > 2) {
-        throw new Rejected(GatewayError.badRequest("invalid_value", "temperature",
-            "'temperature' must be a number between 0 and 2."));
-      }
-      temperature = t.asDouble();
-    }
+    Double temperature = number(root, "temperature", 0, 2);
     boolean stream = bool(root, "stream");
     boolean includeUsage = false;
     JsonNode so = root.get("stream_options");
-    if (so != null && so.isObject()) includeUsage = bool(so, "include_usage");
+    if (so != null && !so.isNull()) {
+      if (!so.isObject()) {
+        throw new Rejected(GatewayError.badRequest("invalid_type", "stream_options", "'stream_options' must be an object."));
+      }
+      includeUsage = bool(so, "include_usage");
+    }
+    Sampling sampling = new Sampling(number(root, "top_p", 0, 1), seed(root), stop(root),
+        number(root, "frequency_penalty", -2, 2), number(root, "presence_penalty", -2, 2));
 
     ResponseFormat format = format(root.get("response_format"));
     // JSON answers are validated as a whole before the client sees them, so they are never streamed token by token.
     boolean streamTokens = stream && format instanceof ResponseFormat.Text;
-    ModelRequest request = new ModelRequest(messages, maxTokens, temperature, streamTokens, format, context);
+    ModelRequest request = new ModelRequest(messages, maxTokens, temperature, streamTokens, format, context, sampling);
     return new ChatCall(model, request, stream, includeUsage);
+  }
+
+  private static String unsupportedMessage(String field) {
+    return switch (field) {
+      case "tool_choice", "parallel_tool_calls", "function_call" ->
+          "'" + field + "' needs tools, and tools are not supported by this gateway; ask for JSON with "
+              + "response_format json_schema instead.";
+      case "top_logprobs" -> "'top_logprobs' is not supported: this gateway returns no log probabilities.";
+      case "modalities", "audio" -> "'" + field + "' is not supported: this gateway answers with text only.";
+      default -> "'" + clip(field, 64) + "' is not supported by this gateway; remove it (supported: "
+          + String.join(", ", new TreeSet<>(USED)) + ").";
+    };
+  }
+
+  private static String clip(String s, int max) {
+    if (s == null) return "";
+    return s.length() <= max ? s : s.substring(0, max) + "...";
   }
 
   private List<Message> messages(JsonNode node) throws Rejected {
@@ -138,8 +181,13 @@ final class ChatRequestReader {
 
   private static void rejectUnsupported(JsonNode root) throws Rejected {
     JsonNode n = root.get("n");
-    if (n != null && !n.isNull() && n.asInt(1) != 1) {
-      throw new Rejected(GatewayError.badRequest("unsupported_parameter", "n", "Only n = 1 is supported."));
+    if (n != null && !n.isNull()) {
+      if (!n.isIntegralNumber()) {
+        throw new Rejected(GatewayError.badRequest("invalid_type", "n", "'n' must be an integer (only 1 is supported)."));
+      }
+      if (!n.canConvertToInt() || n.asInt() != 1) {
+        throw new Rejected(GatewayError.badRequest("unsupported_parameter", "n", "Only n = 1 is supported."));
+      }
     }
     for (String field : List.of("tools", "functions")) {
       JsonNode f = root.get(field);
@@ -148,6 +196,64 @@ final class ChatRequestReader {
             "'" + field + "' is not supported by this gateway; ask for JSON with response_format json_schema instead."));
       }
     }
+    JsonNode logprobs = root.get("logprobs");
+    if (logprobs != null && !logprobs.isNull()) {
+      if (!logprobs.isBoolean()) {
+        throw new Rejected(GatewayError.badRequest("invalid_type", "logprobs", "'logprobs' must be true or false."));
+      }
+      if (logprobs.asBoolean()) {
+        throw new Rejected(GatewayError.badRequest("unsupported_parameter", "logprobs",
+            "'logprobs' is not supported: this gateway returns no log probabilities."));
+      }
+    }
+    JsonNode bias = root.get("logit_bias");
+    if (bias != null && !bias.isNull() && !(bias.isObject() && bias.isEmpty())) {
+      throw new Rejected(GatewayError.badRequest("unsupported_parameter", "logit_bias",
+          "'logit_bias' is not supported: token ids differ between the models a route may use."));
+    }
+  }
+
+  private static Double number(JsonNode root, String field, double min, double max) throws Rejected {
+    JsonNode v = root.get(field);
+    if (v == null || v.isNull()) return null;
+    if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
+      throw new Rejected(GatewayError.badRequest("invalid_value", field,
+          "'" + field + "' must be a number between " + fmt(min) + " and " + fmt(max) + "."));
+    }
+    return v.asDouble();
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  private static Long seed(JsonNode root) throws Rejected {
+    JsonNode v = root.get("seed");
+    if (v == null || v.isNull()) return null;
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new Rejected(GatewayError.badRequest("invalid_type", "seed", "'seed' must be an integer."));
+    }
+    return v.asLong();
+  }
+
+  /** OpenAI takes one string or up to four. */
+  private static List<String> stop(JsonNode root) throws Rejected {
+    JsonNode v = root.get("stop");
+    if (v == null || v.isNull()) return List.of();
+    if (v.isTextual()) return v.asText().isEmpty() ? List.of() : List.of(v.asText());
+    boolean valid = v.isArray() && v.size() <= 4;
+    List<String> out = new ArrayList<>();
+    if (valid) {
+      for (JsonNode s : v) {
+        if (!s.isTextual()) valid = false;
+        else if (!s.asText().isEmpty()) out.add(s.asText());
+      }
+    }
+    if (!valid) {
+      throw new Rejected(GatewayError.badRequest("invalid_type", "stop",
+          "'stop' must be a string or an array of up to 4 strings."));
+    }
+    return out;
   }
 
   private static ResponseFormat format(JsonNode rf) throws Rejected {

@@ -21,9 +21,26 @@ record GatewayError(int status, String type, String code, String param, String m
   }
 
   static GatewayError modelNotFound(String model) {
+    // Names are echoed clipped: a client can send megabytes of model name.
+    String shown = model.length() <= 80 ? model : model.substring(0, 80) + "...";
     return new GatewayError(404, "invalid_request_error", "model_not_found", "model",
-        "The model '" + model + "' does not exist on this gateway. GET /v1/models lists the catalog models and "
+        "The model '" + shown + "' does not exist on this gateway (names are matched exactly). GET /v1/models lists the catalog models and "
             + "routing policies (local-first, hybrid, ...).", null);
+  }
+
+  static GatewayError missingKey() {
+    return new GatewayError(401, "authentication_error", "missing_api_key", null, "Missing gateway API key: send "
+        + "'Authorization: Bearer <key>' (create one with 'orchestrator keys create').", null);
+  }
+
+  static GatewayError storeUnavailable() {
+    return new GatewayError(503, "server_error", "store_unavailable", null,
+        "The gateway cannot reach its key and budget database right now; retry shortly.", Duration.ofSeconds(1));
+  }
+
+  static GatewayError methodNotAllowed(String method, String path) {
+    return new GatewayError(405, "invalid_request_error", "method_not_allowed", null,
+        "Method " + method + " is not allowed on " + path + ".", null);
   }
 
   static GatewayError unauthorized(String message) {
@@ -49,8 +66,9 @@ record GatewayError(int status, String type, String code, String param, String m
   }
 
   static GatewayError draining() {
-    return new GatewayError(503, "server_error", "shutting_down", null,
-        "The gateway is shutting down and accepts no new requests; retry against a running instance.", null);
+    return new GatewayError(503, "server_error", "draining", null,
+        "The gateway is shutting down and accepts no new requests; retry against a running instance.",
+        Duration.ofSeconds(1));
   }
 
   static GatewayError notFound(String path) {

@@ -17,8 +17,13 @@ final class Redactor {
   private static final Pattern KEY_LIKE = Pattern.compile("\\b(sk|sko|pk|rk)[-_][A-Za-z0-9_-]{8,}");
   private static final Pattern QUERY_SECRET =
       Pattern.compile("(?i)([?&](?:key|api[_-]?key|token|access_token|secret)=)[^&\\s\"']+");
+  /**
+   * A header value, after its scheme word: "Authorization: Bearer sk-..." keeps "Bearer" and masks the key, and an
+   * instruction such as "send 'Authorization: Bearer &lt;key&gt;'" is left readable.
+   */
   private static final Pattern HEADER_SECRET =
-      Pattern.compile("(?i)((?:x-api-key|api-key|authorization)\"?\\s*[:=]\\s*\"?)[^\"\\s,}]+");
+      Pattern.compile("(?i)((?:x-api-key|api-key|authorization)\"?\\s*[:=]\\s*\"?(?:(?:bearer|basic|token)\\s+)?)"
+          + "(?!(?i:bearer|basic|token)\\b)[^\"\\s,}<>']{4,}");
 
   private final List<String> secrets;
 

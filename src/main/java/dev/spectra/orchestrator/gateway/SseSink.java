@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
 
 /**
  * Turns streamed tokens into OpenAI {@code chat.completion.chunk} server-sent events. Nothing is written until the
@@ -30,7 +31,8 @@ final class SseSink implements TokenListener {
   private final CompletionWriter writer;
   private final String id;
   private final long created;
-  private final String model;
+  /** The alias the client asked for until the cascade says which model streams. */
+  private String model;
   private final Opening opening;
   private final StringBuilder sent = new StringBuilder();
   private OutputStream out;
@@ -47,12 +49,25 @@ final class SseSink implements TokenListener {
     this.opening = opening;
   }
 
+  @Override public void servedBy(String servedModel) {
+    // Only before the first chunk: every chunk of one stream names the same model.
+    if (!started && servedModel != null) this.model = servedModel;
+  }
+
+  /**
+   * Writes one token. When the client has gone, throws {@link CancellationException}: it unwinds the provider's read
+   * loop, which closes the upstream connection, so the model stops generating (and billing) for nobody.
+   */
   @Override public void onToken(String delta) {
     if (delta == null || delta.isEmpty()) return;
+    if (clientGone) throw new CancellationException("client disconnected");
     start();
     sent.append(delta);
     event(writer.deltaChunk(id, created, model, delta, false));
+    if (clientGone) throw new CancellationException("client disconnected");
   }
+
+  String servedModel() { return model; }
 
   boolean started() { return started; }
 

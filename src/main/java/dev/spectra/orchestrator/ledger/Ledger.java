@@ -46,11 +46,13 @@ public final class Ledger implements AutoCloseable {
   private final String where;
   private final Clock clock;
   private final BatchWriter writer;
+  private final Database database;
 
-  private Ledger(String where, Clock clock, BatchWriter writer) {
+  private Ledger(String where, Clock clock, BatchWriter writer, Database database) {
     this.where = where;
     this.clock = clock;
     this.writer = writer;
+    this.database = database;
   }
 
   /** Opens (creating when absent) a SQLite ledger file. An existing file that is not a ledger is never replaced. */
@@ -71,26 +73,23 @@ public final class Ledger implements AutoCloseable {
   /** Opens a ledger at a JDBC URL and brings its schema up to date. */
   public static Ledger open(String jdbcUrl, Clock clock) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-    String where = describe(jdbcUrl);
-    Dialect dialect = Dialect.of(jdbcUrl);
+    Database db = Database.open(jdbcUrl);
     Connection c;
     try {
       c = DriverManager.getConnection(jdbcUrl);
+      db.dialect().onOpen(c);
     } catch (SQLException e) {
-      throw failure(where, "cannot open", e);
+      db.close();
+      throw failure(db.location(), "cannot open", e);
     }
-    try {
-      dialect.onOpen(c);
-      Migrations.migrate(c, where, clock.millis());
-    } catch (SQLException e) {
-      closeQuietly(c);
-      throw failure(where, "cannot use", e);
-    } catch (RuntimeException e) {
-      closeQuietly(c);
-      throw e;
-    }
-    return new Ledger(where, clock, new BatchWriter(c, where));
+    return new Ledger(db.location(), clock, new BatchWriter(c, db.location()), db);
   }
+
+  /**
+   * {@return the database under this ledger, for what must be shared synchronously across processes: gateway
+   * keys, budget reservations, rate limits}
+   */
+  public Database database() { return database; }
 
   /** {@return where the ledger lives, for messages: a file path or a URL without credentials} */
   public String location() { return where; }
@@ -384,7 +383,13 @@ public final class Ledger implements AutoCloseable {
    *
    * @throws LedgerException when some rows could not be written (the message says how many and why)
    */
-  @Override public void close() { writer.close(); }
+  @Override public void close() {
+    try {
+      writer.close();
+    } finally {
+      database.close();
+    }
+  }
 
   // ---- filters and small values ----
 
@@ -493,7 +498,7 @@ public final class Ledger implements AutoCloseable {
   }
 
   /** Turns a JDBC failure at open into a message that names the file and says what to do. */
-  private static LedgerException failure(String where, String verb, SQLException e) {
+  static LedgerException failure(String where, String verb, SQLException e) {
     String msg = String.valueOf(e.getMessage());
     if (msg.contains("SQLITE_NOTADB") || msg.contains("SQLITE_CORRUPT") || msg.contains("not a database")
         || msg.contains("malformed")) {

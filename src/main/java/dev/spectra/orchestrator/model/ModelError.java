@@ -16,16 +16,27 @@ public sealed interface ModelError {
   /** {@return a one-line explanation for the user, naming what failed and how to fix it} */
   String message();
 
-  /** {@return a short stable identifier for ledgers, metrics and JSON output} */
+  /**
+   * {@return a short stable identifier for ledgers, metrics and JSON output}; spelled out per variant, so renaming
+   * a record cannot change what old ledger rows mean
+   */
   default String type() {
-    String simple = getClass().getSimpleName();
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < simple.length(); i++) {
-      char c = simple.charAt(i);
-      if (Character.isUpperCase(c) && i > 0) sb.append('_');
-      sb.append(Character.toLowerCase(c));
-    }
-    return sb.toString();
+    return switch (this) {
+      case ConnectionRefused e -> "connection_refused";
+      case Timeout e -> "timeout";
+      case RateLimited e -> "rate_limited";
+      case AuthFailed e -> "auth_failed";
+      case ModelNotFound e -> "model_not_found";
+      case ContextTooLong e -> "context_too_long";
+      case BadRequest e -> "bad_request";
+      case ServerError e -> "server_error";
+      case MalformedResponse e -> "malformed_response";
+      case StreamCutOff e -> "stream_cut_off";
+      case InvalidOutput e -> "invalid_output";
+      case CircuitOpen e -> "circuit_open";
+      case BudgetExhausted e -> "budget_exhausted";
+      case ArtifactFailed e -> "artifact_failed";
+    };
   }
 
   /** Nothing listens at the endpoint. */

@@ -15,7 +15,8 @@ public final class ModelException extends Exception {
   }
 
   public ModelException(ModelError error, List<Attempt> attempts, Throwable cause) {
-    super(error.message(), cause, false, cause != null);
+    // Suppression stays enabled: a cascade keeps the failures of earlier routes on the one it throws.
+    super(error.message(), cause, true, cause != null);
     this.error = error;
     this.attempts = List.copyOf(attempts);
   }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param stream stream tokens to the {@link TokenListener} as they arrive
  * @param format text, JSON, or JSON conforming to a schema
  * @param context who asked: request, build and step ids for the ledger and the budgets
+ * @param sampling top-p, seed, stop sequences and penalties; {@link Sampling#DEFAULT} for none
  */
 public record ModelRequest(
     List<Message> messages,
@@ -18,7 +19,8 @@ public record ModelRequest(
     Double temperature,
     boolean stream,
     ResponseFormat format,
-    CallContext context) {
+    CallContext context,
+    Sampling sampling) {
 
   public ModelRequest {
     messages = List.copyOf(messages);
@@ -26,6 +28,13 @@ public record ModelRequest(
     if (maxTokens != null && maxTokens <= 0) throw new IllegalArgumentException("maxTokens must be > 0");
     format = format == null ? ResponseFormat.TEXT : format;
     context = context == null ? CallContext.NONE : context;
+    sampling = sampling == null ? Sampling.DEFAULT : sampling;
+  }
+
+  /** A request with the provider's default sampling beyond temperature. */
+  public ModelRequest(List<Message> messages, Integer maxTokens, Double temperature, boolean stream,
+      ResponseFormat format, CallContext context) {
+    this(messages, maxTokens, temperature, stream, format, context, Sampling.DEFAULT);
   }
 
   /** {@return a plain, non-streaming text request for one user prompt} */
@@ -34,27 +43,31 @@ public record ModelRequest(
   }
 
   public ModelRequest withMessages(List<Message> newMessages) {
-    return new ModelRequest(newMessages, maxTokens, temperature, stream, format, context);
+    return new ModelRequest(newMessages, maxTokens, temperature, stream, format, context, sampling);
   }
 
   public ModelRequest withMaxTokens(Integer newMaxTokens) {
-    return new ModelRequest(messages, newMaxTokens, temperature, stream, format, context);
+    return new ModelRequest(messages, newMaxTokens, temperature, stream, format, context, sampling);
   }
 
   public ModelRequest withTemperature(Double newTemperature) {
-    return new ModelRequest(messages, maxTokens, newTemperature, stream, format, context);
+    return new ModelRequest(messages, maxTokens, newTemperature, stream, format, context, sampling);
   }
 
   public ModelRequest withStream(boolean newStream) {
-    return new ModelRequest(messages, maxTokens, temperature, newStream, format, context);
+    return new ModelRequest(messages, maxTokens, temperature, newStream, format, context, sampling);
   }
 
   public ModelRequest withFormat(ResponseFormat newFormat) {
-    return new ModelRequest(messages, maxTokens, temperature, stream, newFormat, context);
+    return new ModelRequest(messages, maxTokens, temperature, stream, newFormat, context, sampling);
+  }
+
+  public ModelRequest withSampling(Sampling newSampling) {
+    return new ModelRequest(messages, maxTokens, temperature, stream, format, context, newSampling);
   }
 
   public ModelRequest withContext(CallContext newContext) {
-    return new ModelRequest(messages, maxTokens, temperature, stream, format, newContext);
+    return new ModelRequest(messages, maxTokens, temperature, stream, format, newContext, sampling);
   }
 
   /** {@return all message text, for token estimates and complexity features} */
@@ -81,7 +94,8 @@ public record ModelRequest(
   @Override public String toString() {
     // Prompts can be long and may hold user data: keep logs short.
     return "ModelRequest[messages=" + messages.size() + ", maxTokens=" + maxTokens + ", temperature=" + temperature
-        + ", stream=" + stream + ", format=" + format.getClass().getSimpleName() + ", context=" + context + "]";
+        + ", stream=" + stream + ", format=" + format.getClass().getSimpleName() + ", context=" + context
+        + (sampling.isDefault() ? "" : ", sampling=" + sampling) + "]";
   }
 
 }

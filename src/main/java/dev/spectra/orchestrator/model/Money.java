@@ -21,6 +21,18 @@ public record Money(BigDecimal usd) implements Comparable<Money> {
   public boolean isZero() { return usd.signum() == 0; }
   public boolean exceeds(Money other) { return usd.compareTo(other.usd) > 0; }
 
+  /**
+   * {@return the amount in nano-dollars, rounded up} Databases add these up exactly in one statement; rounding up
+   * keeps a limit from being passed by rounding.
+   */
+  public long nanosRoundedUp() {
+    return usd.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact();
+  }
+
+  public static Money ofNanos(long nanos) {
+    return new Money(BigDecimal.valueOf(nanos, 9).stripTrailingZeros());
+  }
+
   @Override public int compareTo(Money o) { return usd.compareTo(o.usd); }
 
   /** {@return "$0.000123"-style text, six decimals: enough to see the price of one small local-vs-cloud call} */

@@ -12,21 +12,21 @@ import dev.spectra.orchestrator.model.Usage;
  * re-ask of the structured engine is paid for. Local models pass straight through: $0 is never blocked.
  */
 final class BudgetGuard implements Interceptor {
-  private final Budgets budgets;
+  private final BudgetBook budgets;
   private final Pricing pricing;
 
-  BudgetGuard(Budgets budgets, Pricing pricing) {
+  BudgetGuard(BudgetBook budgets, Pricing pricing) {
     this.budgets = budgets;
     this.pricing = pricing;
   }
 
   @Override public ModelReply intercept(Chain chain) throws ModelException {
-    Exchange exchange = chain.exchange();
+    ChainCall exchange = chain.exchange();
     ModelSpec spec = exchange.requireRoute("BudgetGuard").spec();
     if (spec.local()) return chain.proceed(exchange);
     CallState state = exchange.state();
     Money buildLimit = state.session == null ? null : state.session.buildBudget();
-    Budgets.Reservation held = budgets.reserve(spec, exchange.request(), state.context.buildId(), buildLimit);
+    BudgetBook.Reservation held = budgets.reserve(spec, exchange.request(), state.context.buildId(), buildLimit);
     try {
       ModelReply reply = chain.proceed(exchange);
       budgets.settle(held, pricing.cost(spec, reply.usage()));
@@ -35,6 +35,11 @@ final class BudgetGuard implements Interceptor {
       Usage consumed = Usage.ZERO;
       for (var a : e.attempts()) consumed = consumed.plus(a.usage());
       budgets.settle(held, pricing.cost(spec, consumed));
+      throw e;
+    } catch (java.util.concurrent.CancellationException e) {
+      // The caller cancelled mid-stream: tokens were generated but their count never arrived, so the worst case
+      // is counted (a limit errs high, never low).
+      budgets.settle(held, held.hold() == null ? Money.ZERO : held.hold().amount());
       throw e;
     } catch (RuntimeException | Error e) {
       budgets.settle(held, Money.ZERO);

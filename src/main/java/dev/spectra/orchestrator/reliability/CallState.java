@@ -28,6 +28,7 @@ final class CallState {
   private final List<Attempt> attempts = new ArrayList<>();
   private Decision lastDecision;
   private boolean streamed;
+  private Route current;
   private int servedTier = -1;
 
   CallState(CallContext context, String requestedAs, List<Route> routes, CascadeSession session, int startTier,
@@ -45,7 +46,10 @@ final class CallState {
   TokenListener gate(TokenListener caller) {
     if (caller == TokenListener.NONE) return caller;
     return delta -> {
-      if (!delta.isEmpty()) streamed = true;
+      if (!delta.isEmpty() && !streamed) {
+        streamed = true;
+        if (current != null) caller.servedBy(current.spec().name());
+      }
       caller.onToken(delta);
     };
   }
@@ -53,6 +57,7 @@ final class CallState {
   boolean streamed() { return streamed; }
 
   void started(Route route) {
+    current = route;
     listener.attemptStarted(context, route.name(), route.spec());
   }
 

@@ -39,6 +39,7 @@ public final class CascadeBuilder {
   private Function<ModelSpec, Model> providers;
   private BiFunction<Model, ModelSpec, Model> structuredOutput = (model, spec) -> model;
   private CallHistory history = CallHistory.NONE;
+  private BudgetStore budgetStore;
   private final List<AttemptListener> listeners = new ArrayList<>();
   private Clock clock = Clock.systemUTC();
   private Sleeper sleeper = Sleeper.SYSTEM;
@@ -65,6 +66,15 @@ public final class CascadeBuilder {
   /** Gives budgets this month's spend so far and {@code cheapest-passing} the recent health of each model. */
   public CascadeBuilder history(CallHistory history) {
     this.history = Objects.requireNonNull(history, "history");
+    return this;
+  }
+
+  /**
+   * Counts budgets in {@code store} (the ledger database, shared by every process on it) instead of in this
+   * process alone.
+   */
+  public CascadeBuilder budgetStore(BudgetStore store) {
+    this.budgetStore = store;
     return this;
   }
 
@@ -105,7 +115,8 @@ public final class CascadeBuilder {
     ModelSpec reference = settings.referenceModel() == null ? null : table.catalog().get(settings.referenceModel());
     Pricing pricing = new Pricing(settings.catalogVersion(), reference);
     Money spentThisMonth = history.spentSince(monthStart(clock.instant()));
-    Budgets budgets = new Budgets(settings.budgets(), clock, spentThisMonth);
+    BudgetBook budgets = new BudgetBook(settings.budgets(), clock, spentThisMonth,
+        budgetStore != null ? budgetStore : new MemoryBudgetStore());
     Engine engine = new Engine(settings, table, pricing, budgets, breakers, listener, clock, sleeper, providers,
         structuredOutput);
     return new Cascade(engine, settings.defaultModel());

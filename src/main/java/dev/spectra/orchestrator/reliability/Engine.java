@@ -3,8 +3,8 @@ package dev.spectra.orchestrator.reliability;
 import dev.spectra.orchestrator.model.Model;
 import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.ModelReply;
-import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.ModelRequest.CallContext;
+import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.TokenListener;
 import java.time.Clock;
@@ -24,7 +24,7 @@ final class Engine {
   final CascadeSettings settings;
   final RouteTable table;
   final Pricing pricing;
-  final Budgets budgets;
+  final BudgetBook budgets;
   final Breakers breakers;
   final AttemptListener listener;
   final Clock clock;
@@ -32,7 +32,7 @@ final class Engine {
   private final Map<String, Model> providerByModel = new ConcurrentHashMap<>();
   private final List<Interceptor> interceptors;
 
-  Engine(CascadeSettings settings, RouteTable table, Pricing pricing, Budgets budgets, Breakers breakers,
+  Engine(CascadeSettings settings, RouteTable table, Pricing pricing, BudgetBook budgets, Breakers breakers,
       AttemptListener listener, Clock clock, Sleeper sleeper, Function<ModelSpec, Model> providers,
       BiFunction<Model, ModelSpec, Model> structuredOutput) {
     this.settings = settings;
@@ -66,13 +66,15 @@ final class Engine {
     List<Route> routes = routes(requestedAs, planner.plan(request));
     int start = session == null ? 0 : session.startTier();
     CallState state = new CallState(ctx, requestedAs, routes, session, start, pricing, listener);
-    Exchange exchange = new Exchange(request, state.gate(tokens), null, state);
+    ChainCall exchange = new ChainCall(request, state.gate(tokens), null, state);
     try {
       ModelReply reply = new RealChain(interceptors, 0, exchange).proceed(exchange);
       if (session != null) session.served(routes.get(state.servedTier()), routes.size());
       return state.account(reply);
     } catch (ModelException e) {
-      throw new ModelException(e.error(), state.attempts(), e.getCause());
+      ModelException withAttempts = new ModelException(e.error(), state.attempts(), e.getCause());
+      for (Throwable earlier : e.getSuppressed()) withAttempts.addSuppressed(earlier);
+      throw withAttempts;
     }
   }
 

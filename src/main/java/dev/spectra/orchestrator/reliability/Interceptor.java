@@ -13,8 +13,8 @@ interface Interceptor {
 
   /** What an interceptor sees of the rest of the chain. Kept to two members on purpose. */
   interface Chain {
-    Exchange exchange();
+    ChainCall exchange();
 
-    ModelReply proceed(Exchange exchange) throws ModelException;
+    ModelReply proceed(ChainCall exchange) throws ModelException;
   }
 }

@@ -9,17 +9,17 @@ import java.util.Objects;
 final class RealChain implements Interceptor.Chain {
   private final List<Interceptor> interceptors;
   private final int index;
-  private final Exchange exchange;
+  private final ChainCall exchange;
 
-  RealChain(List<Interceptor> interceptors, int index, Exchange exchange) {
+  RealChain(List<Interceptor> interceptors, int index, ChainCall exchange) {
     this.interceptors = interceptors;
     this.index = index;
     this.exchange = Objects.requireNonNull(exchange, "exchange");
   }
 
-  @Override public Exchange exchange() { return exchange; }
+  @Override public ChainCall exchange() { return exchange; }
 
-  @Override public ModelReply proceed(Exchange next) throws ModelException {
+  @Override public ModelReply proceed(ChainCall next) throws ModelException {
     if (index >= interceptors.size()) {
       throw new IllegalStateException("interceptor " + name(index - 1) + " called proceed() but it is the last one: "
           + "the last interceptor must call the provider");

@@ -1,8 +1,7 @@
 package dev.spectra.orchestrator.reliability;
 
-import dev.spectra.orchestrator.model.ModelError;
-import dev.spectra.orchestrator.model.ModelError.AuthFailed;
 import dev.spectra.orchestrator.model.ModelError.ArtifactFailed;
+import dev.spectra.orchestrator.model.ModelError.AuthFailed;
 import dev.spectra.orchestrator.model.ModelError.BadRequest;
 import dev.spectra.orchestrator.model.ModelError.BudgetExhausted;
 import dev.spectra.orchestrator.model.ModelError.CircuitOpen;
@@ -15,6 +14,7 @@ import dev.spectra.orchestrator.model.ModelError.RateLimited;
 import dev.spectra.orchestrator.model.ModelError.ServerError;
 import dev.spectra.orchestrator.model.ModelError.StreamCutOff;
 import dev.spectra.orchestrator.model.ModelError.Timeout;
+import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.ModelReply;
 import java.time.Clock;
@@ -40,7 +40,7 @@ final class Retry implements Interceptor {
   }
 
   @Override public ModelReply intercept(Chain chain) throws ModelException {
-    Exchange exchange = chain.exchange();
+    ChainCall exchange = chain.exchange();
     Route route = exchange.requireRoute("Retry");
     CallState state = exchange.state();
     for (int attempt = 1; ; attempt++) {
@@ -51,13 +51,22 @@ final class Retry implements Interceptor {
         ModelReply reply = chain.proceed(exchange);
         state.succeeded(route, started, Duration.ofNanos(System.nanoTime() - t0), reply);
         return reply;
+      } catch (java.util.concurrent.CancellationException cancelled) {
+        // The caller went away mid-stream and cancelled the call: record the attempt, never retry it.
+        state.failed(route, started, Duration.ofNanos(System.nanoTime() - t0), new ModelException(
+            new ModelError.StreamCutOff("", "caller cancelled the call: " + cancelled.getMessage())),
+            Decision.GIVE_UP);
+        throw cancelled;
       } catch (ModelException e) {
         Decision decision = decide(e.error(), attempt, state.streamed());
         state.failed(route, started, Duration.ofNanos(System.nanoTime() - t0), e, decision);
         Duration wait = switch (decision) {
           case Decision.Backoff b -> b.delay();
           case Decision.RetryAfter r -> r.delay();
-          default -> null;
+          // Not this route again: the fallback above reads the decision and moves on or stops.
+          case Decision.NextRoute n -> null;
+          case Decision.LargerWindow l -> null;
+          case Decision.GiveUp g -> null;
         };
         if (wait == null) throw e;
         try {

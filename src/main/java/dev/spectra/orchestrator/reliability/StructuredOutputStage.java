@@ -20,7 +20,7 @@ final class StructuredOutputStage implements Interceptor {
   StructuredOutputStage(BiFunction<Model, ModelSpec, Model> wrap) { this.wrap = wrap; }
 
   @Override public ModelReply intercept(Chain chain) throws ModelException {
-    Exchange exchange = chain.exchange();
+    ChainCall exchange = chain.exchange();
     Route route = exchange.requireRoute("StructuredOutputStage");
     Model rest = new Model() {
       @Override public String name() { return route.spec().name(); }

@@ -13,10 +13,10 @@ import java.util.List;
  * planned document, its scaffolder writes the project, and the operations it leaves "needs a model" are the ones
  * the model implements.
  */
-final class BuilderScaffolder implements Ports.Scaffolder {
+final class BuilderScaffolder implements Ports.ProjectScaffolder {
   private final Scaffolder scaffolder = new Scaffolder();
 
-  static Ports.Scaffolder create() {
+  static Ports.ProjectScaffolder create() {
     return new BuilderScaffolder();
   }
 

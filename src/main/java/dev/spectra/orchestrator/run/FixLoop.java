@@ -26,9 +26,10 @@ final class FixLoop {
 
   private final ModelStep model;
   private final Implementer files;
-  private final Ports.Verifier verifier;
+  private final Ports.ProjectVerifier verifier;
   private final Ports.Escalator escalator;
   private final Path project;
+  private final Path contract;
   private final RunState state;
   private final Steps steps;
 
@@ -39,8 +40,12 @@ final class FixLoop {
     record GaveUp(Verification verification, String reason) implements Result {}
   }
 
-  FixLoop(ModelStep model, Implementer files, Ports.Verifier verifier, Ports.Escalator escalator, Path project,
-      RunState state, Steps steps) {
+  /**
+   * @param contract the service's OpenAPI document, outside the project (the check runs against it)
+   */
+  FixLoop(ModelStep model, Implementer files, Ports.ProjectVerifier verifier, Ports.Escalator escalator, Path project,
+      Path contract, RunState state, Steps steps) {
+    this.contract = contract;
     this.model = model;
     this.files = files;
     this.verifier = verifier;
@@ -50,10 +55,10 @@ final class FixLoop {
     this.steps = steps;
   }
 
-  Result run() throws ModelException, IOException, InterruptedException, Ports.NoSandbox, Steps.Stopped {
+  Result run() throws ModelException, IOException, InterruptedException, Ports.SandboxMissing, Steps.Stopped {
     while (true) {
       int i = state.iteration;
-      Verification v = steps.verify("verify-" + i, () -> verifier.verify(project));
+      Verification v = steps.verify("verify-" + i, () -> verifier.verify(project, contract));
       if (v.passed()) return new Result.Passed(v);
       String sig = ErrorSignature.of(v.problems()).value();
       // A resumed build re-verifies the iteration it stopped at; its signature is already on record.
@@ -99,13 +104,17 @@ final class FixLoop {
     return "You fix a Java 21 Javalin service so that it compiles and its tests pass. Return JSON "
         + "{\"files\":[{\"path\",\"content\"}]} with WHOLE files, no diffs. Editable: " + String.join(", ", editable)
         + " and new files in the same package. Contract tests, acceptance tests and other scaffolded files are "
-        + "read-only: change the code, never the tests.";
+        + "read-only: change the code, never the tests. The running service is also checked against its OpenAPI "
+        + "contract: each 'check finding' names the operation, a curl line that reproduces it, what the contract "
+        + "expects and what came back.";
   }
 
   private String prompt(Verification v, Set<String> editable) throws IOException {
     StringBuilder sb = new StringBuilder();
     List<Verification.Problem> problems = v.problems();
-    sb.append(v.compiled() ? "Tests failed" : "Compilation failed");
+    sb.append(!v.compiled() ? "Compilation failed" : v.onlyFindings()
+        ? "The tests passed, but checking the running service against its contract (orchestrator check) failed"
+        : "Tests failed");
     if (problems.isEmpty()) {
       String tail = v.logTail();
       sb.append(". Build output (end):\n").append(tail.length() > 2000 ? tail.substring(tail.length() - 2000) : tail);

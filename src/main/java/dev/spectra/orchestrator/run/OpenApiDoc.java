@@ -116,15 +116,20 @@ final class OpenApiDoc {
 
   /** {@return whether a scenario's concrete path (ids, {@code {{N.field}}} placeholders) fits a path template} */
   boolean matches(String method, String concretePath) {
+    return match(method, concretePath).isPresent();
+  }
+
+  /** {@return the operation a scenario step's method and concrete path address, if any} */
+  java.util.Optional<Operation> match(String method, String concretePath) {
     String path = concretePath.replaceAll("\\{\\{[^}]*}}", "x");
     int q = path.indexOf('?');
     if (q >= 0) path = path.substring(0, q);
     for (Operation op : operations()) {
       if (!op.method().equalsIgnoreCase(method)) continue;
       String regex = "^" + Pattern.quote(op.path()).replaceAll("\\{[^}/]+}", "\\\\E[^/]+\\\\Q") + "/?$";
-      if (Pattern.compile(regex).matcher(path).matches()) return true;
+      if (Pattern.compile(regex).matcher(path).matches()) return java.util.Optional.of(op);
     }
-    return false;
+    return java.util.Optional.empty();
   }
 
   void write(Path file) throws IOException {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * prompt, plan schema, OpenAPI validation and re-asks as a real build, with nothing scaffolded or verified.
  */
 public final class PlanProbe {
-  private final Ports.Scaffolder scaffolder = BuilderScaffolder.create();
+  private final Ports.ProjectScaffolder scaffolder = BuilderScaffolder.create();
 
   /**
    * Plans {@code request} with {@code model}.

@@ -23,7 +23,7 @@ final class Planner {
   private static final int MAX_TOKENS = 6000;
 
   private final ModelStep model;
-  private final Ports.Scaffolder scaffolder;
+  private final Ports.ProjectScaffolder scaffolder;
   private final Path scratch;
 
   /** What planning came to. */
@@ -35,7 +35,7 @@ final class Planner {
   }
 
   /** @param scratch a directory for the documents handed to the OpenAPI parser */
-  Planner(ModelStep model, Ports.Scaffolder scaffolder, Path scratch) {
+  Planner(ModelStep model, Ports.ProjectScaffolder scaffolder, Path scratch) {
     this.model = model;
     this.scaffolder = scaffolder;
     this.scratch = scratch;
@@ -108,15 +108,30 @@ final class Planner {
       for (JsonNode step : scenario.path("steps")) {
         String method = step.path("method").asText();
         String path = step.path("path").asText();
-        if (!doc.matches(method, path)) {
+        var operation = doc.match(method, path);
+        if (operation.isEmpty()) {
           problems.add("scenarios[" + s + "].steps[" + n + "]: " + method + " " + path
               + " matches no operation of the OpenAPI document");
+        } else if (given == null && undeclared(operation.get(), step.path("status"))) {
+          // A status the scenario expects but the contract does not declare: contract and behaviour disagree,
+          // and the contract tests would hold the service to the narrower contract.
+          problems.add("scenarios[" + s + "].steps[" + n + "]: status " + step.path("status").asInt() + " is not "
+              + "declared in the responses of " + operation.get().operationId() + "; add it to the OpenAPI document");
         }
         n++;
       }
       s++;
     }
     return problems;
+  }
+
+  /** {@return true when the operation lists responses, none is {@code default} or a range, and none is this status} */
+  private static boolean undeclared(OpenApiDoc.Operation op, JsonNode status) {
+    JsonNode responses = op.node().path("responses");
+    if (!status.canConvertToInt() || !responses.isObject() || responses.isEmpty()) return false;
+    String code = Integer.toString(status.asInt());
+    if (responses.has(code) || responses.has("default") || responses.has(code.charAt(0) + "XX")) return false;
+    return true;
   }
 
   private List<String> parserProblems(OpenApiDoc doc) {

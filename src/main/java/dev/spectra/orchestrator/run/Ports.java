@@ -14,7 +14,7 @@ public final class Ports {
   private Ports() {}
 
   /** The deterministic half: an OpenAPI document becomes a project; CRUD operations need no model. */
-  public interface Scaffolder {
+  public interface ProjectScaffolder {
     /**
      * Writes the project for {@code openApiFile} into {@code projectDir} (empty or absent).
      *
@@ -50,14 +50,17 @@ public final class Ports {
     }
   }
 
-  /** Compiles and tests a project, in the sandbox unless the user allowed otherwise. */
-  public interface Verifier {
-    Verification verify(Path projectDir) throws IOException, InterruptedException, NoSandbox;
+  /**
+   * Compiles and tests a project, then starts the service and checks it against {@code contract} with
+   * {@code orchestrator check}, all in the sandbox unless the user allowed otherwise.
+   */
+  public interface ProjectVerifier {
+    Verification verify(Path projectDir, Path contract) throws IOException, InterruptedException, SandboxMissing;
   }
 
   /** No sandbox tool exists and running unsandboxed was not allowed. */
-  public static final class NoSandbox extends Exception {
-    public NoSandbox(String message) {
+  public static final class SandboxMissing extends Exception {
+    public SandboxMissing(String message) {
       super(message, null, false, false);
     }
   }
@@ -81,33 +84,4 @@ public final class Ports {
 
   /** The model a build calls, and how to make it escalate to the next route. */
   public record Session(dev.spectra.orchestrator.model.Model model, Escalator escalator) {}
-
-  /** Where builds and steps are recorded (the ledger); all methods are best effort for the caller. */
-  public interface BuildRecorder {
-    void buildStarted(String buildId, String request, Path out, Path staging);
-
-    void stepFinished(String buildId, String step, String model, int tokens, String costUsd, long millis,
-        String outcome);
-
-    void buildFinished(String buildId, String outcome, Path out);
-
-    /** {@return the last step the record holds as completed for this build, or null} */
-    String lastCompletedStep(String buildId);
-
-    /** {@return where the record says this build's staging directory is, or null} */
-    Path stagingDir(String buildId);
-
-    BuildRecorder NONE = new BuildRecorder() {
-      public void buildStarted(String buildId, String request, Path out, Path staging) {}
-
-      public void stepFinished(String buildId, String step, String model, int tokens, String costUsd, long millis,
-          String outcome) {}
-
-      public void buildFinished(String buildId, String outcome, Path out) {}
-
-      public String lastCompletedStep(String buildId) { return null; }
-
-      public Path stagingDir(String buildId) { return null; }
-    };
-  }
 }

@@ -3,7 +3,8 @@ package dev.spectra.orchestrator.run;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.Money;
-import dev.spectra.orchestrator.scaffold.VerifyOptions;
+import dev.spectra.orchestrator.scaffold.BuildJournal;
+import dev.spectra.orchestrator.verify.VerifyOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -32,9 +33,9 @@ public final class RunPipeline {
       .withZone(ZoneOffset.UTC);
 
   private final Ports.Sessions sessions;
-  private final Ports.Scaffolder scaffolder;
-  private final Ports.Verifier verifier;
-  private final Ports.BuildRecorder recorder;
+  private final Ports.ProjectScaffolder scaffolder;
+  private final Ports.ProjectVerifier verifier;
+  private final BuildJournal journal;
   private final Progress progress;
   private final Clock clock;
   private final Steps.Hook hook;
@@ -60,26 +61,26 @@ public final class RunPipeline {
    *
    * @param sessions the model side: one cascade session per build
    * @param verifier compiles and tests the project, in the sandbox unless {@code unsafeNoSandbox}
-   * @param recorder where builds and steps are recorded
+   * @param journal where builds and steps are recorded, and read back on resume
    */
-  public static RunPipeline create(Ports.Sessions sessions, dev.spectra.orchestrator.scaffold.Verifier verifier,
-      Ports.BuildRecorder recorder, Setup setup) {
+  public static RunPipeline create(Ports.Sessions sessions, dev.spectra.orchestrator.verify.Verifier verifier,
+      BuildJournal journal, Setup setup) {
     Clock clock = setup.clock() == null ? Clock.systemUTC() : setup.clock();
     Progress progress = setup.progress() == null ? Progress.NONE
         : Progress.stderr(setup.progress(), clock, setup.interactive());
-    Ports.Verifier verify = new ProjectVerifier(verifier, new VerifyOptions(VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT,
+    Ports.ProjectVerifier verify = new VerifierAdapter(verifier, new VerifyOptions(VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT,
         setup.unsafeNoSandbox(), (step, detail) -> progress.note(step + ": " + detail)));
-    return new RunPipeline(sessions, BuilderScaffolder.create(), verify, recorder, progress, clock, setup.hook(),
+    return new RunPipeline(sessions, BuilderScaffolder.create(), verify, journal, progress, clock, setup.hook(),
         setup.runsDir(), setup.cwd(), setup.ids());
   }
 
-  RunPipeline(Ports.Sessions sessions, Ports.Scaffolder scaffolder, Ports.Verifier verifier,
-      Ports.BuildRecorder recorder, Progress progress, Clock clock, Steps.Hook hook, Path runsDir, Path cwd,
+  RunPipeline(Ports.Sessions sessions, Ports.ProjectScaffolder scaffolder, Ports.ProjectVerifier verifier,
+      BuildJournal journal, Progress progress, Clock clock, Steps.Hook hook, Path runsDir, Path cwd,
       Supplier<String> ids) {
     this.sessions = sessions;
     this.scaffolder = scaffolder;
     this.verifier = verifier;
-    this.recorder = recorder;
+    this.journal = journal;
     this.progress = progress;
     this.clock = clock;
     this.hook = hook;
@@ -131,7 +132,7 @@ public final class RunPipeline {
     }
     state.save(staging);
     index(id, staging);
-    recorder.buildStarted(id, request.request(), out, staging);
+    journal.buildStarted(id, request.request(), out, staging);
     progress.note("build " + id + " (if it stops: orchestrator resume " + id + ")");
     return execute(state, staging);
   }
@@ -155,11 +156,11 @@ public final class RunPipeline {
     if (maxIterations != null) state.maxIterations = maxIterations;
     if (out != null) state.outDir = cwd.resolve(out).normalize().toString();
     if (force) state.force = true;
-    String recorded = recorder.lastCompletedStep(state.buildId);
-    String journal = state.completedSteps.isEmpty() ? null : List.copyOf(state.completedSteps)
+    String recorded = journal.lastCompletedStep(state.buildId);
+    String saved = state.completedSteps.isEmpty() ? null : List.copyOf(state.completedSteps)
         .get(state.completedSteps.size() - 1);
-    progress.note("resuming " + state.buildId + " after " + (journal == null ? "no step" : journal)
-        + (recorded != null && !recorded.equals(journal) ? " (ledger: " + recorded + ")" : ""));
+    progress.note("resuming " + state.buildId + " after " + (saved == null ? "no step" : saved)
+        + (recorded != null && !recorded.equals(saved) ? " (ledger: " + recorded + ")" : ""));
     state.status = "running";
     state.statusDetail = null;
     state.save(staging);
@@ -174,16 +175,21 @@ public final class RunPipeline {
       if (e.escalated()) session.escalator().escalate(new ModelError.ArtifactFailed(e.artifact(), e.reason()));
     }
     ModelStep model = new ModelStep(session.model(), progress, state.buildId);
-    Steps steps = new Steps(state, staging, recorder, progress, clock, hook);
+    Steps steps = new Steps(state, staging, journal, progress, clock, hook);
     try {
       if (!state.done("plan")) {
         Planner planner = new Planner(model, scaffolder, staging);
         OpenApiDoc given = state.openApiFile == null ? null : OpenApiDoc.read(Path.of(state.openApiFile));
-        Planner.Result result = steps.model("plan", model.modelName(), tally -> planner.plan(state.request, given,
-            tally));
+        // The plan is part of the state before the step counts as done: a build stopped right after it resumes
+        // with it.
+        Planner.Result result = steps.model("plan", model.modelName(), tally -> {
+          Planner.Result r = planner.plan(state.request, given, tally);
+          if (r instanceof Planner.Result.Planned p) state.plan = p.plan().json();
+          return r;
+        });
         switch (result) {
           case Planner.Result.Clarification c -> {
-            recorder.buildFinished(state.buildId, "clarification-needed", null);
+            journal.buildFinished(state.buildId, "clarification-needed", null);
             delete(staging);
             Files.deleteIfExists(runsDir.resolve(state.buildId));
             return new RunOutcome.ClarificationNeeded(c.message());
@@ -205,8 +211,10 @@ public final class RunPipeline {
         if (state.done(step)) continue;
         steps.model(step, model.modelName(), tally -> implementer.implement(op, plan, tally));
       }
-      FixLoop.Result result = new FixLoop(model, implementer, verifier, session.escalator(), project, state, steps)
-          .run();
+      // The document the project was scaffolded from, kept in the staging directory (see scaffold()).
+      Path contract = state.openApiFile != null ? Path.of(state.openApiFile) : staging.resolve("openapi.json");
+      FixLoop.Result result = new FixLoop(model, implementer, verifier, session.escalator(), project, contract, state,
+          steps).run();
       if (result instanceof FixLoop.Result.GaveUp gaveUp) {
         return stop(state, staging, project, RunOutcome.Reason.FAILED, "the service does not verify: "
             + gaveUp.reason(), "orchestrator resume " + state.buildId + " --max-iterations "
@@ -220,7 +228,7 @@ public final class RunPipeline {
         return null;
       });
       var report = RunReport.json(state, out);
-      recorder.buildFinished(state.buildId, "verified", out);
+      journal.buildFinished(state.buildId, "verified", out);
       delete(staging);
       Files.deleteIfExists(runsDir.resolve(state.buildId));
       return new RunOutcome.Verified(state.buildId, out, "verified: " + plan.service() + " in " + out + " ("
@@ -231,7 +239,7 @@ public final class RunPipeline {
     } catch (Steps.Stopped e) {
       return stop(state, staging, project, RunOutcome.Reason.INTERRUPTED, "stopped after step " + e.getMessage(),
           "orchestrator resume " + state.buildId);
-    } catch (Ports.NoSandbox e) {
+    } catch (Ports.SandboxMissing e) {
       return stop(state, staging, project, RunOutcome.Reason.NO_SANDBOX, e.getMessage(),
           "orchestrator resume " + state.buildId + " --unsafe-no-sandbox");
     } catch (InterruptedException e) {
@@ -315,7 +323,7 @@ public final class RunPipeline {
     state.statusDetail = message;
     state.save(staging);
     RunReport.write(state, Files.isDirectory(project) ? project : staging);
-    recorder.buildFinished(state.buildId, state.status, null);
+    journal.buildFinished(state.buildId, state.status, null);
     return new RunOutcome.Stopped(state.buildId, reason, staging, message + "\nstaging directory kept: " + staging,
         resume, RunReport.json(state, project));
   }
@@ -367,7 +375,7 @@ public final class RunPipeline {
     if (Files.isRegularFile(RunState.file(asDir))) return asDir;
     if (!idOrDir.matches("[A-Za-z0-9._-]+")) return null;
     // The ledger is the record of builds; the index under the data directory serves when there is no ledger.
-    Path recorded = recorder.stagingDir(idOrDir);
+    Path recorded = journal.stagingDir(idOrDir);
     if (recorded != null && Files.isRegularFile(RunState.file(recorded))) return recorded;
     Path entry = runsDir.resolve(idOrDir);
     if (!Files.isRegularFile(entry)) return null;

@@ -1,6 +1,8 @@
 package dev.spectra.orchestrator.run;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.model.ModelException;
+import dev.spectra.orchestrator.scaffold.BuildJournal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,9 +14,11 @@ import java.time.Instant;
  * after the step, a ledger row, a progress line, and the hook that may stop the build between steps.
  */
 public final class Steps {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final RunState state;
   private final Path stateDir;
-  private final Ports.BuildRecorder recorder;
+  private final BuildJournal journal;
   private final Progress progress;
   private final Clock clock;
   private final Hook hook;
@@ -41,13 +45,13 @@ public final class Steps {
 
   @FunctionalInterface
   interface Body<T> {
-    T run() throws IOException, InterruptedException, Ports.NoSandbox;
+    T run() throws IOException, InterruptedException, Ports.SandboxMissing;
   }
 
-  Steps(RunState state, Path stateDir, Ports.BuildRecorder recorder, Progress progress, Clock clock, Hook hook) {
+  Steps(RunState state, Path stateDir, BuildJournal journal, Progress progress, Clock clock, Hook hook) {
     this.state = state;
     this.stateDir = stateDir;
-    this.recorder = recorder;
+    this.journal = journal;
     this.progress = progress;
     this.clock = clock;
     this.hook = hook;
@@ -71,13 +75,13 @@ public final class Steps {
     return result;
   }
 
-  <T> T plain(String name, Body<T> body) throws IOException, InterruptedException, Ports.NoSandbox, Stopped {
+  <T> T plain(String name, Body<T> body) throws IOException, InterruptedException, Ports.SandboxMissing, Stopped {
     progress.stepStarted(name, null);
     Instant start = clock.instant();
     T result;
     try {
       result = body.run();
-    } catch (IOException | Ports.NoSandbox | RuntimeException e) {
+    } catch (IOException | Ports.SandboxMissing | RuntimeException e) {
       finish(name, new Tally(), start, "failed: " + e.getMessage());
       throw e;
     }
@@ -88,14 +92,16 @@ public final class Steps {
   }
 
   Verification verify(String name, Body<Verification> body)
-      throws IOException, InterruptedException, Ports.NoSandbox, Stopped {
+      throws IOException, InterruptedException, Ports.SandboxMissing, Stopped {
     progress.stepStarted(name, null);
     Instant start = clock.instant();
     Verification v = body.run();
     state.verification = new RunState.LastVerification(v.compiled(), v.testsRun(), v.testsFailed(),
         v.problems().stream().limit(20).map(Verification.Problem::render).toList(), v.sandbox(), v.limits(),
         v.refused());
-    String outcome = v.passed() ? "passed" : !v.compiled() ? "compile errors" : v.testsFailed() + " tests failed";
+    long findings = v.problems().stream().filter(p -> p.kind() == Verification.Problem.Kind.FINDING).count();
+    String outcome = v.passed() ? "passed" : !v.compiled() ? "compile errors"
+        : v.testsFailed() + " tests failed, " + findings + " check findings";
     finish(name, new Tally(), start, outcome);
     progress.stepFinished(name, outcome + " (" + v.testsRun() + " tests, " + v.sandbox() + ")");
     hook.afterStep(name);
@@ -111,7 +117,8 @@ public final class Steps {
     state.steps.add(tally.record(name, millis, outcome));
     if (!outcome.startsWith("failed")) state.completedSteps.add(name);
     state.save(stateDir);
-    recorder.stepFinished(state.buildId, name, String.join(",", tally.models), tally.tokens(),
-        tally.cost.usd().toPlainString(), millis, outcome);
+    String detail = JSON.createObjectNode().put("models", String.join(",", tally.models)).put("tokens", tally.tokens())
+        .put("costUsd", tally.cost.usd().toPlainString()).put("millis", millis).put("outcome", outcome).toString();
+    journal.stepFinished(state.buildId, name, !outcome.startsWith("failed"), detail);
   }
 }

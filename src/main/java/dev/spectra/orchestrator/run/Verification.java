@@ -34,6 +34,11 @@ record Verification(boolean compiled, int testsRun, int testsFailed, List<Proble
     return compiled ? "tests" : "compile";
   }
 
+  /** {@return true when every problem is a check finding: the tests passed, the running service did not} */
+  boolean onlyFindings() {
+    return !problems.isEmpty() && problems.stream().allMatch(p -> p.kind() == Problem.Kind.FINDING);
+  }
+
   /**
    * One compiler error or failing test.
    *
@@ -41,7 +46,7 @@ record Verification(boolean compiled, int testsRun, int testsFailed, List<Proble
    * @param line 1-based, or 0 when unknown
    */
   record Problem(Kind kind, String file, int line, String message) {
-    enum Kind { COMPILE, TEST }
+    enum Kind { COMPILE, TEST, FINDING }
 
     Problem {
       message = message == null ? "" : message.strip();
@@ -55,8 +60,13 @@ record Verification(boolean compiled, int testsRun, int testsFailed, List<Proble
 
     String render() {
       String where = file == null ? "" : file + (line > 0 ? ":" + line : "") + ": ";
-      String text = message.length() > 400 ? message.substring(0, 400) + " ..." : message;
-      return (kind == Kind.COMPILE ? "compile error: " : "test failed: ") + where + text;
+      String text = message.length() > 800 ? message.substring(0, 800) + " ..." : message;
+      String label = switch (kind) {
+        case COMPILE -> "compile error: ";
+        case TEST -> "test failed: ";
+        case FINDING -> "check finding: ";
+      };
+      return label + where + text;
     }
   }
 }

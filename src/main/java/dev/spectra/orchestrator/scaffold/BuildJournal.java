@@ -1,13 +1,11 @@
 package dev.spectra.orchestrator.scaffold;
 
-import dev.spectra.orchestrator.ledger.BuildRecord;
-import dev.spectra.orchestrator.ledger.Ledger;
-import dev.spectra.orchestrator.ledger.StepRecord;
 import java.nio.file.Path;
 
 /**
- * Where a build records itself as it goes: a row per build and per step. The ledger is the production journal;
- * tests record events. Calls must be cheap (the ledger queues its writes).
+ * Where a build ({@code build} or {@code run}) records itself as it goes: a row per build and per step, read back
+ * when a stopped build resumes. The ledger is the production journal (wired by the application); tests record
+ * events. Calls must be cheap (the ledger queues its writes).
  */
 public interface BuildJournal {
   /** Outcome of a build whose tests all passed. */
@@ -34,24 +32,9 @@ public interface BuildJournal {
   /** @param out where the result now is, or null when nothing was delivered */
   void buildFinished(String id, String outcome, Path out);
 
-  /** {@return a journal writing {@code kind = build} rows to the ledger} */
-  static BuildJournal ledger(Ledger ledger) {
-    return new BuildJournal() {
-      @Override public void buildStarted(String id, String request, Path out, Path staging) {
-        ledger.buildStarted(id, BuildRecord.Kind.BUILD, request, out, staging);
-      }
+  /** {@return the last step the journal holds as completed for build {@code id}, or null}; read on resume */
+  default String lastCompletedStep(String id) { return null; }
 
-      @Override public void stepStarted(String id, String step) {
-        ledger.stepStarted(id, step);
-      }
-
-      @Override public void stepFinished(String id, String step, boolean ok, String detailJson) {
-        ledger.stepFinished(id, step, ok ? StepRecord.DONE : StepRecord.FAILED, detailJson);
-      }
-
-      @Override public void buildFinished(String id, String outcome, Path out) {
-        ledger.buildFinished(id, outcome, out);
-      }
-    };
-  }
+  /** {@return where the journal says build {@code id} staged its files, or null}; read on resume */
+  default Path stagingDir(String id) { return null; }
 }

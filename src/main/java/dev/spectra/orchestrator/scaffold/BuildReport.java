@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.scaffold;
 
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.util.List;
 
 /**
@@ -20,10 +21,12 @@ import java.util.List;
  * @param steps wall time per step, in order
  * @param warnings what the contract loader tolerated, each with file, line and location
  * @param start how to start the service
+ * @param check what {@code orchestrator check} found against the service started in the sandbox (every finding,
+ *     operations still answering 501 as pending), or null when it did not run (the project did not compile)
  */
 public record BuildReport(String id, String service, String openapi, String stack, String out, String startedAt,
     String finishedAt, String outcome, List<OperationEntry> operations, List<String> files, Tests tests,
-    List<Step> steps, List<String> warnings, Start start) {
+    List<Step> steps, List<String> warnings, Start start, CheckOutcome check) {
 
   public static final String PASSED = "passed";
   public static final String FAILED = "failed";
@@ -35,6 +38,13 @@ public record BuildReport(String id, String service, String openapi, String stac
     files = List.copyOf(files);
     steps = List.copyOf(steps);
     warnings = List.copyOf(warnings);
+  }
+
+  public BuildReport(String id, String service, String openapi, String stack, String out, String startedAt,
+      String finishedAt, String outcome, List<OperationEntry> operations, List<String> files, Tests tests,
+      List<Step> steps, List<String> warnings, Start start) {
+    this(id, service, openapi, stack, out, startedAt, finishedAt, outcome, operations, files, tests, steps, warnings,
+        start, null);
   }
 
   /**
@@ -73,7 +83,7 @@ public record BuildReport(String id, String service, String openapi, String stac
       String handler, String reason) {}
 
   /**
-   * Verification's findings. {@code sandbox} is "bubblewrap" or "none (unsafe)"; {@code skipped} counts the pending
+   * Verification's findings. {@code sandbox} is one of {@link VerifyResult}'s sandbox names; {@code skipped} counts the pending
    * scenarios of operations that need a model (neither passed nor failed); {@code limits} names the sandbox's limits
    * and their mechanism; {@code refused} lists what the sandbox left behind that was not trusted.
    */
@@ -90,6 +100,19 @@ public record BuildReport(String id, String service, String openapi, String stac
     public Tests(boolean compiled, int run, int passed, int failed, int skipped, boolean timedOut, String sandbox,
         List<VerifyResult.TestFailure> failures, List<VerifyResult.CompileError> compileErrors) {
       this(compiled, run, passed, failed, skipped, timedOut, sandbox, failures, compileErrors, "", List.of());
+    }
+
+    /**
+     * {@return one line for people: a timeout is called a timeout, even when it struck before the code compiled}
+     */
+    public String summary() {
+      if (timedOut) {
+        return "timed out: the wall-clock limit was reached " + (compiled
+            ? "after " + run + " tests (" + passed + " passed, " + failed + " failed)"
+            : "before compilation finished") + "; raise it with --timeout SECONDS";
+      }
+      if (!compiled) return "compilation failed";
+      return run + " run, " + passed + " passed, " + failed + " failed, " + skipped + " pending";
     }
 
     static Tests of(VerifyResult r) {

@@ -1,5 +1,7 @@
 package dev.spectra.orchestrator.scaffold;
 
+import dev.spectra.orchestrator.verify.VerifyResult;
+
 /** Renders {@code BUILD-REPORT.md}: the same facts as {@code build-report.json}, for people. */
 final class BuildReportMarkdown {
   private static final int LOG_TAIL_CHARS = 6000;
@@ -10,7 +12,8 @@ final class BuildReportMarkdown {
     StringBuilder sb = new StringBuilder();
     sb.append("# Build report: ").append(r.service()).append("\n\n");
     sb.append("| | |\n|---|---|\n");
-    row(sb, "outcome", r.passed() ? "**passed**: compiled, all tests passed" : "**failed**");
+    row(sb, "outcome", r.passed() ? "**passed**: compiled, all tests passed" + (r.check() == null ? ""
+        : ", the check found no failure") : r.tests().timedOut() ? "**failed**: timed out" : "**failed**");
     row(sb, "build", "`" + r.id() + "`");
     row(sb, "contract", "`" + r.openapi() + "`");
     row(sb, "stack", r.stack());
@@ -21,11 +24,22 @@ final class BuildReportMarkdown {
     for (String refused : r.tests().refused()) row(sb, "refused from the sandbox", refused);
     row(sb, "operations", r.implementedCount() + " implemented, " + r.needsModelCount() + " need a model");
     var t = r.tests();
-    row(sb, "tests", t.compiled() ? t.run() + " run, " + t.passed() + " passed, " + t.failed() + " failed, "
-        + t.skipped() + " pending (operations that need a model)"
-        + (t.timedOut() ? " (timed out)" : "") : "not run: compilation failed");
+    row(sb, "tests", t.compiled() && !t.timedOut() ? t.summary() + " (pending: operations that need a model)"
+        : t.summary());
+    CheckOutcome c = r.check();
+    if (c != null) {
+      row(sb, "check", !c.ran() ? "could not run: " + c.problem() : c.failures().size() + " failures, "
+          + c.warnings().size() + " warnings, " + c.pending().size() + " pending (answer 501), " + c.scenarios().size()
+          + " scenarios; " + c.requests() + " requests, seed " + c.seed() + " (fuzzing, stateful checks, security"
+          + " probes against the service started in the sandbox)");
+    }
     row(sb, "start", "`" + (r.start() == null ? "" : String.join(" ", r.start().argv()) + "` in `" + r.start().cwd()
         + "`, port from $" + r.start().portVariable() + (r.start().offline() ? ", offline" : "")));
+    if (VerifyResult.NONE_TEMPLATE.equals(t.sandbox())) {
+      sb.append("\nVerified without a sandbox: bubblewrap was not found, and this project holds only code generated from")
+          .append(" the orchestrator's templates and the contract. Model-written code (`orchestrator run`) never runs")
+          .append(" this way; install bubblewrap for it.\n");
+    }
     sb.append("\n## Operations\n\n| method | path | operationId | status | handler |\n|---|---|---|---|---|\n");
     for (var o : r.operations()) {
       sb.append("| ").append(o.method()).append(" | `").append(o.path()).append("` | `").append(o.operationId())
@@ -54,6 +68,7 @@ final class BuildReportMarkdown {
         sb.append("```\n\n");
       }
     }
+    if (c != null) check(sb, c);
     sb.append("\n## Files\n\n");
     for (String f : r.files()) sb.append("- `").append(f).append("`\n");
     if (!r.passed() && log != null && !log.isBlank()) {
@@ -61,6 +76,43 @@ final class BuildReportMarkdown {
       sb.append("\n## Verification log (end)\n\n```\n").append(tail.replace("```", "'''")).append("\n```\n");
     }
     return sb.toString();
+  }
+
+  /** The check's section: each finding with its reproducing request, pending operations, scenarios, notes. */
+  private static void check(StringBuilder sb, CheckOutcome c) {
+    sb.append("\n## Behaviour check (`orchestrator check`)\n\n");
+    if (!c.ran()) {
+      sb.append("The check could not run: ").append(c.problem()).append("\n");
+      if (!c.serviceLog().isBlank()) {
+        sb.append("\nThe service's output (end):\n\n```\n").append(c.serviceLog().replace("```", "'''"))
+            .append("\n```\n");
+      }
+      return;
+    }
+    if (c.findings().isEmpty()) sb.append("No finding.\n");
+    for (CheckOutcome.Finding f : c.findings()) {
+      sb.append("### ").append(f.warning() ? "warning " : "").append(f.kind()).append(f.cwe().isEmpty() ? "" : " "
+          + f.cwe()).append(": ").append(f.operation()).append("\n\n").append(f.summary())
+          .append(f.timesSeen() > 1 ? " (seen " + f.timesSeen() + " times)" : "").append("\n\n```\n")
+          .append(f.curl().replace("```", "'''")).append("\nexpected: ").append(f.expected().replace("```", "'''"))
+          .append("\nactual:   ").append(f.actual().replace("```", "'''"))
+          .append(f.seed() == null ? "" : "\nseed: " + f.seed()).append("\n```\n\n");
+    }
+    if (!c.pending().isEmpty()) {
+      sb.append("\nPending (answer 501, not implemented; neither passing nor failing):\n\n");
+      for (CheckOutcome.Pending p : c.pending()) sb.append("- ").append(p.operation()).append('\n');
+    }
+    if (!c.scenarios().isEmpty()) {
+      sb.append("\nScenarios:\n\n");
+      for (CheckOutcome.Scenario s : c.scenarios()) {
+        sb.append("- ").append(s.passed() ? "passed: " : "FAILED: ").append(s.name())
+            .append(s.passed() ? "" : " (at " + s.failedStep() + ")").append('\n');
+      }
+    }
+    if (!c.notes().isEmpty()) {
+      sb.append("\nNotes:\n\n");
+      for (String n : c.notes()) sb.append("- ").append(n).append('\n');
+    }
   }
 
   private static void row(StringBuilder sb, String k, String v) {

@@ -100,17 +100,17 @@ final class ContractReader {
       // contract.
       result = new OpenAPIV3Parser().readLocation(file.toAbsolutePath().toString(), null, options);
     } catch (RuntimeException e) {
-      throw problem(name, 0, "", "swagger-parser cannot read the document: " + e.getMessage());
+      throw problem(name, 1, "", "swagger-parser cannot read the document: " + e.getMessage());
     }
     if (result.getMessages() != null) {
       for (String m : result.getMessages()) {
         String pointer = pointerOf(m);
-        warnings.add(new ContractProblem(name, pointer == null ? 0 : lines.line(pointer),
+        warnings.add(new ContractProblem(name, lines.line(pointer == null ? "" : pointer),
             pointer == null ? "" : pointer, "swagger-parser: " + m));
       }
     }
     if (result.getOpenAPI() == null) {
-      problems.add(new ContractProblem(name, 0, "", "swagger-parser could not read the document"));
+      problems.add(new ContractProblem(name, 1, "", "swagger-parser could not read the document"));
       problems.addAll(warnings);
       throw new InvalidContractException(problems);
     }

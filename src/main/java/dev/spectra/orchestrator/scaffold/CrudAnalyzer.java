@@ -405,6 +405,14 @@ final class CrudAnalyzer {
         props.keySet().forEach(name -> {
           if (!writable.contains(name)) spec.withArray("kept").add(name);
         });
+        if (kind == CrudKind.REPLACE) {
+          // A replacement is a whole new representation: what it leaves out takes the request schema's default,
+          // as on create, so an answer that requires the field still has it.
+          ObjectNode defaults = spec.putObject("defaults");
+          SchemaInliner.properties(body).forEach((name, p) -> {
+            if (p.has("default") && writable.contains(name)) defaults.set(name, p.get("default"));
+          });
+        }
         d.requests.put(kind, body);
         return spec;
       });

@@ -74,14 +74,17 @@ final class LineMap {
     }
   }
 
-  /** {@return the line of the member at {@code pointer}, else of its nearest ancestor that has one, else 0} */
+  /**
+   * {@return the line of the member at {@code pointer}, else of its nearest ancestor that has one, else 1}: a
+   * missing top-level member ({@code paths}) is a problem of the whole document, which starts at line 1.
+   */
   int line(String pointer) {
     String p = pointer;
     while (true) {
       Integer l = lines.get(p);
       if (l != null) return l;
       int slash = p.lastIndexOf('/');
-      if (slash < 0) return 0;
+      if (slash < 0) return 1;
       p = p.substring(0, slash);
     }
   }

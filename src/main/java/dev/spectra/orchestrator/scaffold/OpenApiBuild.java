@@ -2,6 +2,11 @@ package dev.spectra.orchestrator.scaffold;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -65,9 +70,21 @@ public final class OpenApiBuild {
    * @param verifyLimit wall-clock limit of verification
    * @param cwd the directory relative paths are resolved against
    * @param strict refuse every spec violation of the contract instead of tolerating harmless ones with a warning
+   * @param scenarios scenario files or directories (format of {@code orchestrator check}) run against the service
+   *     during verification, resolved against {@code cwd}
    */
   public record Request(Path openapi, String stack, Path out, boolean force, boolean unsafeNoSandbox,
-      Duration verifyLimit, Path cwd, boolean strict) {
+      Duration verifyLimit, Path cwd, boolean strict, List<Path> scenarios) {
+    public Request {
+      scenarios = scenarios == null ? List.of() : scenarios.stream().map(p -> cwd.resolve(p).toAbsolutePath()
+          .normalize()).toList();
+    }
+
+    public Request(Path openapi, String stack, Path out, boolean force, boolean unsafeNoSandbox, Duration verifyLimit,
+        Path cwd, boolean strict) {
+      this(openapi, stack, out, force, unsafeNoSandbox, verifyLimit, cwd, strict, List.of());
+    }
+
     public Request(Path openapi, String stack, Path out, boolean force, boolean unsafeNoSandbox, Duration verifyLimit,
         Path cwd) {
       this(openapi, stack, out, force, unsafeNoSandbox, verifyLimit, cwd, false);
@@ -152,15 +169,23 @@ public final class OpenApiBuild {
       t = clock.millis();
       progress.onProgress("verify", "compiling and testing");
       journal.stepStarted(id, "verify");
+      // Everything in the project came from our templates and the user's contract: no model wrote any of it. The
+      // contract as the user gave it lies outside the staging directory: code that ran in the sandbox cannot have
+      // edited it. The service is started and checked inside the sandbox.
       VerifyResult result = v.verify(staging, new VerifyOptions(request.verifyLimit() == null
-          ? VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT : request.verifyLimit(), request.unsafeNoSandbox(), progress));
+          ? VerifyOptions.DEFAULT_WALL_CLOCK_LIMIT : request.verifyLimit(), request.unsafeNoSandbox(), progress,
+          true).withCheck(ServiceCheck.forBuild(openapi.toAbsolutePath().normalize(), request.scenarios())));
       steps.add(new BuildReport.Step("verify", clock.millis() - t));
       journal.stepFinished(id, "verify", result.passed(), JSON.createObjectNode().put("sandbox", result.sandbox())
           .put("testsRun", result.testsRun()).put("testsPassed", result.testsPassed())
           .put("testsFailed", result.testsFailed()).put("compiled", result.compiled()).toString());
-      progress.onProgress("verify", result.compiled()
-          ? result.testsPassed() + "/" + result.testsRun() + " tests passed (" + result.sandbox() + ")"
-          : "compilation failed (" + result.sandbox() + ")");
+      progress.onProgress("verify", BuildReport.Tests.of(result).summary() + " (sandbox: " + result.sandbox() + ")");
+      CheckOutcome check = result.check();
+      if (check != null) {
+        progress.onProgress("check", check.ran() ? check.failures().size() + " failures, " + check.warnings().size()
+            + " warnings, " + check.pending().size() + " pending, " + check.requests() + " requests"
+            : "could not run: " + check.problem());
+      }
       checkInterrupted();
 
       t = clock.millis();
@@ -184,7 +209,7 @@ public final class OpenApiBuild {
           planned.stackName(), out.toString(), started.toString(), clock.instant().toString(),
           result.passed() ? BuildReport.PASSED : BuildReport.FAILED, written.operations(), files,
           BuildReport.Tests.of(result), steps, planned.warnings().stream().map(ContractProblem::toString).toList(),
-          start);
+          start, result.check());
       // The sandbox wrote in the staging directory: a report name may be a link it planted there (to ~/.profile).
       // Reports are written in a fresh directory and renamed over whatever is at their names; then only regular
       // files and directories are left to publish.

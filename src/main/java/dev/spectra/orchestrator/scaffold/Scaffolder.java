@@ -27,7 +27,17 @@ public final class Scaffolder {
   /** @param strict refuse every spec violation instead of tolerating harmless ones with a warning */
   public Scaffold plan(Path openapi, String stackName, boolean strict) throws InvalidContractException {
     Stack stack = stack(openapi, stackName);
-    ServicePlan plan = new CrudAnalyzer(reader.read(openapi, strict)).plan();
+    Contract contract = reader.read(openapi, strict);
+    ServicePlan plan = new CrudAnalyzer(contract).plan();
+    if (plan.operations().isEmpty()) {
+      // A document of shared schemas (or of webhooks alone) describes no service: a build that answers nothing
+      // would look like success.
+      String where = contract.tree().has("paths") ? "/paths" : "";
+      throw new InvalidContractException(List.of(new ContractProblem(openapi.toString(),
+          LineMap.of(contract.text()).line(where), where, "declares no operation under 'paths', so there is no"
+              + " service to build; add the paths the service answers (a document of shared schemas is meant to be"
+              + " referenced from one that has them)")));
+    }
     return new Scaffold(plan, stack, List.of());
   }
 

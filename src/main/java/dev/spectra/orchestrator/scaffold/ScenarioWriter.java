@@ -78,7 +78,15 @@ final class ScenarioWriter {
       if (spec(create).has("itemPath")) post.with("expect").putObject("header").put("Location", item);
       if (canGet) fields(step(steps, ops.get(CrudKind.GET), "GET", item, null, 200), s1, compared);
 
-      if (canGet) {
+      JsonNode createSchema = r.requestSchemas().get(CrudKind.CREATE);
+      boolean closed = createSchema != null && createSchema.path("additionalProperties").isBoolean()
+          && !createSchema.path("additionalProperties").asBoolean();
+      if (closed) {
+        // The contract forbids undeclared properties (additionalProperties: false): such a body is refused.
+        ObjectNode extra = ((ObjectNode) s1).deepCopy().put(UNDECLARED, "x");
+        step(steps(scenario(create.operationId() + ": a body with an undeclared property answers 400"), setup),
+            create, "POST", coll, extra.toString(), 400);
+      } else if (canGet) {
         ObjectNode extra = ((ObjectNode) s1).deepCopy().put(UNDECLARED, "x");
         // Undeclared properties are accepted and dropped: never stored, never answered (no mass assignment).
         ObjectNode mass = scenario(create.operationId() + ": stores only the properties the contract declares");

@@ -2,7 +2,7 @@ package dev.spectra.orchestrator.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
 
@@ -16,7 +16,7 @@ final class AnthropicProtocol {
 
   AnthropicProtocol(Backend backend) { this.b = backend; }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.post("/v1/messages", this::messages);
   }
 

@@ -100,7 +100,7 @@ final class Corruptor {
   }
 
   private Result apply(Family fam, String t, JsonNode schema, SplittableRandom rng) {
-    JsonText jt = new JsonText(t);
+    JsonLiterals jt = new JsonLiterals(t);
     return switch (fam) {
       case FENCES -> new Result("```json\n" + t + "\n```", false, null);
       case PROSE -> new Result("Sure! Here is the JSON you asked for (see [the schema] above):\n\n" + t

@@ -3,7 +3,7 @@ package dev.spectra.orchestrator.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -23,7 +23,7 @@ final class OllamaProtocol {
 
   OllamaProtocol(Backend backend) { this.b = backend; }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.get("/", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Ollama is running"));
     app.get("/api/version", ctx -> ctx.contentType("application/json").result("{\"version\":\"0.5.7\"}"));
     app.post("/api/chat", this::chat);

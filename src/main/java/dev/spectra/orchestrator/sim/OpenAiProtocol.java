@@ -3,7 +3,7 @@ package dev.spectra.orchestrator.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
 
@@ -16,7 +16,7 @@ final class OpenAiProtocol {
 
   OpenAiProtocol(Backend backend) { this.b = backend; }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.post("/v1/chat/completions", this::chat);
     app.get("/v1/models", this::models);
   }

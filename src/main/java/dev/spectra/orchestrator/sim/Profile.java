@@ -29,9 +29,16 @@ import java.util.Set;
  * @param latency timing distributions, applied only with realistic latency on
  */
 record Profile(String name, String description, List<String> models, double validRate, Map<Family, Double> families,
-    Faults faults, Latency latency) {
+    Faults faults, Latency latency, DefectModel coder) {
+
+  /** A profile whose coder is the built-in one of the same name (none for other names). */
+  Profile(String name, String description, List<String> models, double validRate, Map<Family, Double> families,
+      Faults faults, Latency latency) {
+    this(name, description, models, validRate, families, faults, latency, DefectModel.forProfile(name));
+  }
 
   Profile {
+    java.util.Objects.requireNonNull(coder, "coder");
     models = List.copyOf(models);
     families = Map.copyOf(families);
     if (validRate < 0 || validRate > 1) throw new IllegalArgumentException("validRate must be 0..1: " + validRate);
@@ -146,7 +153,9 @@ record Profile(String name, String description, List<String> models, double vali
   }
 
   private static final Set<String> TOP_KEYS =
-      Set.of("name", "description", "extends", "models", "validRate", "families", "faults", "latency");
+      Set.of("name", "description", "extends", "models", "validRate", "families", "faults", "latency", "coder");
+  private static final Set<String> CODER_KEYS = Set.of("planDefect", "codeDefect", "fixRepairs", "fixIntroduces",
+      "defects");
   private static final Set<String> FAULT_KEYS = Set.of("rateLimited", "serverError", "unavailable", "reset",
       "slowFirstToken", "slowDrip", "malformed", "retryAfterMs", "slowMs");
   private static final Set<String> LATENCY_KEYS =
@@ -219,9 +228,37 @@ record Profile(String name, String description, List<String> models, double vali
           number(l, "tokensPerSecond", b.tokensPerSecond(), where),
           number(l, "tokensPerSecondSd", b.tokensPerSecondSd(), where)));
     }
+    DefectModel coder = base.coder;
+    if (root.has("coder")) {
+      JsonNode c = root.get("coder");
+      checkKeys(c, CODER_KEYS, where + " coder");
+      DefectModel b = base.coder;
+      Map<Defect, Double> weights = new EnumMap<>(Defect.class);
+      weights.putAll(b.weights());
+      if (c.has("defects")) {
+        JsonNode d = c.get("defects");
+        if (!d.isObject()) throw new BadProfile(where + ": coder.defects must map defect kinds to weights");
+        weights.clear();
+        for (Iterator<String> it = d.fieldNames(); it.hasNext(); ) {
+          String key = it.next();
+          Defect kind = Defect.fromWire(key);
+          if (kind == null) {
+            throw new BadProfile(where + ": unknown defect kind '" + key + "'; known: " + String.join(", ",
+                java.util.Arrays.stream(Defect.values()).map(Defect::wire).toList()));
+          }
+          weights.put(kind, number(d, key, 0, where + " coder.defects"));
+        }
+      }
+      DefectModel made = new DefectModel(number(c, "planDefect", b.planDefect(), where),
+          number(c, "codeDefect", b.codeDefect(), where), number(c, "fixRepairs", b.fixRepairs(), where),
+          number(c, "fixIntroduces", b.fixIntroduces(), where), weights);
+      coder = guard(where + " coder", () -> made.checked());
+    }
     Faults finalFaults = faults;
     Latency finalLatency = latency;
-    return guard(where, () -> new Profile(name, description, models, validRate, families, finalFaults, finalLatency));
+    DefectModel finalCoder = coder;
+    return guard(where, () -> new Profile(name, description, models, validRate, families, finalFaults, finalLatency,
+        finalCoder));
   }
 
   private static <T> T guard(String where, java.util.function.Supplier<T> build) {

@@ -39,6 +39,7 @@ final class Responder {
   private final ObjectMapper mapper;
   private final SchemaSynthesizer synthesizer = new SchemaSynthesizer();
   private final Corruptor corruptor;
+  private final Coder coder;
   private final Map<String, Deque<Scripted>> scripts = new HashMap<>();
   private final Map<String, Long> counters = new HashMap<>();
 
@@ -49,6 +50,7 @@ final class Responder {
     this.fixtures = fixtures;
     this.mapper = mapper;
     this.corruptor = new Corruptor(mapper);
+    this.coder = Coder.load(profile.coder(), mapper);
   }
 
   Profile profile() { return profile; }
@@ -229,6 +231,23 @@ final class Responder {
     JsonNode schema = req.schema() != null ? req.schema() : PromptSchemaFinder.find(req.visiblePrompt(), mapper);
     String base;
     boolean json;
+    // The coder draws from its own generator (derived, not consumed) so other answers keep their draws.
+    SplittableRandom coderRng = new SplittableRandom(Double.doubleToRawLongBits(validDraw) * 0xBF58476D1CE4E5B9L);
+    Coder.Reply coded = fixture == null ? coder.answer(req, coderRng).orElse(null) : null;
+    if (coded != null) {
+      if (coded.truncated()) {
+        note.note = coded.note();
+        return new Corruptor.Result(coded.text(), true, null);
+      }
+      if (!coded.json() || validDraw < profile.validRate()) {
+        note.note = coded.note() + (coded.json() ? ", valid" : "");
+        return new Corruptor.Result(coded.text(), false, null);
+      }
+      Corruptor.Result r = corruptor.corrupt(coded.text(), schema, profile.families(), req.toolName() != null,
+          contentRng);
+      note.note = coded.note() + (r.family() == null ? ", left valid" : ", corrupted: " + r.family().wire());
+      return r;
+    }
     if (fixture != null) {
       base = fixture.reply();
       json = fixture.json();

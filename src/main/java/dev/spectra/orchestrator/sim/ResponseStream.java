@@ -57,7 +57,7 @@ final class ResponseStream {
     } catch (IOException ignored) {
       // The connection is being dropped anyway.
     }
-    org.eclipse.jetty.server.Request.getBaseRequest(ctx.req()).getHttpChannel()
+    org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel()
         .abort(new IOException("simulated connection reset"));
   }
 

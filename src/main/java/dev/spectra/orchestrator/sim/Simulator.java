@@ -59,26 +59,26 @@ public final class Simulator implements AutoCloseable {
     List<String> served = options.models().isEmpty() ? profile.models() : options.models();
     Backend backend = new Backend(options, responder, tokenizer, mapper, served, new AtomicLong());
     this.app = Javalin.create(config -> {
-      config.showJavalinBanner = false;
-      config.startupWatcherEnabled = false;
+      config.startup.showJavalinBanner = false;
+      config.startup.startupWatcherEnabled = false;
       // Virtual threads: a slow-drip reply sleeping in its handler costs nothing.
-      config.useVirtualThreads = true;
-      config.http.disableCompression();
+      config.concurrency.useVirtualThreads = true;
+      config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
       // Javalin's 1 MB default would turn long prompts into 413s that no model server sends.
       config.http.maxRequestSize = 64L * 1024 * 1024;
-    });
-    app.before(ctx -> {
-      // Lets reports label answers from here as simulations; no real model server sends this header.
-      ctx.header(SIMULATOR_HEADER, "spectra-orchestrator");
-      record(ctx, mapper);
-    });
-    app.after(this::log);
-    new OpenAiProtocol(backend).register(app);
-    new OllamaProtocol(backend).register(app);
-    new AnthropicProtocol(backend).register(app);
-    app.exception(Exception.class, (e, ctx) -> {
-      // A bug in the simulator, not a simulated fault: say so in a body no client mistakes for a model reply.
-      ctx.status(500).contentType("text/plain").result("simulator internal error: " + e);
+      config.routes.before(ctx -> {
+        // Lets reports label answers from here as simulations; no real model server sends this header.
+        ctx.header(SIMULATOR_HEADER, "spectra-orchestrator");
+        record(ctx, mapper);
+      });
+      config.routes.after(this::log);
+      new OpenAiProtocol(backend).register(config.routes);
+      new OllamaProtocol(backend).register(config.routes);
+      new AnthropicProtocol(backend).register(config.routes);
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        // A bug in the simulator, not a simulated fault: say so in a body no client mistakes for a model reply.
+        ctx.status(500).contentType("text/plain").result("simulator internal error: " + e);
+      });
     });
     try {
       app.start(options.host(), options.port());
@@ -90,6 +90,23 @@ public final class Simulator implements AutoCloseable {
     String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
     if (host.equals("0.0.0.0")) host = "127.0.0.1";
     this.baseUrl = URI.create("http://" + host + ":" + app.port());
+    warmUp();
+  }
+
+  /**
+   * Serves one request to itself before returning: Jetty 12 and Javalin load most of their classes on the first
+   * request, which on a busy machine takes seconds, and a client's first probe must not time out on that.
+   */
+  private void warmUp() {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), app.port()), 5_000);
+      s.setSoTimeout(10_000);
+      String request = "GET /api/version HTTP/1.1\r\nHost: localhost\r\n" + WARM_UP + ": 1\r\nConnection: close\r\n\r\n";
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getInputStream().readAllBytes();
+    } catch (java.io.IOException e) {
+      // Bound to an address loopback cannot reach: the first client request warms it instead.
+    }
   }
 
   /**
@@ -121,6 +138,38 @@ public final class Simulator implements AutoCloseable {
     Map<String, String> m = new LinkedHashMap<>();
     Profile.BUILT_IN.forEach((k, v) -> m.put(k, v.description()));
     return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * {@return every rate of a profile, as {@code sim --describe} prints it: JSON validity and failure families,
+   * transport faults, and the simulated coder's defect model with the public source behind each kind}
+   *
+   * @throws BadProfileException when the name or file cannot be used
+   */
+  public static String describe(String nameOrFile) {
+    Profile p;
+    try {
+      p = Profile.resolve(nameOrFile);
+    } catch (Profile.BadProfile e) {
+      throw new BadProfileException(e.getMessage());
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append("profile ").append(p.name()).append(": ").append(p.description()).append('\n');
+    sb.append("simulated rates, not measurements of any model\n");
+    sb.append(String.format(java.util.Locale.ROOT, "JSON answers raw-valid: %.0f%%%n", p.validRate() * 100));
+    double total = p.families().values().stream().mapToDouble(Double::doubleValue).sum();
+    if (p.validRate() < 1 && total > 0) {
+      p.families().entrySet().stream().sorted(Map.Entry.<Family, Double>comparingByValue().reversed()
+          .thenComparing(e -> e.getKey().wire())).forEach(e -> sb.append(String.format(java.util.Locale.ROOT,
+          "  %-20s %5.1f%% of JSON answers%n", e.getKey().wire(), (1 - p.validRate()) * e.getValue() / total * 100)));
+    }
+    Profile.Faults f = p.faults();
+    sb.append(String.format(java.util.Locale.ROOT, "transport faults per request: 429 %.1f%%, 500 %.1f%%, 503 %.1f%%, "
+        + "reset %.1f%%, slow first token %.1f%%, slow drip %.1f%%, malformed %.1f%%%n", f.rateLimited() * 100,
+        f.serverError() * 100, f.unavailable() * 100, f.reset() * 100, f.slowFirstToken() * 100, f.slowDrip() * 100,
+        f.malformed() * 100));
+    sb.append(p.coder().describe());
+    return sb.toString();
   }
 
   /** {@return e.g. {@code http://127.0.0.1:41234}, no trailing slash} */
@@ -168,7 +217,11 @@ public final class Simulator implements AutoCloseable {
         + ctx.res().getStatus() + (note == null ? "" : " (" + note + ")"));
   }
 
+  /** Marks the simulator's own warm-up request, which is neither recorded nor logged. */
+  private static final String WARM_UP = "X-Simulator-Warm-Up";
+
   private void record(Context ctx, ObjectMapper mapper) {
+    if (ctx.header(WARM_UP) != null) return;
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (String name : Collections.list(ctx.req().getHeaderNames())) {
       headers.put(name, Collections.list(ctx.req().getHeaders(name)));

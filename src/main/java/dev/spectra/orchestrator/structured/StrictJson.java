@@ -40,7 +40,7 @@ final class StrictJson {
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:Object property|field) [\"']([^\"']*)[\"']");
 
   private final ObjectMapper mapper;
-  private final Names names = new Names();
+  private final MemberNames names = new MemberNames();
 
   StrictJson() {
     JsonFactory factory = JsonFactory.builder()

@@ -55,11 +55,11 @@ final class TreeReader {
   private StringBuilder scratch;
   private Object[] stack = new Object[16];
   private int top;
-  private final Names names;
+  private final MemberNames names;
   /** Per open container (index: depth): where its elements start on {@link #stack}, times 2, plus 1 for objects. */
   private int[] frames = new int[16];
 
-  private TreeReader(JsonNodeFactory factory, Names names, CharSequence text, int from, int to) {
+  private TreeReader(JsonNodeFactory factory, MemberNames names, CharSequence text, int from, int to) {
     this.factory = factory;
     this.names = names;
     // Read a String in place (names and values are its substrings); anything else is copied once.
@@ -76,7 +76,7 @@ final class TreeReader {
   /** The result of one read: a value, or which kind of answer the caller must get elsewhere. */
   record Read(JsonNode value, Outcome outcome) {}
 
-  static Read read(JsonNodeFactory factory, Names names, CharSequence text, int from, int to) {
+  static Read read(JsonNodeFactory factory, MemberNames names, CharSequence text, int from, int to) {
     TreeReader r = new TreeReader(factory, names, text, from, to);
     try {
       r.skipBlank();
@@ -100,7 +100,7 @@ final class TreeReader {
     for (int d = 1; d <= depth; d++) {
       if ((frames[d] & 1) == 0) continue;
       int base = frames[d] >> 1;
-      // Names sit at even places from the base; the last one counts only when its value is still open below.
+      // MemberNames sit at even places from the base; the last one counts only when its value is still open below.
       int to = d < depth ? frames[d + 1] >> 1 : base + (top - base) / 2 * 2;
       for (int i = base; i < to; i += 2) {
         for (int j = i + 2; j < to; j += 2) if (stack[i].equals(stack[j])) return true;

@@ -1,7 +1,8 @@
 package dev.spectra.orchestrator.verify;
 
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.NetworkNeededException;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -49,11 +50,17 @@ final class DependencyCache {
   /** Bumped when the layout of a cache entry changes, so old entries are not misread. */
   private static final String FORMAT = "v1";
   private static final String DEPENDENCY_PLUGIN = "3.8.1";
-  private static final Pattern DOWNLOADED = Pattern.compile("^\\[INFO\\] Downloaded from [^:]+: (\\S+)");
+  private static final Pattern DOWNLOADED = Pattern.compile(
+      "^\\[INFO\\] Downloaded from [^:]+: (\\S+)(?: \\(([0-9.]+) (B|kB|KB|MB|GB)[ )])?");
+  /** What Maven and the JDK say when the repository cannot be reached at all (as opposed to a missing artifact). */
+  private static final Pattern NO_NETWORK = Pattern.compile("UnknownHostException|Unknown host|Name or service not"
+      + " known|Temporary failure in name resolution|Network is unreachable|No route to host|Connection refused"
+      + "|[Cc]onnect timed out|Connect to \\S+ .*failed|Could not transfer .* from/to central|in offline mode");
 
   private final Path root;
   private final Optional<List<String>> maven;
   private final Map<String, String> mavenEnv;
+  private final Optional<Path> userRepository;
 
   /**
    * @param root the orchestrator's cache directory ({@code $XDG_CACHE_HOME/orchestrator})
@@ -61,9 +68,20 @@ final class DependencyCache {
    * @param mavenEnv the environment for Maven (needs {@code JAVA_HOME}, proxies, {@code HOME})
    */
   DependencyCache(Path root, Optional<List<String>> maven, Map<String, String> mavenEnv) {
+    this(root, maven, mavenEnv, Optional.empty());
+  }
+
+  /**
+   * @param userRepository the user's own Maven repository ({@code ~/.m2/repository}): read first, so what it
+   *     already holds is copied (hard-linked where possible) instead of downloaded; the cache never points into it,
+   *     because the sandbox cannot see the user's home
+   */
+  DependencyCache(Path root, Optional<List<String>> maven, Map<String, String> mavenEnv,
+      Optional<Path> userRepository) {
     this.root = root;
     this.maven = maven.map(List::copyOf);
     this.mavenEnv = Map.copyOf(mavenEnv);
+    this.userRepository = userRepository.filter(Files::isDirectory).map(p -> p.toAbsolutePath().normalize());
   }
 
   Path repository() {
@@ -147,16 +165,22 @@ final class DependencyCache {
     try {
       Path pom = work.resolve("pom.xml");
       Files.writeString(pom, pom(deps, jupiter, work));
-      progress.onProgress("cache", "resolving " + deps.size() + " dependencies into " + repository()
-          + " (first use of this dependency set; needs the network once)");
+      progress.onProgress("cache", "filling the dependency cache " + repository() + " for " + deps.size()
+          + " dependencies (first use of this set; downloads from Maven Central"
+          + userRepository.map(r -> " what " + r + " lacks").orElse("") + ")");
       List<String> cmd = new ArrayList<>(mvn);
-      cmd.addAll(List.of("-B", "-f", pom.toString(), "-Dmaven.repo.local=" + repository(),
-          "dependency:build-classpath@main", "dependency:build-classpath@test"));
+      // -U: Maven remembers a failed download (no network last time) and would otherwise not try again for a day.
+      cmd.addAll(List.of("-B", "-U", "-f", pom.toString(), "-Dmaven.repo.local=" + repository()));
+      // Maven 3.9 reads a "tail" of further local repositories before going to the network.
+      userRepository.ifPresent(r -> cmd.add("-Dmaven.repo.local.tail=" + r));
+      cmd.addAll(List.of("dependency:build-classpath@main", "dependency:build-classpath@test"));
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true);
       pb.environment().putAll(mavenEnv);
       Process p = pb.start();
       Deque<String> last = new ArrayDeque<>();
       int downloaded = 0;
+      long bytes = 0;
+      String offline = null;
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
@@ -165,9 +189,13 @@ final class DependencyCache {
           Matcher m = DOWNLOADED.matcher(line);
           if (m.find()) {
             downloaded++;
+            bytes += size(m.group(2), m.group(3));
             String url = m.group(1);
-            progress.onProgress("cache", "downloaded " + url.substring(url.lastIndexOf('/') + 1)
-                + " (" + downloaded + " files)");
+            progress.onCount("cache", "files downloaded", downloaded, -1, bytes,
+                "downloaded " + url.substring(url.lastIndexOf('/') + 1));
+          } else if (offline == null && line.startsWith("[ERROR]")) {
+            Matcher n = NO_NETWORK.matcher(line);
+            if (n.find()) offline = line.substring("[ERROR]".length()).strip();
           }
         }
       } catch (IOException e) {
@@ -180,21 +208,85 @@ final class DependencyCache {
         ProcessTree.killTree(p);
         throw e;
       }
+      if (code != 0 && offline != null) {
+        throw new NetworkNeededException("the first build needs Maven Central once, to fill the dependency cache ("
+            + repository() + ") with the generated project's libraries, and it could not be reached: "
+            + shorten(offline) + ". Connect to the network (or configure a proxy in ~/.m2/settings.xml) and run the"
+            + " same command again; later builds run offline.");
+      }
       if (code != 0) {
         throw new SandboxUnavailableException("could not resolve the project's dependencies (Maven exit " + code
             + "); the last lines of its output:\n" + String.join("\n", last));
       }
       Path staged = work.resolve("entry");
       Files.createDirectories(staged);
-      Files.move(work.resolve("main.classpath"), staged.resolve("main.classpath"));
-      Files.move(work.resolve("test.classpath"), staged.resolve("test.classpath"));
+      java.util.Set<Path> reused = new java.util.HashSet<>();
+      for (String name : List.of("main.classpath", "test.classpath")) {
+        List<Path> jars = new ArrayList<>();
+        for (Path jar : split(Files.readString(work.resolve(name)))) jars.add(localize(jar, reused));
+        Files.writeString(staged.resolve(name), String.join(java.io.File.pathSeparator,
+            jars.stream().map(Path::toString).toList()));
+      }
       // A stale entry (its jars were cleaned away) is replaced; the lock keeps other readers out meanwhile.
       deleteTree(dir);
       Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE);
-      progress.onProgress("cache", "dependency cache ready (" + downloaded + " files downloaded)");
+      progress.onProgress("cache", "dependency cache ready: " + downloaded + " files (" + megabytes(bytes)
+          + ") downloaded" + (userRepository.isPresent() ? ", " + reused.size() + " libraries ("
+          + megabytes(sizes(reused)) + ") taken from " + userRepository.get() : ""));
     } finally {
       deleteTree(work);
     }
+  }
+
+  /**
+   * Brings a jar Maven found in the user's repository into the cache (same relative path), so the sandbox, which
+   * sees only the cache, can read it; a hard link costs nothing when both are on one file system.
+   */
+  private Path localize(Path jar, java.util.Set<Path> reused) throws IOException {
+    Path abs = jar.toAbsolutePath().normalize();
+    if (userRepository.isEmpty() || abs.startsWith(repository()) || !abs.startsWith(userRepository.get())) return abs;
+    Path target = repository().resolve(userRepository.get().relativize(abs).toString()).normalize();
+    if (!target.startsWith(repository())) return abs;
+    if (!Files.isRegularFile(target)) {
+      Files.createDirectories(target.getParent());
+      Path tmp = target.resolveSibling(target.getFileName() + ".part");
+      Files.deleteIfExists(tmp);
+      try {
+        Files.createLink(tmp, abs);
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(abs, tmp, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    reused.add(target);
+    return target;
+  }
+
+  private static long sizes(java.util.Set<Path> files) throws IOException {
+    long total = 0;
+    for (Path f : files) total += Files.size(f);
+    return total;
+  }
+
+  /** Maven prints sizes as "305 B", "9.6 kB", "1.2 MB" (powers of 1000). */
+  static long size(String number, String unit) {
+    if (number == null || unit == null) return 0;
+    double n = Double.parseDouble(number);
+    return (long) switch (unit) {
+      case "kB", "KB" -> n * 1e3;
+      case "MB" -> n * 1e6;
+      case "GB" -> n * 1e9;
+      default -> n;
+    };
+  }
+
+  private static String megabytes(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
+  }
+
+  private static String shorten(String line) {
+    // Maven's reason comes last ("...: repo.maven.apache.org: Name or service not known").
+    return line.length() <= 200 ? line : "..." + line.substring(line.length() - 200);
   }
 
   private static String pom(List<ProjectDescriptor.Dependency> deps, String jupiterVersion, Path work) {

@@ -13,7 +13,7 @@ import java.util.List;
  * sources are, its Java release and its direct dependencies.
  */
 record ProjectDescriptor(int javaRelease, String mainSources, String mainResources, String testSources,
-    String testResources, List<Dependency> dependencies) {
+    String testResources, List<Dependency> dependencies, String mainClass) {
 
   static final String FILE = "spectra-project.json";
 
@@ -26,6 +26,12 @@ record ProjectDescriptor(int javaRelease, String mainSources, String mainResourc
 
   ProjectDescriptor {
     dependencies = List.copyOf(dependencies);
+    mainClass = mainClass == null ? "" : mainClass;
+  }
+
+  ProjectDescriptor(int javaRelease, String mainSources, String mainResources, String testSources,
+      String testResources, List<Dependency> dependencies) {
+    this(javaRelease, mainSources, mainResources, testSources, testResources, dependencies, "");
   }
 
   /** Reads the descriptor; the message of the exception names the file and what is wrong. */
@@ -53,6 +59,6 @@ record ProjectDescriptor(int javaRelease, String mainSources, String mainResourc
     return new ProjectDescriptor(root.path("javaRelease").asInt(21),
         root.path("mainSources").asText("src/main/java"), root.path("mainResources").asText("src/main/resources"),
         root.path("testSources").asText("src/test/java"), root.path("testResources").asText("src/test/resources"),
-        deps);
+        deps, root.path("mainClass").asText(""));
   }
 }

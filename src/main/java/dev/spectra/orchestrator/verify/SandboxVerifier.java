@@ -1,11 +1,14 @@
 package dev.spectra.orchestrator.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
-import dev.spectra.orchestrator.scaffold.Verifier;
-import dev.spectra.orchestrator.scaffold.VerifyOptions;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
+import dev.spectra.orchestrator.scaffold.CheckOutcome;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
+import dev.spectra.orchestrator.scaffold.ServiceCheck;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifyResult;
+import dev.spectra.orchestrator.verify.checkrunner.CheckRunner;
 import dev.spectra.orchestrator.verify.runner.VerifyRunner;
 import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 import java.io.File;
@@ -39,6 +42,11 @@ public final class SandboxVerifier implements Verifier {
 
   /** Where the runner writes its result, relative to the project. */
   static final String RESULT = "target/spectra-verify/result.json";
+  /** Where the check runner writes its result, relative to the project. */
+  static final String CHECK_RESULT = "target/spectra-verify/check.json";
+  /** Heaps of the two JVMs of the check phase; together well under the sandbox's memory limit. */
+  private static final String CHECKER_HEAP = "512m";
+  private static final String SERVICE_HEAP = "384m";
   private static final String SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin";
   private static final String INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap;"
       + " Fedora: sudo dnf install bubblewrap), or pass --unsafe-no-sandbox to run generated code unconfined";
@@ -55,7 +63,8 @@ public final class SandboxVerifier implements Verifier {
 
   SandboxVerifier(Settings settings) {
     this.settings = settings;
-    this.cache = new DependencyCache(settings.cacheRoot(), settings.maven(), settings.mavenEnv());
+    this.cache = new DependencyCache(settings.cacheRoot(), settings.maven(), settings.mavenEnv(),
+        Optional.of(settings.userHome().resolve(".m2").resolve("repository")));
     this.leftovers = new Leftovers(settings.cacheRoot().resolve("sandboxes"));
   }
 
@@ -87,7 +96,7 @@ public final class SandboxVerifier implements Verifier {
       leftoversChecked = true;
       killLeftovers().forEach(line -> progress.onProgress("verify", line));
     }
-    Sandbox sandbox = sandbox(options.unsafeNoSandbox(), project);
+    Sandbox sandbox = sandbox(options, project);
     ProjectDescriptor descriptor;
     try {
       descriptor = ProjectDescriptor.read(project, json);
@@ -115,8 +124,10 @@ public final class SandboxVerifier implements Verifier {
       throw new IllegalArgumentException("cannot write in " + target + ": " + e.getMessage(), e);
     }
     Limits limits = Limits.forWallClock(options.wallClockLimit());
+    List<String> runnerArgv = new ArrayList<>(runnerCommand(project, descriptor, classpaths, runner, limits, result));
+    if (options.check() != null && !options.check().runTests()) runnerArgv.addAll(List.of("--run-tests", "false"));
     SandboxCommand command = new SandboxCommand(
-        runnerCommand(project, descriptor, classpaths, runner, limits, result),
+        runnerArgv,
         project,
         List.of(settings.javaHome(), runner, cache.repository(), classpaths.mainFile().getParent(),
             classpaths.testFile().getParent()),
@@ -143,8 +154,86 @@ public final class SandboxVerifier implements Verifier {
       throw new IllegalStateException("the workspace " + project + " cannot be checked after the sandbox ran: "
           + e.getMessage(), e);
     }
-    return toResult(outcome, tree, descriptor, sandbox, limits, watch, distrusted)
+    VerifyResult verified = toResult(outcome, tree, descriptor, sandbox, limits, watch, distrusted)
         .withRuntimeClasspath(classpaths.main().stream().map(Path::toString).toList());
+    if (options.check() == null || !verified.compiled() || verified.timedOut()) return verified;
+    CheckOutcome checked = check(project, descriptor, classpaths, sandbox, options, tree, distrusted);
+    return new VerifyResult(verified.compiled(), verified.testsRun(), verified.testsPassed(), verified.testsFailed(),
+        verified.failures(), verified.compileErrors(), verified.sandbox(), verified.timedOut(), verified.wallTime(),
+        verified.log(), verified.testsSkipped(), verified.runtimeClasspath(), verified.limits(), distrusted, checked);
+  }
+
+  /**
+   * Starts the compiled service inside a second sandbox run, on a loopback port of that sandbox's own network
+   * namespace, and runs {@code orchestrator check} against it there (the {@link CheckRunner}). The checker's JVM
+   * gets the orchestrator's own class path, read-only; the contract and scenario files are bound read-only at
+   * their host paths; the result comes back as untrusted data ({@link CheckResult}).
+   */
+  private CheckOutcome check(Path project, ProjectDescriptor d, DependencyCache.Classpaths classpaths,
+      Sandbox sandbox, VerifyOptions options, UntrustedTree tree, List<String> distrusted)
+      throws SandboxUnavailableException, InterruptedException {
+    ServiceCheck spec = options.check();
+    ProgressListener progress = options.progress();
+    if (d.mainClass().isEmpty()) {
+      return CheckOutcome.notRun(ProjectDescriptor.FILE + " names no mainClass, so the service cannot be started", "");
+    }
+    Path result = project.resolve(CHECK_RESULT);
+    try {
+      Files.deleteIfExists(result);
+    } catch (IOException e) {
+      return CheckOutcome.notRun("cannot clear " + result + ": " + e.getMessage(), "");
+    }
+    List<Path> checkerClasspath = CheckerClasspath.of(System.getProperty("java.class.path", ""));
+    Path java = settings.javaHome().resolve("bin").resolve("java");
+    List<String> argv = new ArrayList<>(List.of(java.toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData",
+        "-Xlog:disable", "-Xlog:all=error:stderr", "-Xmx" + CHECKER_HEAP,
+        "-Djava.io.tmpdir=" + project.resolve("target/tmp"), "-Dfile.encoding=UTF-8",
+        "-cp", String.join(File.pathSeparator, checkerClasspath.stream().map(Path::toString).toList()),
+        CheckRunner.class.getName(),
+        "--project", project.toString(),
+        "--main-class", d.mainClass(),
+        "--service-classpath", classpaths.mainFile().toString(),
+        "--java", java.toString(),
+        "--heap", SERVICE_HEAP,
+        "--contract", spec.contract().toAbsolutePath().normalize().toString(),
+        "--fuzz", Integer.toString(spec.fuzz()),
+        "--seed", Long.toString(spec.seed()),
+        "--security", Boolean.toString(spec.security()),
+        "--result", result.toString()));
+    for (Path s : spec.scenarios()) argv.addAll(List.of("--scenarios", s.toAbsolutePath().normalize().toString()));
+    List<Path> readOnly = new ArrayList<>(List.of(settings.javaHome(), cache.repository(),
+        classpaths.mainFile().getParent(), spec.contract()));
+    readOnly.addAll(checkerClasspath);
+    readOnly.addAll(spec.scenarios());
+    Limits limits = Limits.forWallClock(options.wallClockLimit());
+    SandboxCommand command = new SandboxCommand(argv, project, readOnly, environment(sandbox, project), limits);
+    TreeWatch watch = watch(limits);
+    progress.onProgress("check", "starting the service in " + sandbox.name() + " and checking it");
+    ProcessTree.Outcome outcome;
+    try (Leftovers.Entry ignored = leftovers.register(project)) {
+      outcome = processes.run(sandbox.hostCommand(command), command.env(), project, limits, watch,
+          sandbox.lifeline(), line -> {
+            int space = line.indexOf(' ');
+            progress.onProgress(space < 0 ? line : line.substring(0, space), space < 0 ? "" : line.substring(space + 1));
+          });
+    } catch (IOException e) {
+      throw new SandboxUnavailableException("cannot start " + sandbox.name() + ": " + e.getMessage(), e);
+    }
+    try {
+      tree.sweep().forEach(r -> distrusted.add("removed " + r.render()));
+    } catch (IOException e) {
+      throw new IllegalStateException("the workspace " + project + " cannot be checked after the sandbox ran: "
+          + e.getMessage(), e);
+    }
+    return switch (outcome) {
+      case ProcessTree.Outcome.TimedOut t -> CheckOutcome.notRun("the check did not finish within the wall-clock "
+          + "limit of " + limits.wallClock().toSeconds() + " s (a hanging service?); the sandbox was killed",
+          tail(t.output()));
+      case ProcessTree.Outcome.OverLimit o -> CheckOutcome.notRun("a limit of the sandbox was passed while the "
+          + "service was checked, " + o.limit() + "; the whole process tree was killed", tail(o.output()));
+      case ProcessTree.Outcome.Exited e -> CheckResult.read(tree, CHECK_RESULT, json, distrusted, tail(e.output()));
+    };
   }
 
   /** The whole-tree watch for one run: a delegated cgroup v2 when there is one and it takes the limits. */
@@ -171,8 +260,12 @@ public final class SandboxVerifier implements Verifier {
     return leftovers.killAll();
   }
 
-  /** Picks bubblewrap when it works here, else refuses unless the caller allowed running unconfined. */
-  private Sandbox sandbox(boolean unsafe, Path project) throws SandboxUnavailableException, InterruptedException {
+  /**
+   * Picks bubblewrap when it works here; else runs unconfined when the user allowed it or the project is template
+   * code only, and refuses otherwise.
+   */
+  private Sandbox sandbox(VerifyOptions options, Path project)
+      throws SandboxUnavailableException, InterruptedException {
     Optional<Path> prlimit = settings.tools().find("prlimit");
     Optional<Path> bwrap = settings.tools().find("bwrap");
     String problem;
@@ -183,7 +276,9 @@ public final class SandboxVerifier implements Verifier {
       problem = probe(candidate, project);
       if (problem.isEmpty()) return candidate;
     }
-    if (unsafe) return new NoSandbox(prlimit);
+    if (options.unsafeNoSandbox()) return new NoSandbox(prlimit, VerifyResult.NONE_UNSAFE);
+    // Code from our own templates and the user's contract is as trusted as the orchestrator that wrote it.
+    if (options.templateOnly()) return new NoSandbox(prlimit, VerifyResult.NONE_TEMPLATE);
     throw new SandboxUnavailableException(problem + "; refusing to run generated code outside a sandbox. "
         + INSTALL_HINT);
   }

@@ -11,20 +11,23 @@ final class JavalinBank implements AutoCloseable {
 
   JavalinBank(Set<Defect> defects) {
     bank = new Bank(defects);
-    app = Javalin.create(config -> config.showJavalinBanner = false);
-    app.get("/accounts", ctx -> reply(ctx, bank.list(ctx.queryParamMap())));
-    app.post("/accounts", ctx -> withBody(ctx, body -> bank.open(body)));
-    app.get("/accounts/{accountId}", ctx -> {
-      if (bank.hangs(ctx.pathParam("accountId"))) Thread.sleep(3_000);
-      reply(ctx, bank.get(ctx.pathParam("accountId")));
+    app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.startupWatcherEnabled = false;
+      config.routes.get("/accounts", ctx -> reply(ctx, bank.list(ctx.queryParamMap())));
+      config.routes.post("/accounts", ctx -> withBody(ctx, body -> bank.open(body)));
+      config.routes.get("/accounts/{accountId}", ctx -> {
+        if (bank.hangs(ctx.pathParam("accountId"))) Thread.sleep(3_000);
+        reply(ctx, bank.get(ctx.pathParam("accountId")));
+      });
+      config.routes.patch("/accounts/{accountId}", ctx -> withBody(ctx, body -> bank.update(ctx.pathParam("accountId"), body)));
+      config.routes.delete("/accounts/{accountId}", ctx -> reply(ctx, bank.close(ctx.pathParam("accountId"))));
+      config.routes.post("/accounts/{accountId}/deposits",
+          ctx -> withBody(ctx, body -> bank.move(ctx.pathParam("accountId"), body, true)));
+      config.routes.post("/accounts/{accountId}/withdrawals",
+          ctx -> withBody(ctx, body -> bank.move(ctx.pathParam("accountId"), body, false)));
+      config.routes.get("/admin/audit", ctx -> reply(ctx, bank.audit(ctx.header("Authorization"))));
     });
-    app.patch("/accounts/{accountId}", ctx -> withBody(ctx, body -> bank.update(ctx.pathParam("accountId"), body)));
-    app.delete("/accounts/{accountId}", ctx -> reply(ctx, bank.close(ctx.pathParam("accountId"))));
-    app.post("/accounts/{accountId}/deposits",
-        ctx -> withBody(ctx, body -> bank.move(ctx.pathParam("accountId"), body, true)));
-    app.post("/accounts/{accountId}/withdrawals",
-        ctx -> withBody(ctx, body -> bank.move(ctx.pathParam("accountId"), body, false)));
-    app.get("/admin/audit", ctx -> reply(ctx, bank.audit(ctx.header("Authorization"))));
     app.start("127.0.0.1", 0);
   }
 

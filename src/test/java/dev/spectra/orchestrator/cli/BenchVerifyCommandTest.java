@@ -37,10 +37,10 @@ class BenchVerifyCommandTest {
   }
 
   @Test
-  void benchListsTheVerifyBenchmark() {
+  void benchWithoutABenchmarkListsThemAsAUsageError() {
     int code = run("bench");
 
-    assertThat(code).isEqualTo(ExitCodes.OK);
-    assertThat(out.toString()).contains("verify");
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("verify");
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spectra.orchestrator.scaffold.Verifier;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -72,6 +72,39 @@ class BuildCommandTest {
       assertThat(b.path("tests").path("passed").asInt()).isEqualTo(4);
       assertThat(b.path("operations").path("implemented").asInt()).isEqualTo(6);
     });
+  }
+
+  @Test
+  void withoutBubblewrapTheTemplateBuildSaysInOneLineThatItRanUnsandboxed() throws Exception {
+    Verifier noSandbox = (project, options) -> {
+      assertThat(options.templateOnly()).as("build --openapi runs template code only").isTrue();
+      return new VerifyResult(true, 4, 4, 0, List.of(), List.of(), VerifyResult.NONE_TEMPLATE, false,
+          Duration.ofMillis(5), "");
+    };
+    Path target = dir.resolve("todo");
+    int code = run(new BuildCommand(io(), () -> Optional.of(noSandbox)), "--openapi",
+        Path.of("examples/todo-api.yaml").toAbsolutePath().toString(), "--out", target.toString(), "--quiet");
+
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    assertThat(err.toString().lines().filter(l -> l.contains("bubblewrap"))).singleElement()
+        .satisfies(l -> assertThat(l).contains("without a sandbox").contains("apt-get install bubblewrap"));
+    assertThat(Files.readString(target.resolve("BUILD-REPORT.md"))).contains(VerifyResult.NONE_TEMPLATE)
+        .contains("Verified without a sandbox");
+  }
+
+  @Test
+  void aVerificationTimeoutIsCalledATimeoutNotACompileFailure() throws Exception {
+    Verifier slow = (project, options) -> new VerifyResult(false, 0, 0, 0, List.of(), List.of(),
+        VerifyResult.BUBBLEWRAP, true, Duration.ofSeconds(180), "[killed]");
+    Path target = dir.resolve("slow");
+    int code = run(new BuildCommand(io(), () -> Optional.of(slow)), "--openapi",
+        Path.of("examples/todo-api.yaml").toAbsolutePath().toString(), "--out", target.toString(), "--quiet");
+
+    assertThat(code).isEqualTo(ExitCodes.FAILED);
+    assertThat(out.toString()).contains("timed out").doesNotContain("compilation failed");
+    assertThat(err.toString()).contains("verification timed out");
+    assertThat(Files.readString(target.resolve("BUILD-REPORT.md"))).contains("timed out")
+        .doesNotContain("compilation failed");
   }
 
   @Test

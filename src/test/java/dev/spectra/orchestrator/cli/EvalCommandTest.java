@@ -148,11 +148,23 @@ class EvalCommandTest {
   }
 
   @Test
-  void buildModeRefusesToGradeWithoutHiddenScenarios(@TempDir Path cwd) {
-    int code = Main.run(new String[] {"eval", "--simulate", "--mode", "build", "--out",
-        cwd.resolve("out").toString()}, io(cwd));
-    assertThat(code).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("hidden acceptance scenarios").contains("--mode plan");
-    assertThat(cwd.resolve("out")).doesNotExist();
+  void buildModeRunsAndGradesInsteadOfRefusing(@TempDir Path cwd) throws Exception {
+    Path suite = cwd.resolve("suite");
+    task(suite, "notes", "Build a service that stores notes with a title.", "Note", "/notes");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();   // closed again: nothing listens there
+    }
+    Files.writeString(cwd.resolve("orchestrator.yaml"), """
+        models:
+          gone: {kind: ollama, endpoint: "http://127.0.0.1:%d", local: true}
+        """.formatted(port));
+    int code = Main.run(new String[] {"eval", "--models", "gone", "--suite", suite.toString(), "--mode", "build",
+        "--out", cwd.resolve("out").toString(), "--quiet"}, io(cwd));
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(err.toString()).doesNotContain("cannot run them yet");
+    JsonNode report = new ObjectMapper().readTree(cwd.resolve("out/report.json").toFile());
+    assertThat(report.toString()).contains("build");
   }
+
 }

@@ -22,7 +22,8 @@ class KeysCommandTest {
     out = new StringWriter();
     err = new StringWriter();
     Io io = new Io(new PrintWriter(out), new PrintWriter(err), new ByteArrayInputStream(new byte[0]),
-        Map.of("ORCHESTRATOR_GATEWAY_KEYS", dir.resolve("keys.json").toString()), dir);
+        Map.of("HOME", dir.toString(), "ORCHESTRATOR_DB_URL", "jdbc:sqlite:" + dir.resolve("ledger.db"),
+            "ORCHESTRATOR_GATEWAY_KEYS", dir.resolve("old-keys.json").toString()), dir);
     return Main.run(args, io);
   }
 
@@ -36,7 +37,12 @@ class KeysCommandTest {
 
     assertThat(run("keys", "list")).isZero();
     assertThat(out.toString()).contains(id).contains("ci").contains("active").doesNotContain(key.substring(15));
-    assertThat(Files.readString(dir.resolve("keys.json"))).doesNotContain(key.substring(15));
+    for (String f : new String[] {"ledger.db", "ledger.db-wal"}) {
+      if (Files.exists(dir.resolve(f))) {
+        assertThat(new String(Files.readAllBytes(dir.resolve(f)), java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as(f).doesNotContain(key.substring(15));
+      }
+    }
 
     assertThat(run("keys", "revoke", id)).isZero();
     assertThat(run("keys", "list", "--json")).isZero();
@@ -52,6 +58,32 @@ class KeysCommandTest {
 
   @Test void negativeBudgetIsRefusedAndNothingIsWritten() {
     assertThat(run("keys", "create", "--budget", "-1")).isEqualTo(ExitCodes.USAGE);
-    assertThat(dir.resolve("keys.json")).doesNotExist();
+    assertThat(dir.resolve("ledger.db")).doesNotExist();
+  }
+
+  @Test void importCopiesKeysOfTheOldFileSoTheKeysClientsHoldKeepWorking() throws Exception {
+    // The format earlier versions wrote: salt, SHA-256(salt || secret), spend and revocation per key.
+    String secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I";
+    byte[] salt = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    var sha = java.security.MessageDigest.getInstance("SHA-256");
+    sha.update(salt);
+    String hash = java.util.HexFormat.of().formatHex(sha.digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Files.writeString(dir.resolve("old-keys.json"), "{\"version\":1,\"keys\":[{\"id\":\"a1b2c3d4e5\",\"name\":\"ci\","
+        + "\"created\":\"2026-01-01T00:00:00Z\",\"budget_usd\":\"5\",\"spent_usd\":\"1.25\",\"rate_limit_rpm\":null,"
+        + "\"revoked\":null,\"salt\":\"" + java.util.Base64.getEncoder().encodeToString(salt) + "\",\"sha256\":\""
+        + hash + "\"}]}");
+
+    assertThat(run("keys", "import")).isZero();
+    assertThat(out.toString()).contains("Imported 1 key");
+    assertThat(run("keys", "list", "--json")).isZero();
+    JsonNode listed = new ObjectMapper().readTree(out.toString());
+    assertThat(listed.get(0).path("id").asText()).isEqualTo("a1b2c3d4e5");
+    assertThat(listed.get(0).path("spent_usd").asText()).isEqualTo("1.25");
+    try (var db = dev.spectra.orchestrator.ledger.Database.open("jdbc:sqlite:" + dir.resolve("ledger.db"))) {
+      assertThat(new dev.spectra.orchestrator.ledger.GatewayKeys(db, java.time.Clock.systemUTC())
+          .authenticate("sko_a1b2c3d4e5_" + secret)).isPresent();
+    }
+    assertThat(run("keys", "import")).isZero();
+    assertThat(out.toString()).contains("Imported 0 key").contains("1 already in the database");
   }
 }

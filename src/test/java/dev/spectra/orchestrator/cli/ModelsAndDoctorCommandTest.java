@@ -107,6 +107,7 @@ class ModelsAndDoctorCommandTest {
     assertThat(root.at("/models/0/usable").asBoolean()).isTrue();
     assertThat(root.at("/models/1/role").asText()).isEqualTo("fallback");
     assertThat(root.at("/java/version").asText()).isNotEmpty();
+    assertThat(root.path("database").asText()).contains("SQLite").endsWith(": ok");
     // PATH is empty in this test, so the sandbox tool is missing: one problem, exit 1.
     assertThat(root.at("/sandbox/bwrap").isNull()).isTrue();
     assertThat(root.path("problems").toString()).contains("bwrap");

@@ -207,7 +207,8 @@ class ServeCommandTest {
   @Test void requestsWithoutABearerAreRefusedWhenKeysAreRequired() throws Exception {
     StringWriter keyOut = new StringWriter();
     Io keysIo = new Io(new PrintWriter(keyOut, true), new PrintWriter(new StringWriter()),
-        new ByteArrayInputStream(new byte[0]), Map.of("ORCHESTRATOR_GATEWAY_KEYS", dir.resolve("keys.json").toString()), dir);
+        new ByteArrayInputStream(new byte[0]), Map.of("HOME", dir.toString(), "ORCHESTRATOR_DB_URL",
+            "jdbc:sqlite:" + dir.resolve("ledger.db")), dir);
     assertThat(Main.run(new String[] {"keys", "create", "--name", "t", "--json"}, keysIo)).isZero();
     String key = JSON.readTree(keyOut.toString()).path("key").asText();
     serve("perfect", "--require-keys");

@@ -341,4 +341,27 @@ class ConfigLoaderTest {
     assertThat(c.secrets().toString()).contains("OPENAI_API_KEY=set").doesNotContain("sk-test-abcdef");
     assertThat(c.toString()).doesNotContain("sk-test-abcdef");
   }
+
+  @Test
+  void timeoutsSetForACatalogModelSurviveAUrlThatMovesItToALocalServer() throws Exception {
+    write(cwd.resolve("orchestrator.yaml"), """
+        models:
+          gpt-4o-mini:
+            timeouts: {first-token: 2s}
+        """);
+    env.put("ORCHESTRATOR_LLM_URL", "http://127.0.0.1:1234/v1/chat/completions");
+    env.put("ORCHESTRATOR_LLM_MODEL", "gpt-4o-mini");
+    Config c = load();
+    ModelSpec moved = c.catalog().get("gpt-4o-mini").orElseThrow();
+    assertThat(moved.local()).as("a catalog model keeps its cloud standing wherever its URL points").isFalse();
+    assertThat(moved.timeouts().firstToken()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aCatalogModelMovedToALocalServerWithoutTimeoutsGetsTheLocalDefaults() throws Exception {
+    env.put("ORCHESTRATOR_LLM_URL", "http://127.0.0.1:1234/v1/chat/completions");
+    env.put("ORCHESTRATOR_LLM_MODEL", "gpt-4o-mini");
+    ModelSpec moved = load().catalog().get("gpt-4o-mini").orElseThrow();
+    assertThat(moved.timeouts()).isEqualTo(dev.spectra.orchestrator.model.Timeouts.LOCAL_DEFAULT);
+  }
 }

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each provider key goes only to its provider's host, or to a host the user names for it with {@code api-key-env}.
+ * Each provider key goes only to its provider's host, or to a host the user names for that model in
+ * {@code orchestrator.yaml} (an {@code endpoint:} or {@code api-key-env:} of its {@code models:} entry); never to a
+ * host that only a URL in the environment or the shape of a path points at.
  * The simulator stands in for a third-party host: it records the headers it received.
  */
 class KeyScopeTest {
@@ -111,6 +113,22 @@ class KeyScopeTest {
     RecordedRequest r = callDefault();
 
     assertThat(r.header("x-api-key")).contains(ANTHROPIC_KEY);
+  }
+
+  @Test
+  void aKeyGoesToAnEndpointTheUserWroteForThatModelInTheConfigurationFile() throws Exception {
+    Files.writeString(cwd.resolve("orchestrator.yaml"), """
+        models:
+          gpt-4o-mini:
+            endpoint: %s/v1
+            kind: openai
+        llm:
+          model: gpt-4o-mini
+        """.formatted(sim.baseUrl()));
+
+    RecordedRequest r = callDefault();
+
+    assertThat(r.header("authorization")).contains("Bearer " + OPENAI_KEY);
   }
 
   @Test

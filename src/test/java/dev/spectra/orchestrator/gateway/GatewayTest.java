@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spectra.orchestrator.model.Model;
+import dev.spectra.orchestrator.ledger.Database;
+import dev.spectra.orchestrator.ledger.GatewayKeys;
+import dev.spectra.orchestrator.ledger.SqlBudgetStore;
 import dev.spectra.orchestrator.model.ModelError;
+import dev.spectra.orchestrator.reliability.BudgetStore;
 import dev.spectra.orchestrator.model.ModelException;
-import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Money;
-import dev.spectra.orchestrator.model.Price;
-import dev.spectra.orchestrator.model.ProviderKind;
 import dev.spectra.orchestrator.model.ResponseFormat;
-import dev.spectra.orchestrator.model.Timeouts;
 import dev.spectra.orchestrator.model.Usage;
-import dev.spectra.orchestrator.structured.StructuredOptions;
-import dev.spectra.orchestrator.structured.StructuredOutput;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -32,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,13 +46,27 @@ class GatewayTest {
 
   @AfterEach void stop() {
     started.forEach(Gateway::close);
+    databases.forEach(Database::close);
   }
 
   private Gateway start(FakeDirectory directory) {
     return start(directory, GatewayOptions.defaults().withPort(0), null, Map.of());
   }
 
-  private Gateway start(FakeDirectory directory, GatewayOptions options, ApiKeys keys, Map<String, String> env) {
+  private final List<Database> databases = new ArrayList<>();
+
+  /** A fresh SQLite ledger database in the test's directory (PostgreSQL is covered by the store tests). */
+  private Database database() {
+    Database db = Database.open("jdbc:sqlite:" + dir.resolve("ledger-" + databases.size() + ".db"));
+    databases.add(db);
+    return db;
+  }
+
+  private GatewayKeys keys() {
+    return new GatewayKeys(database(), java.time.Clock.systemUTC());
+  }
+
+  private Gateway start(FakeDirectory directory, GatewayOptions options, GatewayKeys keys, Map<String, String> env) {
     Gateway g = Gateway.builder(directory).options(options).keys(keys).environment(env).listener(listener).start();
     started.add(g);
     return g;
@@ -107,6 +117,9 @@ class GatewayTest {
     assertThat(r.headers().firstValue("x-orchestrator-cost-usd")).hasValue("0.000123");
     assertThat(r.headers().firstValue("x-orchestrator-saved-usd")).hasValue("0.000456");
     assertThat(body.at("/orchestrator/served_model").asText()).isEqualTo("qwen");
+    // The call is recorded after the response is sent: on a busy machine the client can read it first.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (listener.snapshot().isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
     assertThat(listener.snapshot()).singleElement().satisfies(c -> {
       assertThat(c.status()).isEqualTo(200);
       assertThat(c.servedModel()).isEqualTo("qwen");
@@ -241,9 +254,9 @@ class GatewayTest {
     assertThat(m.requests).isEmpty();
   }
 
-  @Test void missingOrWrongKeyGets401WhenKeysAreRequiredAndAValidKeyPasses() throws Exception {
-    ApiKeys keys = ApiKeys.open(dir.resolve("keys.json"));
-    ApiKeys.Created created = keys.create("ci", null, null);
+  @Test void missingOrWrongKeyGets401WithWwwAuthenticateAndAValidKeyPasses() throws Exception {
+    GatewayKeys keys = keys();
+    GatewayKeys.Created created = keys.create("ci", null, null);
     Gateway g = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))),
         GatewayOptions.defaults().withPort(0).withRequireKeys(true), keys, Map.of());
 
@@ -255,82 +268,88 @@ class GatewayTest {
 
     assertThat(missing.statusCode()).isEqualTo(401);
     assertThat(JSON.readTree(missing.body()).at("/error/type").asText()).isEqualTo("authentication_error");
+    // The instruction must stay readable: the redactor once masked the word "Bearer" itself.
+    assertThat(JSON.readTree(missing.body()).at("/error/message").asText()).contains("Authorization: Bearer <key>");
+    assertThat(missing.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"orchestrator\"");
     assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.headers().firstValue("www-authenticate")).hasValueSatisfying(v ->
+        assertThat(v).contains("error=\"invalid_token\""));
     assertThat(good.statusCode()).isEqualTo(200);
     assertThat(revoked.statusCode()).isEqualTo(401);
     assertThat(listener.snapshot()).singleElement().satisfies(c -> assertThat(c.apiKeyId()).isEqualTo(created.info().id()));
     assertThat(get(g, "/metrics").statusCode()).isEqualTo(401);
   }
 
-  @Test void aRunningGatewayAcceptsAKeyCreatedAndRefusesAKeyRevokedByAnotherWriterOnTheNextRequest() throws Exception {
-    Path file = dir.resolve("keys.json");
-    ApiKeys served = ApiKeys.open(file);
+  @Test void twoGatewaysOnOneDatabaseAcceptANewKeyAndRefuseARevokedOneOnTheNextRequest() throws Exception {
+    Database db = database();
+    GatewayKeys served = new GatewayKeys(db, java.time.Clock.systemUTC());
     served.create("first", null, null);
-    Gateway g = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))),
-        GatewayOptions.defaults().withPort(0).withRequireKeys(true), served, Map.of());
-    ApiKeys cli = ApiKeys.open(file);
+    GatewayOptions opts = GatewayOptions.defaults().withPort(0).withRequireKeys(true);
+    Gateway a = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))), opts, served, Map.of());
+    Gateway b = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))), opts,
+        new GatewayKeys(db, java.time.Clock.systemUTC()), Map.of());
+    GatewayKeys cli = new GatewayKeys(db, java.time.Clock.systemUTC());
 
-    ApiKeys.Created created = cli.create("later", null, null);
-    HttpResponse<String> accepted = post(g, chat("m", false), "Authorization", "Bearer " + created.secret());
+    GatewayKeys.Created created = cli.create("later", null, null);
+    String auth = "Bearer " + created.secret();
+    int acceptedA = post(a, chat("m", false), "Authorization", auth).statusCode();
+    int acceptedB = post(b, chat("m", false), "Authorization", auth).statusCode();
     cli.revoke(created.info().id());
-    HttpResponse<String> refused = post(g, chat("m", false), "Authorization", "Bearer " + created.secret());
+    int refusedA = post(a, chat("m", false), "Authorization", auth).statusCode();
+    int refusedB = post(b, chat("m", false), "Authorization", auth).statusCode();
 
-    assertThat(accepted.statusCode()).isEqualTo(200);
-    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(List.of(acceptedA, acceptedB, refusedA, refusedB)).containsExactly(200, 200, 401, 401);
   }
 
   @Test void refusesToBindBeyondLoopbackWithoutKeys() {
     FakeDirectory d = new FakeDirectory();
     org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-            start(d, GatewayOptions.defaults().withHost("0.0.0.0").withPort(0), ApiKeys.open(dir.resolve("none.json")),
-                Map.of()))
+            start(d, GatewayOptions.defaults().withHost("0.0.0.0").withPort(0), keys(), Map.of()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("requires gateway API keys");
   }
 
-  @Test void keyOverItsRateLimitGets429WithRetryAfter() throws Exception {
-    ApiKeys keys = ApiKeys.open(dir.resolve("keys.json"));
-    ApiKeys.Created k = keys.create("slow", null, 2);
-    AtomicLong now = new AtomicLong(0);
-    Gateway g = Gateway.builder(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))))
-        .options(GatewayOptions.defaults().withPort(0).withRequireKeys(true)).keys(keys).nanoTime(now::get).start();
-    started.add(g);
+  @Test void keyOverItsRateLimitGets429WithRetryAfterUntilTheNextMinute() throws Exception {
+    MutableClock clock = new MutableClock(java.time.Instant.parse("2026-05-01T10:00:00Z"));
+    GatewayKeys keys = new GatewayKeys(database(), clock);
+    GatewayKeys.Created k = keys.create("slow", null, 2);
+    Gateway g = start(new FakeDirectory().add(new FakeModel("m", FakeModel.text("m", "ok"))),
+        GatewayOptions.defaults().withPort(0).withRequireKeys(true), keys, Map.of());
     String auth = "Bearer " + k.secret();
 
     int first = post(g, chat("m", false), "Authorization", auth).statusCode();
     int second = post(g, chat("m", false), "Authorization", auth).statusCode();
+    clock.advance(Duration.ofSeconds(30));
     HttpResponse<String> third = post(g, chat("m", false), "Authorization", auth);
-    now.addAndGet(TimeUnit.SECONDS.toNanos(30));
-    int afterRefill = post(g, chat("m", false), "Authorization", auth).statusCode();
+    clock.advance(Duration.ofSeconds(30));
+    int nextMinute = post(g, chat("m", false), "Authorization", auth).statusCode();
 
     assertThat(first).isEqualTo(200);
     assertThat(second).isEqualTo(200);
     assertThat(third.statusCode()).isEqualTo(429);
     assertThat(third.headers().firstValue("retry-after")).hasValue("30");
     assertThat(JSON.readTree(third.body()).at("/error/type").asText()).isEqualTo("rate_limit_error");
-    assertThat(afterRefill).isEqualTo(200);
+    assertThat(nextMinute).isEqualTo(200);
   }
 
-  @Test void keyWhoseBudgetIsSpentGets429InsufficientQuotaAndSpendIsPersisted() throws Exception {
-    ApiKeys keys = ApiKeys.open(dir.resolve("keys.json"));
-    ApiKeys.Created k = keys.create("small", Money.usd("0.0002"), null);
-    // Each call costs $0.000123 (FakeModel.text): the second call crosses the budget, the third is refused.
-    FakeModel m = new FakeModel("m", FakeModel.text("cloud", "ok"));
+  @Test void keyWhoseBudgetIsSpentGets429InsufficientQuotaBeforeAnyModelRuns() throws Exception {
+    Database db = database();
+    GatewayKeys keys = new GatewayKeys(db, java.time.Clock.systemUTC());
+    GatewayKeys.Created k = keys.create("small", Money.usd("0.0002"), null);
+    // Spend as the cascade's budget guard records it: reserved, then settled at the real cost.
+    SqlBudgetStore store = new SqlBudgetStore(db, java.time.Clock.systemUTC());
+    var held = (BudgetStore.Outcome.Held) store.reserve(List.of(new BudgetStore.Claim("key:" + k.info().id(), null)),
+        Money.usd("0.0002"), Duration.ofMinutes(1));
+    store.settle(held.hold(), Money.usd("0.0002"));
+    FakeModel m = new FakeModel("m", FakeModel.text("cloud", "unreachable!"));
     Gateway g = start(new FakeDirectory().add(m), GatewayOptions.defaults().withPort(0).withRequireKeys(true), keys,
         Map.of());
-    String auth = "Bearer " + k.secret();
 
-    int first = post(g, chat("m", false), "Authorization", auth).statusCode();
-    int second = post(g, chat("m", false), "Authorization", auth).statusCode();
-    HttpResponse<String> third = post(g, chat("m", false), "Authorization", auth);
+    HttpResponse<String> r = post(g, chat("m", false), "Authorization", "Bearer " + k.secret());
 
-    assertThat(first).isEqualTo(200);
-    assertThat(second).isEqualTo(200);
-    assertThat(third.statusCode()).isEqualTo(429);
-    assertThat(JSON.readTree(third.body()).at("/error/type").asText()).isEqualTo("insufficient_quota");
-    assertThat(m.requests).hasSize(2);
-    assertThat(m.requests.get(0).context().apiKeyId()).isEqualTo(k.info().id());
-    assertThat(ApiKeys.open(dir.resolve("keys.json")).list().getFirst().spent()).isEqualTo(Money.usd("0.000246"));
+    assertThat(r.statusCode()).isEqualTo(429);
+    assertThat(JSON.readTree(r.body()).at("/error/type").asText()).isEqualTo("insufficient_quota");
+    assertThat(m.requests).isEmpty();
   }
 
   @Test void jsonSchemaResponseFormatReachesTheModelAsJsonSchemaAndTheClientGetsTheValidatedValue() throws Exception {
@@ -351,70 +370,6 @@ class GatewayTest {
       assertThat(f.name()).isEqualTo("person");
       assertThat(f.schema().at("/required/0").asText()).isEqualTo("name");
     });
-  }
-
-  /** The structured engine over a model that answers with a list whose rest is a "..." placeholder. */
-  private static Model placeholderAnswers(FakeModel m) {
-    return new StructuredOutput(m, new ModelSpec("m", ProviderKind.OLLAMA, URI.create("http://127.0.0.1:1"), "m-1",
-        true, Price.FREE, 8192, Set.of(), Timeouts.LOCAL_DEFAULT, null, 1), StructuredOptions.defaults());
-  }
-
-  private static final String PLACEHOLDER = "{\"name\": \"Ana\", \"tags\": [\"a\", \"b\", ...]}";
-
-  private static String personRequest(boolean stream) {
-    return "{\"model\":\"m\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"person\"}],"
-        + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"person\","
-        + "\"schema\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
-        + "\"tags\":{\"type\":\"array\"}},\"required\":[\"name\"]}}}}";
-  }
-
-  @Test void lenientRepairHeaderGetsTheBestReadingWithEveryGuessListedInAResponseHeader() throws Exception {
-    FakeModel m = new FakeModel("m", FakeModel.text("qwen", PLACEHOLDER));
-    Gateway g = start(new FakeDirectory().add(placeholderAnswers(m)));
-
-    for (boolean stream : new boolean[] {false, true}) {
-      HttpResponse<String> r = post(g, personRequest(stream), "x-orchestrator-repair", "lenient");
-
-      assertThat(r.statusCode()).as("stream " + stream).isEqualTo(200);
-      assertThat(r.headers().firstValue("x-orchestrator-guesses")).hasValue("1; placeholder@1:36");
-      StringBuilder content = new StringBuilder();
-      if (stream) {
-        for (String e : events(r.body())) {
-          if (!e.equals("[DONE]")) content.append(JSON.readTree(e).at("/choices/0/delta/content").asText(""));
-        }
-      } else {
-        content.append(JSON.readTree(r.body()).at("/choices/0/message/content").asText());
-      }
-      assertThat(JSON.readTree(content.toString()))
-          .isEqualTo(JSON.readTree("{\"name\":\"Ana\",\"tags\":[\"a\",\"b\"]}"));
-    }
-    // One call per request: nothing was re-asked.
-    assertThat(m.requests).hasSize(2);
-  }
-
-  @Test void withoutTheRepairHeaderTheDefaultModeReasksInsteadOfGuessing() throws Exception {
-    FakeModel m = new FakeModel("m", FakeModel.text("qwen", PLACEHOLDER));
-    Gateway g = start(new FakeDirectory().add(placeholderAnswers(m)));
-
-    HttpResponse<String> r = post(g, personRequest(false));
-
-    assertThat(r.statusCode()).isEqualTo(422);
-    assertThat(r.headers().firstValue("x-orchestrator-guesses")).isEmpty();
-    assertThat(JSON.readTree(r.body()).at("/error/message").asText()).contains("placeholder");
-    // The first answer and two re-asks: the placeholder was shown to the model, never guessed away.
-    assertThat(m.requests).hasSize(3);
-    assertThat(m.requests).allSatisfy(q -> assertThat(q.format().lenientRepair()).isFalse());
-  }
-
-  @Test void unknownRepairHeaderValueGets400NamingTheHeader() throws Exception {
-    FakeModel m = new FakeModel("m", FakeModel.text("qwen", PLACEHOLDER));
-    Gateway g = start(new FakeDirectory().add(placeholderAnswers(m)));
-
-    HttpResponse<String> r = post(g, personRequest(false), "x-orchestrator-repair", "guess-freely");
-
-    assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(r.body()).at("/error/param").asText()).isEqualTo("x-orchestrator-repair");
-    assertThat(m.requests).isEmpty();
   }
 
   @Test void jsonObjectFormatWithAStreamSendsTheWholeValidatedValueAndNeverRawTokens() throws Exception {
@@ -477,16 +432,25 @@ class GatewayTest {
     assertThat(metrics).doesNotContain(secret).contains("orchestrator_gateway_failures_total{type=\"auth_failed\"} 2");
   }
 
-  @Test void clientDisconnectingMidStreamLeavesTheServerHealthyAndTheCallRecorded() throws Exception {
+  @Test void clientDisconnectingMidStreamCancelsTheUpstreamCallAndRecordsIt() throws Exception {
     CountDownLatch firstTokenSent = new CountDownLatch(1);
     CountDownLatch clientGone = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
     FakeModel slow = new FakeModel("slow", (req, l) -> {
       l.onToken("first ");
       firstTokenSent.countDown();
       try {
         clientGone.await(10, TimeUnit.SECONDS);
         for (int i = 0; i < 500; i++) {
-          l.onToken("token" + i + " ");
+          offered.incrementAndGet();
+          try {
+            l.onToken("token" + i + " ");
+          } catch (java.util.concurrent.CancellationException e) {
+            // What a provider sees: its read loop unwinds and the upstream connection is closed.
+            cancelled.set(true);
+            throw e;
+          }
           Thread.sleep(1);
         }
       } catch (InterruptedException e) {
@@ -512,10 +476,9 @@ class GatewayTest {
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while ((listener.snapshot().isEmpty() || g.inFlight() > 0) && System.nanoTime() < deadline) Thread.sleep(10);
-    assertThat(listener.snapshot()).singleElement().satisfies(c -> {
-      assertThat(c.clientDisconnected()).isTrue();
-      assertThat(c.usage().completionTokens()).isEqualTo(501);
-    });
+    assertThat(listener.snapshot()).singleElement().satisfies(c -> assertThat(c.clientDisconnected()).isTrue());
+    assertThat(cancelled).isTrue();
+    assertThat(offered.get()).isLessThan(500);
     assertThat(g.inFlight()).isZero();
     assertThat(g.metricsText()).contains("orchestrator_gateway_failures_total{type=\"client_disconnected\"} 1");
     assertThat(post(g, chat("slow", false)).body()).contains("still serving");

@@ -53,10 +53,11 @@ class LedgerTest {
       assertThat(again.calls(Ledger.CallFilter.latest(10_000))).hasSize(5000);
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
+        ResultSet rs = c.createStatement().executeQuery(
+            "SELECT COUNT(*), MAX(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success = 1")) {
       rs.next();
-      assertThat(rs.getInt(1)).isEqualTo(1);
-      assertThat(rs.getInt(2)).isEqualTo(Migrations.latest());
+      assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
+      assertThat(rs.getInt(2)).isEqualTo(Migrations.LATEST);
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         ResultSet rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
@@ -83,7 +84,9 @@ class LedgerTest {
     Path file = dir.resolve("l.db");
     Ledger.openFile(file, clock).close();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-      c.createStatement().execute("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)");
+      c.createStatement().execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, "
+          + "script, checksum, installed_by, installed_on, execution_time, success) VALUES (99, '99', 'future', 'SQL', "
+          + "'V99__future.sql', 0, 'test', '2030-01-01 00:00:00', 0, 1)");
     }
     assertThatThrownBy(() -> Ledger.openFile(file, clock)).hasMessageContaining("schema version 99")
         .hasMessageContaining(file.toString());

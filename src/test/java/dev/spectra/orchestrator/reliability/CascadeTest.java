@@ -160,6 +160,17 @@ class CascadeTest {
   }
 
   @Test
+  void keepsTheFailuresOfEarlierRoutesSuppressedOnTheErrorItThrows() {
+    fake("small").then(new ModelError.ModelNotFound("small", "e", "ollama pull small"));
+    fake("big").then(new ModelError.ModelNotFound("big", "e", "ollama pull big"));
+    fake("gpt-4o-mini").then(new ModelError.AuthFailed(401, "e", "set OPENAI_API_KEY"));
+    assertThatThrownBy(() -> cascade(settings()).chat(ModelRequest.of("x")))
+        .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.getSuppressed())
+            .extracting(t -> ((ModelException) t).error().type())
+            .containsExactly("model_not_found", "model_not_found"));
+  }
+
+  @Test
   void fixedPolicyRetriesButNeverFallsBack() {
     fake("small").then(new ModelError.ServerError(500, "", "e"), new ModelError.ServerError(500, "", "e"),
         new ModelError.ServerError(500, "", "e"));

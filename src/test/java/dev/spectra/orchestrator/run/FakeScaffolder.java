@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Writes a tiny project in the generated layout: a store, one handler that needs a model, contract tests. */
-final class FakeScaffolder implements Ports.Scaffolder {
+final class FakeScaffolder implements Ports.ProjectScaffolder {
   static final String PKG = "com.example.library";
   static final String HANDLER = "src/main/java/com/example/library/ops/ReturnLoanHandler.java";
   static final String CONTRACT = "src/test/java/com/example/library/contract/CrudContractTest.java";

@@ -10,12 +10,12 @@ import java.util.List;
  * Judges the project by the handler's text, like a compiler would by its content: {@code BROKEN} does not compile,
  * {@code WRONG} fails a test, anything else passes. Counts its runs.
  */
-final class FakeVerifier implements Ports.Verifier {
+final class FakeVerifier implements Ports.ProjectVerifier {
   final List<String> seen = new ArrayList<>();
   boolean noSandbox;
 
-  @Override public Verification verify(Path projectDir) throws IOException, Ports.NoSandbox {
-    if (noSandbox) throw new Ports.NoSandbox("no sandbox tool found: install bubblewrap or pass --unsafe-no-sandbox");
+  @Override public Verification verify(Path projectDir, Path contract) throws IOException, Ports.SandboxMissing {
+    if (noSandbox) throw new Ports.SandboxMissing("no sandbox tool found: install bubblewrap or pass --unsafe-no-sandbox");
     String handler = Files.readString(projectDir.resolve(FakeScaffolder.HANDLER));
     seen.add(handler);
     if (handler.contains("BROKEN")) {

@@ -30,7 +30,7 @@ class HostileModelRunTest {
   final FakeScaffolder scaffolder = new FakeScaffolder();
   final List<String> stopAfter = new ArrayList<>();
 
-  RunPipeline pipeline(Ports.Verifier verifier) {
+  RunPipeline pipeline(Ports.ProjectVerifier verifier) {
     Ports.Sessions sessions = (id, budget) -> {
       model.route = 0;
       return new Ports.Session(model, model.escalator());
@@ -38,7 +38,7 @@ class HostileModelRunTest {
     Steps.Hook hook = step -> {
       if (stopAfter.remove(step)) throw new Steps.Stopped(step);
     };
-    return new RunPipeline(sessions, scaffolder, verifier, Ports.BuildRecorder.NONE, Progress.NONE,
+    return new RunPipeline(sessions, scaffolder, verifier, dev.spectra.orchestrator.scaffold.BuildJournal.NONE, Progress.NONE,
         Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), hook, dir.resolve("runs"), dir,
         () -> "run-hostile");
   }
@@ -52,7 +52,7 @@ class HostileModelRunTest {
    * (to host files), a link to {@code /}, replaces the editable handler with a link to a host secret, and reports
    * compile errors "in" {@code /etc/passwd}, a {@code ../} path and the secret; later runs pass.
    */
-  final class PlantingVerifier implements Ports.Verifier {
+  final class PlantingVerifier implements Ports.ProjectVerifier {
     final Path profile;
     final Path secret;
     int runs;
@@ -62,7 +62,7 @@ class HostileModelRunTest {
       this.secret = secret;
     }
 
-    @Override public Verification verify(Path project) throws java.io.IOException {
+    @Override public Verification verify(Path project, Path contract) throws java.io.IOException {
       runs++;
       if (runs > 1) return new Verification(true, 3, 0, List.of(), "fake", "");
       Files.createSymbolicLink(project.resolve("BUILD-REPORT.md"), profile);

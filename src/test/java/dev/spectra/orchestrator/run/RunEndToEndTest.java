@@ -8,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code run} end to end against the simulator: scripted model replies, everything else real. */
+// Minutes of real sandboxed builds: part of ./test --all (and .ci/run), not of the quick ./test.
+@Tag("e2e")
 class RunEndToEndTest {
   @TempDir Path dir;
   SimulatedBuild build;
@@ -95,13 +98,14 @@ class RunEndToEndTest {
         throw new AssertionError(e);
       }
     });
-    String contract = "src/test/java/com/example/libraryloans/contract/BooksContractTest.java";
+    // The generated contract tests: one class runs every scenario of src/test/resources/scenarios.json.
+    String contract = "src/test/java/com/example/libraryloans/contract/ContractScenariosTest.java";
     String hostile = SimulatedBuild.files(
         SimulatedBuild.FINES, SimulatedBuild.resource("MemberFinesHandler.java"),
         "../../../escaped.java", "class Escaped {}",
         dir.resolve("absolute.java").toString(), "class Absolute {}",
         SimulatedBuild.PKG_DIR + "evil/Planted.java", "class Planted {}",
-        contract, "class BooksContractTest {}");
+        contract, "class ContractScenariosTest {}");
     var impl = SimulatedBuild.implementations();
     build.enqueueLocal(SimulatedBuild.plan(), Scripted.text(hostile), impl.get(1), impl.get(2));
 
@@ -111,7 +115,7 @@ class RunEndToEndTest {
     assertThat(outside.resolve("Planted.java")).doesNotExist();
     assertThat(dir.resolve("absolute.java")).doesNotExist();
     assertThat(dir.getParent().resolve("escaped.java")).doesNotExist();
-    assertThat(dir.resolve("library").resolve(contract)).content().contains("@Test");
+    assertThat(dir.resolve("library").resolve(contract)).content().contains("@TestFactory");
     assertThat(outcome.report().path("refusedPaths")).hasSize(4);
     assertThat(outcome.report().path("refusedPaths").toString()).contains("symlink").contains("absolute")
         .contains("..").contains("contract tests are read-only");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.Money;
+import dev.spectra.orchestrator.scaffold.BuildJournal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ class RunPipelineTest {
     Steps.Hook hook = step -> {
       if (stopAfter.remove(step)) throw new Steps.Stopped(step);
     };
-    return new RunPipeline(sessions, scaffolder, verifier, Ports.BuildRecorder.NONE, Progress.NONE,
+    return new RunPipeline(sessions, scaffolder, verifier, BuildJournal.NONE, Progress.NONE,
         Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), hook, dir.resolve("runs"), dir,
         () -> "run-test");
   }
@@ -111,6 +112,34 @@ class RunPipelineTest {
     assertThat(outcome).isInstanceOf(RunOutcome.ClarificationNeeded.class);
     assertThat(outcome.message()).contains("empty");
     assertThat(model.calls).isEmpty();
+  }
+
+  @Test
+  void aCheckFindingAgainstTheRunningServiceReachesTheFixPromptLikeAFailingTest() throws Exception {
+    FakeCheckingVerifier checking = new FakeCheckingVerifier();
+    RunPipeline pipeline = new RunPipeline((id, budget) -> new Ports.Session(model, model.escalator()), scaffolder,
+        new VerifierAdapter(checking, dev.spectra.orchestrator.verify.VerifyOptions.defaults()),
+        dev.spectra.orchestrator.scaffold.BuildJournal.NONE, Progress.NONE, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
+        Steps.Hook.NONE, dir.resolve("runs"), dir, () -> "run-check");
+    String crashing = GOOD.replace("/* ok */", "/* CRASH_ON_QUOTE */");
+    model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, crashing), files(FakeScaffolder.HANDLER, GOOD));
+
+    RunOutcome outcome = pipeline.run(request());
+
+    assertThat(outcome).isInstanceOf(RunOutcome.Verified.class);
+    assertThat(model.steps()).containsExactly("plan", "implement:returnLoan", "fix-1");
+    String fixPrompt = model.calls.get(2).request().messages().getLast().content();
+    assertThat(fixPrompt).contains("orchestrator check")
+        .contains("check finding: security CWE-89 in POST /loans/{id}/return (returnLoan): " + FakeCheckingVerifier.SUMMARY)
+        .contains(FakeCheckingVerifier.CURL)
+        .contains("unterminated quoted string");
+    // Every verify checked the service against the plan's contract, kept outside the project the sandbox writes.
+    assertThat(checking.contractExisted).containsExactly(true, true);
+    assertThat(checking.asked).hasSize(2).allSatisfy(c -> {
+      assertThat(c.contract().toString()).doesNotContain("/project/");
+      assertThat(c.security()).isTrue();
+      assertThat(c.fuzz()).isPositive();
+    });
   }
 
   @Test

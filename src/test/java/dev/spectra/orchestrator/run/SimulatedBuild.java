@@ -9,8 +9,6 @@ import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.Ledger;
-import java.util.HashMap;
-import java.util.Map;
 import dev.spectra.orchestrator.sim.Scripted;
 import dev.spectra.orchestrator.sim.SimOptions;
 import dev.spectra.orchestrator.sim.Simulator;
@@ -21,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A whole {@code run} against the in-process simulator with scripted replies: real providers, the structured
@@ -37,7 +37,7 @@ final class SimulatedBuild implements AutoCloseable {
   static final String FINES = PKG_DIR + "ops/MemberFinesHandler.java";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final Simulator sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(42));
+  final Simulator sim;
   final Path dir;
   final List<String> stopAfter = new ArrayList<>();
   final List<Steps.Hook> hooks = new ArrayList<>();
@@ -50,6 +50,12 @@ final class SimulatedBuild implements AutoCloseable {
   String model;
 
   SimulatedBuild(Path dir) throws ConfigException, IOException {
+    this(dir, "perfect", 42);
+  }
+
+  /** A build against a simulator with this profile (name or file) and seed: its coder answers unscripted calls. */
+  SimulatedBuild(Path dir, String profile, long seed) throws ConfigException, IOException {
+    this.sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile(profile).withSeed(seed));
     this.dir = dir;
     // The local model speaks Ollama's native API, the fallback the OpenAI one; both are the simulator.
     env.put("ORCHESTRATOR_LLM_URL", sim.baseUrl().toString());

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spectra.orchestrator.app.Verifiers;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Whole builds through the production verifier: the generated tests compile and run inside the sandbox. Slow (tens
  * of seconds each on a busy machine), so few; they need bubblewrap and a filled (or fillable) dependency cache.
  */
+// Minutes of real sandboxed builds: part of ./test --all (and .ci/run), not of the quick ./test.
+@Tag("e2e")
 class BuildEndToEndTest {
   @TempDir Path dir;
 
@@ -43,6 +51,59 @@ class BuildEndToEndTest {
     // Health, three resources' CRUD and the checkout placeholder.
     assertThat(report.tests().run()).isGreaterThanOrEqualTo(30);
     assertThat(report.needsModelCount()).isEqualTo(1);
+    // The service was started in the sandbox and checked: no failure, the model's operation pending, not passing.
+    CheckOutcome check = report.check();
+    assertThat(check).isNotNull();
+    assertThat(check.problem()).as(check.serviceLog()).isEmpty();
+    assertThat(check.failures()).extracting(CheckOutcome.Finding::render).isEmpty();
+    assertThat(check.requests()).isGreaterThan(100);
+    assertThat(check.pending()).extracting(CheckOutcome.Pending::operation).singleElement().asString()
+        .contains("checkout");
+    String json = Files.readString(dir.resolve("bookshop/build-report.json"));
+    assertThat(json).contains("\"check\"").contains("\"pending\"");
+    assertThat(dir.resolve("bookshop/BUILD-REPORT.md")).content().contains("| check | 0 failures")
+        .contains("Pending (answer 501");
+  }
+
+  /** Delegates to the real verifier after planting a defect in the scaffolded code, as a faulty model would. */
+  private record PlantingVerifier(Verifier real) implements Verifier {
+    @Override public VerifyResult verify(Path projectDir, VerifyOptions options)
+        throws SandboxUnavailableException, InterruptedException {
+      try (var files = Files.walk(projectDir.resolve("src/main/java"))) {
+        Path list = files.filter(p -> p.getFileName().toString().equals("CreateBookHandler.java")).findFirst()
+            .orElseThrow();
+        String code = Files.readString(list);
+        // A create that builds SQL from the body: a quote breaks it with a 500. The generated tests send none.
+        String planted = code.replace("crud.handle(ctx);", "if (ctx.body().contains(\"'\")) throw new "
+            + "IllegalStateException(\"SQL syntax error near quote\");\n    crud.handle(ctx);");
+        assertThat(planted).isNotEqualTo(code);
+        Files.writeString(list, planted);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return real.verify(projectDir, options);
+    }
+  }
+
+  @Test
+  void aDefectOnlyTheCheckFindsFailsTheBuildAndItsFindingIsInTheReport() throws Exception {
+    BuildReport report;
+    try {
+      report = new OpenApiBuild(Optional.of(new PlantingVerifier(realVerifier())), Clock.systemUTC(),
+          ProgressListener.NONE, new Random()).run(new OpenApiBuild.Request(Contracts.example("bookshop-api.yaml"),
+          null, dir.resolve("planted"), false, false, Duration.ofMinutes(5), dir));
+    } catch (SandboxUnavailableException e) {
+      assumeTrue(false, "no sandbox here: " + e.getMessage());
+      return;
+    }
+    assertThat(report.tests().failed()).as("the generated tests do not send quotes").isZero();
+    assertThat(report.passed()).isFalse();
+    assertThat(report.check().failures()).anySatisfy(f -> {
+      assertThat(f.operation()).contains("createBook");
+      assertThat(f.kind()).isIn("security", "server-error");
+      assertThat(f.curl()).contains("curl");
+    });
+    assertThat(dir.resolve("planted/BUILD-REPORT.md")).content().contains("## Behaviour check").contains("createBook");
   }
 
   @Test

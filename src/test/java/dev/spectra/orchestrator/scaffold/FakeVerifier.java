@@ -1,5 +1,9 @@
 package dev.spectra.orchestrator.scaffold;
 
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.Verifier;
+import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

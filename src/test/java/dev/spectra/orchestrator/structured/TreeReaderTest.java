@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TreeReaderTest {
   private final StrictJson strict = new StrictJson();
   private final ObjectMapper mapper = strict.mapper();
-  private final Names names = new Names();
+  private final MemberNames names = new MemberNames();
 
   /** What the mapper says: a value, a fatal error, or a plain error. */
   private record Mapper(JsonNode value, boolean fatal) {}

@@ -3,7 +3,9 @@ package dev.spectra.orchestrator.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.NetworkNeededException;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,8 +55,18 @@ class DependencyCacheTest {
     Optional<List<String>> maven = fakeMaven(0);
     Path root = dir.resolve("cache");
     List<String> progress = Collections.synchronizedList(new ArrayList<>());
+    List<String> items = Collections.synchronizedList(new ArrayList<>());
+    ProgressListener listener = new ProgressListener() {
+      @Override public void onProgress(String step, String detail) {
+        progress.add(detail);
+      }
+
+      @Override public void onCount(String step, String unit, long done, long total, long bytes, String item) {
+        items.add(done + " " + bytes + " " + item);
+      }
+    };
     Callable<DependencyCache.Classpaths> resolve = () ->
-        new DependencyCache(root, maven, Map.of()).resolve(DEPS, (step, detail) -> progress.add(detail));
+        new DependencyCache(root, maven, Map.of()).resolve(DEPS, listener);
 
     List<Future<DependencyCache.Classpaths>> results;
     try (var pool = Executors.newFixedThreadPool(2)) {
@@ -63,7 +75,10 @@ class DependencyCacheTest {
 
     assertThat(mavenRuns()).isEqualTo(1);
     for (var r : results) assertThat(r.get().test()).containsExactly(jar);
-    assertThat(progress).anyMatch(p -> p.contains("lib-1.0.jar"));
+    // One line per phase; each file only as a count (shown one by one with --verbose).
+    assertThat(progress).noneMatch(p -> p.contains("lib-1.0.jar"))
+        .anyMatch(p -> p.startsWith("dependency cache ready: 1 files (0.0 MB) downloaded"));
+    assertThat(items).containsExactly("1 12000 downloaded lib-1.0.jar");
     assertThat(new DependencyCache(root, Optional.empty(), Map.of()).resolve(DEPS, (s, d) -> {}).main())
         .as("a filled entry needs no Maven").containsExactly(jar);
   }
@@ -82,6 +97,56 @@ class DependencyCacheTest {
     Files.delete(jar);
     assertThatThrownBy(() -> cache.resolve(DEPS, (s, d) -> {})).isInstanceOf(SandboxUnavailableException.class);
     assertThat(mavenRuns()).as("the missing jar sent it back to Maven").isEqualTo(2);
+  }
+
+  @Test
+  void withoutNetworkTheFirstFillSaysItNeedsMavenCentralOnce() throws Exception {
+    Path script = dir.resolve("offline-mvn");
+    Files.writeString(script, """
+        #!/bin/sh
+        echo "[INFO] Scanning for projects..."
+        echo "[ERROR] Failed to execute goal on project dependency-set: Could not resolve dependencies: Could not \
+        transfer artifact io.javalin:javalin:pom:6.7.0 from/to central (https://repo.maven.apache.org/maven2): \
+        repo.maven.apache.org: Name or service not known"
+        exit 1
+        """);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    DependencyCache cache = new DependencyCache(dir.resolve("cache"), Optional.of(List.of(script.toString())),
+        Map.of());
+
+    assertThatThrownBy(() -> cache.resolve(DEPS, (s, d) -> {}))
+        .isInstanceOf(NetworkNeededException.class)
+        .hasMessageContaining("needs Maven Central once").hasMessageContaining("Name or service not known")
+        .hasMessageNotContaining("[INFO]");
+  }
+
+  @Test
+  void librariesAlreadyInTheUsersRepositoryAreTakenFromThereIntoTheCache() throws Exception {
+    Path userRepo = dir.resolve("home/.m2/repository");
+    Path userJar = userRepo.resolve("org/example/lib/1.0/lib-1.0.jar");
+    Files.createDirectories(userJar.getParent());
+    Files.writeString(userJar, "a jar from ~/.m2");
+    calls = dir.resolve("calls");
+    Path script = dir.resolve("tail-mvn");
+    Files.writeString(script, """
+        #!/bin/sh
+        echo "$@" >> '%s'
+        printf '%%s' '%s' > main.classpath
+        printf '%%s' '%s' > test.classpath
+        """.formatted(calls, userJar, userJar));
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    Path root = dir.resolve("cache");
+    List<String> progress = new ArrayList<>();
+    DependencyCache cache = new DependencyCache(root, Optional.of(List.of(script.toString())), Map.of(),
+        Optional.of(userRepo));
+
+    DependencyCache.Classpaths cp = cache.resolve(DEPS, (s, d) -> progress.add(d));
+
+    assertThat(Files.readString(calls)).contains("-Dmaven.repo.local.tail=" + userRepo);
+    Path cached = root.resolve("m2/org/example/lib/1.0/lib-1.0.jar");
+    assertThat(cp.test()).as("the sandbox sees the cache, not the user's home").containsExactly(cached);
+    assertThat(Files.readString(cached)).isEqualTo("a jar from ~/.m2");
+    assertThat(progress).anyMatch(p -> p.contains("1 libraries") && p.contains("taken from " + userRepo));
   }
 
   @Test

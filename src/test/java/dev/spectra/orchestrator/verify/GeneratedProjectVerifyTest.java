@@ -3,17 +3,19 @@ package dev.spectra.orchestrator.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spectra.orchestrator.scaffold.Scaffolder;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real thing: a project scaffolded from the todo example, verified in bubblewrap from the offline cache. */
+// Minutes of real sandboxed builds: part of ./test --all (and .ci/run), not of the quick ./test.
+@Tag("e2e")
 class GeneratedProjectVerifyTest {
   @TempDir Path dir;
 

@@ -2,9 +2,9 @@ package dev.spectra.orchestrator.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.VerifyOptions;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
+import dev.spectra.orchestrator.verify.ProgressListener;
+import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifyResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

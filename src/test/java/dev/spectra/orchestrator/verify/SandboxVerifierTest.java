@@ -3,10 +3,6 @@ package dev.spectra.orchestrator.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spectra.orchestrator.scaffold.ProgressListener;
-import dev.spectra.orchestrator.scaffold.SandboxUnavailableException;
-import dev.spectra.orchestrator.scaffold.VerifyOptions;
-import dev.spectra.orchestrator.scaffold.VerifyResult;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -199,6 +195,21 @@ class SandboxVerifierTest {
         ProgressListener.NONE));
     assertThat(unsafe.sandbox()).isEqualTo(VerifyResult.NONE_UNSAFE);
     assertThat(unsafe.passed()).as(unsafe.log()).isTrue();
+  }
+
+  @Test
+  void templateOnlyProjectIsVerifiedWithoutASandboxWhenNoneExistsAndSaysSo() throws Exception {
+    ToolLookup real = ToolLookup.path(System.getenv());
+    ToolLookup noBwrap = program -> program.equals("bwrap") ? Optional.empty() : real.find(program);
+    SandboxVerifier verifier = new SandboxVerifier(settings(noBwrap));
+    TinyProject p = TinyProject.passing(dir);
+
+    VerifyResult r = verifier.verify(p.dir(), new VerifyOptions(Duration.ofMinutes(2), false, ProgressListener.NONE,
+        true));
+
+    assertThat(r.sandbox()).isEqualTo(VerifyResult.NONE_TEMPLATE);
+    assertThat(r.sandboxed()).isFalse();
+    assertThat(r.passed()).as(r.log()).isTrue();
   }
 
   @Test

@@ -71,6 +71,15 @@ final class AnthropicChat extends HttpChatModel {
   }
 
   byte[] body(ModelRequest request) throws ModelException {
+    var sampling = request.sampling();
+    // The Messages API has no seed and no penalties; sending the call without them would answer another question.
+    String unsupported = sampling.seed() != null ? "seed" : sampling.frequencyPenalty() != null ? "frequency_penalty"
+        : sampling.presencePenalty() != null ? "presence_penalty" : null;
+    if (unsupported != null) {
+      throw new ModelException(new ModelError.BadRequest(400, "'" + unsupported + "' is not supported by the "
+          + "Anthropic Messages API (model " + spec.name() + "); leave it out or route to an OpenAI-compatible model",
+          endpoint()));
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.messages().size() * 64);
     try (JsonGenerator g = transport.json().createGenerator(out)) {
       g.writeStartObject();
@@ -92,6 +101,12 @@ final class AnthropicChat extends HttpChatModel {
       }
       g.writeEndArray();
       if (request.temperature() != null) g.writeNumberField("temperature", request.temperature());
+      if (sampling.topP() != null) g.writeNumberField("top_p", sampling.topP());
+      if (!sampling.stop().isEmpty()) {
+        g.writeArrayFieldStart("stop_sequences");
+        for (String stop : sampling.stop()) g.writeString(stop);
+        g.writeEndArray();
+      }
       if (request.stream()) g.writeBooleanField("stream", true);
       String tool = toolName(request.format());
       if (tool != null) {

@@ -26,7 +26,9 @@ import java.util.Map;
  * libraries between verifies. It depends on the JDK and the JUnit Platform only.
  *
  * <p>Arguments: {@code --project DIR --release N --main-classpath FILE --test-classpath FILE --main-sources REL
- * --main-resources REL --test-sources REL --test-resources REL --result FILE}. Progress lines on stderr start
+ * --main-resources REL --test-sources REL --test-resources REL --result FILE [--run-tests false]}: with
+ * {@code --run-tests false} it compiles both source sets and runs no test (a service graded by other means).
+ * Progress lines on stderr start
  * with {@value #PROGRESS_PREFIX}. Exit code 0 when a result was written, 3 on bad arguments, 4 when the runner
  * itself failed.
  */
@@ -100,7 +102,13 @@ public final class VerifyRunner {
     out.put("compileLog", log.toString());
     out.put("compileMillis", (System.nanoTime() - t0) / 1_000_000);
 
-    if (compiled) {
+    if (compiled && "false".equals(a.get("--run-tests"))) {
+      out.put("testsRun", 0);
+      out.put("testsPassed", 0);
+      out.put("testsFailed", 0);
+      out.put("testsSkipped", 0);
+      out.put("failures", List.of());
+    } else if (compiled) {
       // An interim result: if a test kills this JVM, the host still learns that everything compiled.
       out.put("complete", false);
       write(result, out);

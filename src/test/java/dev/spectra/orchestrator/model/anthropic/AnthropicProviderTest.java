@@ -132,4 +132,25 @@ class AnthropicProviderTest {
     assertThat(failure(model(), ModelRequest.of("e"))).isInstanceOf(ModelError.MalformedResponse.class);
     assertThat(failure(model(), ModelRequest.of("f"))).isInstanceOf(ModelError.ContextTooLong.class);
   }
+
+  @Test
+  void mapsStopToStopSequencesAndForwardsTopP() throws Exception {
+    sim.enqueue(id, Scripted.text("ok"));
+    model().chat(ModelRequest.of("hi").withSampling(new dev.spectra.orchestrator.model.Sampling(0.9, null,
+        List.of("END"), null, null)));
+    JsonNode sent = sim.requests().getLast().body();
+    assertThat(sent.path("stop_sequences").toString()).isEqualTo("[\"END\"]");
+    assertThat(sent.path("top_p").asDouble()).isEqualTo(0.9);
+    assertThat(sent.has("stop")).isFalse();
+  }
+
+  @Test
+  void refusesSeedAndPenaltiesItCannotHonourNamingTheField() {
+    int before = sim.requests().size();
+    ModelError e = failure(model(), ModelRequest.of("hi").withSampling(new dev.spectra.orchestrator.model.Sampling(
+        null, null, List.of(), 0.5, null)));
+    assertThat(e).isInstanceOfSatisfying(ModelError.BadRequest.class, b ->
+        assertThat(b.detail()).contains("'frequency_penalty' is not supported"));
+    assertThat(sim.requests()).as("nothing sent").hasSize(before);
+  }
 }

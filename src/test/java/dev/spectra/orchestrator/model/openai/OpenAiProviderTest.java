@@ -274,4 +274,18 @@ class OpenAiProviderTest {
         .chat(ModelRequest.of("hi").withMaxTokens(20));
     assertThat(sim.requests().getLast().body().path("max_completion_tokens").asInt()).isEqualTo(20);
   }
+
+  @Test
+  void forwardsTopPSeedStopAndPenaltiesUnderOpenAisNames() throws Exception {
+    sim.enqueue(id, Scripted.text("ok"));
+    ModelRequest request = ModelRequest.of("hi").withSampling(new dev.spectra.orchestrator.model.Sampling(0.5, 7L,
+        List.of("END", "STOP"), 0.25, -0.5));
+    model(ProviderKind.OPENAI_COMPATIBLE).chat(request);
+    JsonNode body = sim.requests().getLast().body();
+    assertThat(body.path("top_p").asDouble()).isEqualTo(0.5);
+    assertThat(body.path("seed").asLong()).isEqualTo(7L);
+    assertThat(body.path("stop").toString()).isEqualTo("[\"END\",\"STOP\"]");
+    assertThat(body.path("frequency_penalty").asDouble()).isEqualTo(0.25);
+    assertThat(body.path("presence_penalty").asDouble()).isEqualTo(-0.5);
+  }
 }

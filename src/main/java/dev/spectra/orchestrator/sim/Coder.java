@@ -1,0 +1,384 @@
+package dev.spectra.orchestrator.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The simulated coder: answers the three calls of a model-driven build (plan, implement one operation, fix) for
+ * the requests it has reference solutions of ({@code sim/coder/index.txt} on the classpath), and makes the
+ * mistakes of its profile's {@link DefectModel} on the way. It recognises the calls by their prompts only: the
+ * planning request by the request text it finds after {@code Request:}, implement and fix calls by the handler
+ * files they show. For a call it recognises but cannot answer it says so in plain text.
+ */
+final class Coder {
+  private static final String INDEX = "/sim/coder/index.txt";
+  /** Output caps up to this many tokens can cut a whole handler file short. */
+  static final int TIGHT_LIMIT = 8000;
+  private static final Pattern OPERATION = Pattern.compile("(?m)^Operation: (\\S+) (\\S+) \\(([^)]+)\\)");
+  private static final Pattern FILE_TO_REPLACE = Pattern.compile("File to replace, ([^\\n]+?):\\n");
+  private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
+  private static final Pattern EDITABLE = Pattern.compile("(?m)^=== (\\S+) \\(editable\\) ===\\n");
+
+  /** A request the coder knows: its text, its plan and its reference files by simple file name. */
+  record Task(String id, String request, ObjectNode plan, Map<String, String> references) {}
+
+  /**
+   * The coder's answer.
+   *
+   * @param text the reply text
+   * @param json the text is meant as JSON (the profile's JSON corruption may still apply)
+   * @param truncated cut at the token limit
+   * @param note what happened, for the request log
+   */
+  record Reply(String text, boolean json, boolean truncated, String note) {}
+
+  private final List<Task> tasks;
+  private final DefectModel defects;
+  private final ObjectMapper mapper;
+
+  Coder(List<Task> tasks, DefectModel defects, ObjectMapper mapper) {
+    this.tasks = List.copyOf(tasks);
+    this.defects = defects;
+    this.mapper = mapper;
+  }
+
+  /** Loads the built-in reference solutions. */
+  static Coder load(DefectModel defects, ObjectMapper mapper) {
+    List<Task> tasks = new ArrayList<>();
+    for (String line : resource(INDEX).orElse("").lines().toList()) {
+      String id = line.strip();
+      if (id.isEmpty() || id.startsWith("#")) continue;
+      String base = "/sim/coder/" + id + "/";
+      String request = resource(base + "request.txt").orElseThrow(() -> missing(base + "request.txt"));
+      ObjectNode plan;
+      try {
+        plan = (ObjectNode) mapper.readTree(resource(base + "plan.json").orElseThrow(() -> missing(base + "plan.json")));
+      } catch (IOException e) {
+        throw new UncheckedIOException("built-in coder resource " + base + "plan.json is not JSON", e);
+      }
+      Map<String, String> refs = new LinkedHashMap<>();
+      for (String f : resource(base + "files.txt").orElse("").lines().map(String::strip).filter(s -> !s.isEmpty())
+          .toList()) {
+        refs.put(f, resource(base + f + ".txt").orElseThrow(() -> missing(base + f + ".txt")));
+      }
+      tasks.add(new Task(id, request, plan, refs));
+    }
+    return new Coder(tasks, defects, mapper);
+  }
+
+  private static IllegalStateException missing(String name) {
+    return new IllegalStateException("built-in coder resource missing: " + name);
+  }
+
+  private static Optional<String> resource(String name) {
+    try (InputStream in = Coder.class.getResourceAsStream(name)) {
+      return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  List<Task> tasks() { return tasks; }
+
+  /** {@return the coder's answer when the request is one of the build's calls, else empty} */
+  Optional<Reply> answer(SimRequest req, SplittableRandom rng) {
+    String prompt = req.visiblePrompt();
+    if (prompt.contains("You plan a small HTTP JSON service")) {
+      // A re-ask's last message holds only the errors: the model repairs its plan with its fix probability.
+      boolean reask = !normalise(req.lastUserText()).contains("request: ");
+      return Optional.of(plan(prompt, rng, reask ? defects.planDefect() * (1 - defects.fixRepairs())
+          : defects.planDefect()));
+    }
+    if (prompt.contains("You implement one operation")) {
+      boolean first = OPERATION.matcher(req.lastUserText()).find();
+      String user = first ? req.lastUserText() : prompt;
+      // A reply runs out of tokens only under a tight cap; a caller that retries with a larger one gets it whole.
+      boolean tightLimit = req.maxTokens() == null || req.maxTokens() <= TIGHT_LIMIT;
+      return Optional.of(implement(user, rng, first ? defects.codeDefect()
+          : defects.codeDefect() * (1 - defects.fixRepairs()), tightLimit));
+    }
+    if (prompt.contains("You fix a Java 21 Javalin service")) {
+      String user = EDITABLE.matcher(req.lastUserText()).find() ? req.lastUserText() : prompt;
+      return Optional.of(fix(user, rng));
+    }
+    return Optional.empty();
+  }
+
+  // ---- plan
+
+  private Reply plan(String prompt, SplittableRandom rng, double defectRate) {
+    String flat = normalise(prompt);
+    Task task = null;
+    for (Task t : tasks) {
+      if (flat.contains("request: " + normalise(t.request()))) {
+        task = t;
+        break;
+      }
+    }
+    if (task == null) {
+      ObjectNode unknown = mapper.createObjectNode().put("clarification_needed", "This is the model simulator: it "
+          + "writes services only for the requests it has reference solutions of (" + String.join(", ", ids())
+          + "); run against a real model for any other request.");
+      return new Reply(unknown.toString(), true, false, "coder: unknown request, said so");
+    }
+    ObjectNode plan = task.plan().deepCopy();
+    if (prompt.contains("The OpenAPI document is given and authoritative")) plan.remove("openapi");
+    String note = "coder: plan of " + task.id();
+    if (plan.has("openapi") && rng.nextDouble() < defectRate) {
+      Set<Defect> tried = EnumSet.noneOf(Defect.class);
+      for (Defect d; (d = defects.draw(Defect.Stage.PLAN, rng, tried)) != null; tried.add(d)) {
+        if (breakPlan(plan, d, rng)) {
+          note += ", defect: " + d.wire();
+          break;
+        }
+      }
+    }
+    return new Reply(pretty(plan), true, false, note);
+  }
+
+  private List<String> ids() {
+    return tasks.stream().map(Task::id).toList();
+  }
+
+  /** Lower case, one space for every run of whitespace: prompts re-wrap and re-indent the request. */
+  static String normalise(String text) {
+    return text.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
+  }
+
+  private boolean breakPlan(ObjectNode plan, Defect d, SplittableRandom rng) {
+    JsonNode paths = plan.path("openapi").path("paths");
+    if (!(paths instanceof ObjectNode pathsNode)) return false;
+    switch (d) {
+      case MISSING_OPERATION -> {
+        List<String> ids = new ArrayList<>();
+        plan.path("behaviours").forEach(b -> ids.add(b.path("operationId").asText()));
+        if (ids.isEmpty()) return false;
+        String victim = ids.get(rng.nextInt(ids.size()));
+        for (Iterator<Map.Entry<String, JsonNode>> it = pathsNode.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> item = it.next();
+          if (!(item.getValue() instanceof ObjectNode ops)) continue;
+          for (Iterator<Map.Entry<String, JsonNode>> o = ops.fields(); o.hasNext(); ) {
+            if (victim.equals(o.next().getValue().path("operationId").asText())) {
+              o.remove();
+              if (ops.isEmpty()) it.remove();
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      case MISSING_STATUS -> {
+        // The error status a scenario expects is the one a model forgets to declare (the contract then disagrees
+        // with its own behaviour); statuses no scenario uses would pass unnoticed by every check.
+        List<Map.Entry<ObjectNode, String>> expected = new ArrayList<>();
+        for (JsonNode scenario : plan.path("scenarios")) {
+          for (JsonNode step : scenario.path("steps")) {
+            String code = step.path("status").asText();
+            if (!code.startsWith("4")) continue;
+            String concrete = step.path("path").asText().replaceAll("\\{\\{[^}]*}}", "x").replaceFirst("\\?.*", "");
+            for (Map.Entry<String, JsonNode> item : pathsNode.properties()) {
+              String regex = "^" + item.getKey().replaceAll("\\{[^}/]+}", "[^/]+") + "/?$";
+              JsonNode op = item.getValue().path(step.path("method").asText().toLowerCase(Locale.ROOT));
+              if (concrete.matches(regex) && op.path("responses") instanceof ObjectNode r && r.has(code)) {
+                expected.add(Map.entry(r, code));
+              }
+            }
+          }
+        }
+        if (expected.isEmpty()) return false;
+        Map.Entry<ObjectNode, String> victim = expected.get(rng.nextInt(expected.size()));
+        victim.getKey().remove(victim.getValue());
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  // ---- implement
+
+  private Reply implement(String user, SplittableRandom rng, double defectRate, boolean tightLimit) {
+    Matcher op = OPERATION.matcher(user);
+    Matcher file = FILE_TO_REPLACE.matcher(user);
+    if (!op.find() || !file.find()) {
+      return unknownCode("an implement call without the operation or the file to replace");
+    }
+    String path = file.group(1).strip();
+    String operationId = op.group(3);
+    Matcher pkg = PACKAGE.matcher(user.substring(file.end()));
+    String actualPackage = pkg.find() ? pkg.group(1) : null;
+    Optional<String> reference = reference(path, actualPackage);
+    if (reference.isEmpty()) {
+      return unknownCode("no reference implementation of operation " + operationId + " (" + path + ")");
+    }
+    ArrayNode files = mapper.createArrayNode();
+    String content = reference.get();
+    String note = "coder: implement " + operationId;
+    Defect defect = null;
+    if (rng.nextDouble() < defectRate) {
+      Set<Defect> tried = EnumSet.noneOf(Defect.class);
+      for (Defect d; (d = defects.draw(Defect.Stage.CODE, rng, tried)) != null; tried.add(d)) {
+        if (d == Defect.TRUNCATION && !tightLimit) continue;
+        if (d == Defect.TRUNCATION || d == Defect.UNASKED_FILE || d == Defect.OUTSIDE_PATH) {
+          defect = d;
+          break;
+        }
+        String broken = d.breakCode(content, rng);
+        if (broken != null) {
+          content = broken;
+          defect = d;
+          break;
+        }
+      }
+    }
+    files.addObject().put("path", path).put("content", content);
+    if (defect == Defect.UNASKED_FILE) {
+      // The scaffold's App is never the model's to change: the path guard refuses it.
+      String app = path.replaceFirst("/ops/[^/]+$", "/App.java");
+      files.addObject().put("path", app).put("content", "// the routes, tidied up\n");
+    } else if (defect == Defect.OUTSIDE_PATH) {
+      files.addObject().put("path", "../NOTES-" + operationId + ".md").put("content", "Implemented " + operationId
+          + ".\n");
+    }
+    if (defect != null) note += ", defect: " + defect.wire();
+    String text = pretty(mapper.createObjectNode().set("files", files));
+    if (defect == Defect.TRUNCATION) {
+      int cut = (int) (text.length() * (0.55 + 0.3 * rng.nextDouble()));
+      return new Reply(text.substring(0, cut), true, true, note);
+    }
+    return new Reply(text, true, false, note);
+  }
+
+  private static Reply unknownCode(String what) {
+    return new Reply("This is the model simulator's coder: " + what + ". It writes code only for the requests it "
+        + "has reference solutions of; run against a real model for this one.", false, false,
+        "coder: unknown code request, said so");
+  }
+
+  /** {@return the reference file for a project path, moved into the project's base package} */
+  private Optional<String> reference(String path, String actualPackage) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    String key = actualPackage == null ? "" : baseOf(actualPackage).replaceAll("^.*\\.", "");
+    String fallback = null;
+    for (Task t : tasks) {
+      String ref = t.references().get(name);
+      if (ref == null) continue;
+      String service = t.plan().path("service").asText().replace("-", "");
+      if (service.equals(key)) return Optional.of(rebase(ref, actualPackage));
+      if (fallback == null) fallback = ref;
+    }
+    return Optional.ofNullable(fallback).map(r -> rebase(r, actualPackage));
+  }
+
+  /** The handler packages are {@code <base>.ops}; the support types live under the base. */
+  private static String baseOf(String pkg) {
+    return pkg.endsWith(".ops") ? pkg.substring(0, pkg.length() - 4) : pkg;
+  }
+
+  private static String rebase(String reference, String actualPackage) {
+    Matcher m = PACKAGE.matcher(reference);
+    if (actualPackage == null || !m.find()) return reference;
+    String from = baseOf(m.group(1));
+    String to = baseOf(actualPackage);
+    return from.equals(to) ? reference : reference.replace(from + ".", to + ".").replace("package " + from + ";",
+        "package " + to + ";");
+  }
+
+  // ---- fix
+
+  private Reply fix(String user, SplittableRandom rng) {
+    Matcher m = EDITABLE.matcher(user);
+    List<int[]> spans = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    while (m.find()) {
+      paths.add(m.group(1));
+      spans.add(new int[] {m.end(), -1});
+    }
+    // Java never holds a line starting with "=== ": each file runs to the next block or the end.
+    for (int[] span : spans) span[1] = nextBlock(user, span[0]);
+    ArrayNode files = mapper.createArrayNode();
+    List<String> notes = new ArrayList<>();
+    for (int i = 0; i < paths.size(); i++) {
+      String shown = user.substring(spans.get(i)[0], spans.get(i)[1]);
+      String path = paths.get(i);
+      Matcher pkg = PACKAGE.matcher(shown);
+      Optional<String> reference = reference(path, pkg.find() ? pkg.group(1) : packageFromPath(path));
+      if (reference.isEmpty()) continue;
+      String clean = reference.get();
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      if (normalise(shown).equals(normalise(clean))) {
+        // Nothing of ours is wrong in this file; a model still tends to send it back unchanged.
+        files.addObject().put("path", path).put("content", clean);
+        continue;
+      }
+      if (rng.nextDouble() < defects.fixRepairs()) {
+        String content = clean;
+        String introduced = null;
+        if (rng.nextDouble() < defects.fixIntroduces()) {
+          Set<Defect> tried = EnumSet.of(Defect.TRUNCATION, Defect.UNASKED_FILE, Defect.OUTSIDE_PATH);
+          for (Defect d; (d = defects.draw(Defect.Stage.CODE, rng, tried)) != null; tried.add(d)) {
+            String broken = d.breakCode(clean, rng);
+            if (broken != null) {
+              content = broken;
+              introduced = d.wire();
+              break;
+            }
+          }
+        }
+        files.addObject().put("path", path).put("content", content);
+        notes.add("repaired " + name + (introduced == null ? "" : " but introduced " + introduced));
+      } else {
+        // The fix misses: the file comes back as it was, so the same error returns and the loop guard sees it.
+        files.addObject().put("path", path).put("content", stripTruncationMark(shown));
+        notes.add("left " + name + " broken");
+      }
+    }
+    if (files.isEmpty()) return unknownCode("none of the files to fix has a reference implementation");
+    String note = "coder: fix" + (notes.isEmpty() ? " (nothing of its own to repair)" : ", " + String.join(", ", notes));
+    return new Reply(pretty(mapper.createObjectNode().set("files", files)), true, false, note);
+  }
+
+  private static int nextBlock(String user, int from) {
+    int next = user.indexOf("\n=== ", from);
+    return next < 0 ? user.length() : next + 1;
+  }
+
+  private static String stripTruncationMark(String shown) {
+    String s = shown.endsWith("\n") ? shown.substring(0, shown.length() - 1) : shown;
+    return s.endsWith("\n// (truncated)") ? s.substring(0, s.length() - "\n// (truncated)".length()) : s;
+  }
+
+  private static String packageFromPath(String path) {
+    int at = path.indexOf("src/main/java/");
+    int slash = path.lastIndexOf('/');
+    if (at < 0 || slash < at) return null;
+    return path.substring(at + "src/main/java/".length(), slash).replace('/', '.');
+  }
+
+  private String pretty(JsonNode node) {
+    try {
+      return mapper.writer(Responder.modelStyle()).writeValueAsString(node);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a tree we built", e);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.spectra.orchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What holds for every command: usage, --json, errors as JSON, whole help lines, one rule for bad configuration. */
+class CliConventionsTest {
+  @TempDir Path dir;
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  private Io io(Path cwd) {
+    return new Io(new PrintWriter(out), new PrintWriter(err), new ByteArrayInputStream(new byte[0]),
+        Map.of("HOME", dir.toString(), "XDG_CONFIG_HOME", dir.resolve("config").toString(),
+            "XDG_DATA_HOME", dir.resolve("data").toString()), cwd);
+  }
+
+  private int run(String... args) {
+    return Main.run(args, io(dir));
+  }
+
+  @Test
+  void noArgumentsPrintsTheUsageOnStderrAndExitsTwo() {
+    assertThat(run()).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("Usage: orchestrator").contains("build");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void aGroupCommandWithoutSubcommandIsAUsageErrorAndListsItsSubcommandsAsJson() throws Exception {
+    assertThat(run("bench")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("verify");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("keys", "--json")).isEqualTo(ExitCodes.OK);
+    JsonNode keys = new ObjectMapper().readTree(out.toString());
+    assertThat(keys.path("subcommands").findValuesAsText("name")).containsExactly("create", "list", "revoke", "import");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("bench", "--json")).isEqualTo(ExitCodes.OK);
+    assertThat(new ObjectMapper().readTree(out.toString()).path("subcommands").findValuesAsText("name"))
+        .contains("providers", "verify", "gateway");
+  }
+
+  @Test
+  void everyCommandAndSubcommandTakesJsonAndVerbose() {
+    List<String> missing = new ArrayList<>();
+    collectWithoutJson(Main.commandLine(io(dir)), missing);
+    assertThat(missing).isEmpty();
+  }
+
+  private static void collectWithoutJson(CommandLine cl, List<String> missing) {
+    // --verbose too: library log lines reach the console only with it.
+    for (String option : List.of("--json", "--verbose")) {
+      if (cl.getCommandSpec().findOption(option) == null) missing.add(cl.getCommandSpec().qualifiedName() + " " + option);
+    }
+    for (CommandLine sub : cl.getSubcommands().values()) collectWithoutJson(sub, missing);
+  }
+
+  @Test
+  void withJsonAParseErrorIsAJsonObjectOnStdout() throws Exception {
+    assertThat(run("build", "--json", "--force")).isEqualTo(ExitCodes.USAGE);
+    JsonNode error = new ObjectMapper().readTree(out.toString()).path("error");
+    assertThat(error.path("exitCode").asInt()).isEqualTo(2);
+    assertThat(error.path("kind").asText()).isEqualTo("usage");
+    assertThat(error.path("message").asText()).contains("--openapi");
+  }
+
+  @Test
+  void withJsonABadInputErrorIsAJsonObjectOnStdout() throws Exception {
+    assertThat(run("build", "--json", "--openapi", dir.resolve("missing.yaml").toString())).isEqualTo(ExitCodes.USAGE);
+    JsonNode error = new ObjectMapper().readTree(out.toString()).path("error");
+    assertThat(error.path("kind").asText()).isEqualTo("usage");
+    assertThat(error.path("message").asText()).contains("missing.yaml");
+  }
+
+  @Test
+  void helpListsEveryCommandWithItsWholeFirstSentence() {
+    assertThat(run("--help")).isEqualTo(ExitCodes.OK);
+    String help = out.toString().replaceAll("\\s+", " ");
+    assertThat(help).contains("the JDK, and the sandbox tool (bwrap).")
+        .contains("help Show the usage of the orchestrator or of one command");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("bench", "--help")).isEqualTo(ExitCodes.OK);
+    String bench = out.toString().replaceAll("\\s+", " ");
+    assertThat(bench).contains("against a bare JDK HttpClient call to the same in-process simulator endpoint:")
+        .contains("against the Portkey gateway when node/npm are available.");
+  }
+
+  @Test
+  void helpWithJsonDescribesTheCommand() throws Exception {
+    assertThat(run("help", "build", "--json")).isEqualTo(ExitCodes.OK);
+    JsonNode build = new ObjectMapper().readTree(out.toString());
+    assertThat(build.path("command").asText()).isEqualTo("orchestrator build");
+    assertThat(build.path("options").findValuesAsText("description")).isNotEmpty();
+  }
+
+  @Test
+  void badConfigurationStopsEveryCommandWithExitTwoNamingFileAndLine() throws Exception {
+    Files.writeString(dir.resolve("orchestrator.yaml"), "models:\n  - name: x\n    endpoint: [unclosed\n");
+    for (String[] args : List.of(new String[] {"build", "--openapi", "examples/todo-api.yaml"},
+        new String[] {"builds"}, new String[] {"repair", "-"}, new String[] {"keys", "list"},
+        new String[] {"stats"})) {
+      err.getBuffer().setLength(0);
+      assertThat(run(args)).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+      assertThat(err.toString()).as(String.join(" ", args)).contains("orchestrator.yaml:")
+          .doesNotContain("Exception");
+    }
+    // Help still works, so the user can read how to fix it.
+    assertThat(run("build", "--help")).isEqualTo(ExitCodes.OK);
+  }
+
+  @Test
+  void buildsShowsOneVocabularyOfOutcomes() {
+    assertThat(BuildsCommand.outcome("passed", true)).isEqualTo("verified");
+    assertThat(BuildsCommand.outcome("verified", true)).isEqualTo("verified");
+    assertThat(BuildsCommand.outcome(null, false)).isEqualTo("interrupted");
+    assertThat(BuildsCommand.outcome("partial", true)).isEqualTo("interrupted");
+    assertThat(BuildsCommand.outcome("budget", true)).isEqualTo("stopped");
+    assertThat(BuildsCommand.outcome("rejected", true)).isEqualTo("rejected");
+  }
+}

@@ -1,0 +1,188 @@
+package dev.spectra.orchestrator.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The simulated coder over real HTTP: it recognises the build's three calls by their prompts, answers them from
+ * the reference solutions, and makes its profile's mistakes reproducibly.
+ */
+class CoderTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String PLAN_SYSTEM = "You plan a small HTTP JSON service from a user's request. Answer with one JSON "
+      + "object only.";
+  static final String IMPLEMENT_SYSTEM = "You implement one operation of a Java 21 Javalin service.";
+  static final String FIX_SYSTEM = "You fix a Java 21 Javalin service so that it compiles and its tests pass.";
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = CoderTest.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static ObjectNode chat(String system, String user) {
+    ObjectNode req = JSON.createObjectNode().put("model", "qwen2.5-coder:32b");
+    ArrayNode messages = req.putArray("messages");
+    messages.addObject().put("role", "system").put("content", system);
+    messages.addObject().put("role", "user").put("content", user);
+    return req;
+  }
+
+  static String reply(SimHttp http, ObjectNode req) {
+    return SimHttp.json(http.post("/v1/chat/completions", req)).at("/choices/0/message/content").asText();
+  }
+
+  static String implementPrompt(String pkg) throws IOException {
+    String handler = resource("/sim/coder/library-loans/BorrowBookHandler.java.txt")
+        .replace("com.example.libraryloans", pkg);
+    return "Operation: POST /books/{id}/borrow (borrowBook)\nBehaviour: lends a book\nFile to replace, "
+        + "src/main/java/" + pkg.replace('.', '/') + "/ops/BorrowBookHandler.java:\n" + handler;
+  }
+
+  @Test
+  void answersTheKnownRequestWithItsReferencePlanWhateverTheWrapping() throws IOException {
+    String request = resource("/sim/coder/library-loans/request.txt").replace("\n", " ");
+    try (Simulator sim = Simulator.start(SimOptions.defaults())) {
+      JsonNode plan = SimHttp.json(reply(new SimHttp(sim), chat(PLAN_SYSTEM, "Request:   " + request.toUpperCase())));
+      assertThat(plan.path("service").asText()).isEqualTo("library-loans");
+      assertThat(plan.at("/openapi/paths").has("/books/{id}/borrow")).isTrue();
+      assertThat(plan.path("behaviours")).hasSize(3);
+    }
+  }
+
+  @Test
+  void saysItDoesNotKnowARequestWithoutAReferenceSolution() {
+    try (Simulator sim = Simulator.start(SimOptions.defaults())) {
+      JsonNode answer = SimHttp.json(reply(new SimHttp(sim), chat(PLAN_SYSTEM, "Request: a service for bees")));
+      assertThat(answer.path("clarification_needed").asText()).contains("model simulator", "library-loans",
+          "real model");
+      assertThat(answer.has("service")).isFalse();
+    }
+  }
+
+  @Test
+  void writesTheReferenceHandlerInTheProjectsOwnPackage() throws IOException {
+    try (Simulator sim = Simulator.start(SimOptions.defaults())) {
+      JsonNode files = SimHttp.json(reply(new SimHttp(sim), chat(IMPLEMENT_SYSTEM, implementPrompt("org.acme.lib"))));
+      assertThat(files.path("files")).hasSize(1);
+      assertThat(files.at("/files/0/path").asText()).isEqualTo("src/main/java/org/acme/lib/ops/BorrowBookHandler.java");
+      String java = files.at("/files/0/content").asText();
+      assertThat(java).startsWith("package org.acme.lib.ops;").contains("import org.acme.lib.Stores;")
+          .doesNotContain("com.example");
+    }
+  }
+
+  @Test
+  void saysSoWhenAskedToImplementAnOperationItHasNoReferenceFor() {
+    try (Simulator sim = Simulator.start(SimOptions.defaults())) {
+      String text = reply(new SimHttp(sim), chat(IMPLEMENT_SYSTEM, "Operation: POST /hives/{id}/swarm (swarmHive)\n"
+          + "File to replace, src/main/java/a/ops/SwarmHiveHandler.java:\npackage a.ops;\n"));
+      assertThat(text).contains("model simulator", "swarmHive", "real model");
+    }
+  }
+
+  @Test
+  void theSameSeedGivesTheSameConversation() throws IOException {
+    List<String> first = conversation(7);
+    assertThat(conversation(7)).isEqualTo(first);
+    assertThat(conversation(8)).isNotEqualTo(first);
+  }
+
+  private static List<String> conversation(long seed) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (Simulator sim = Simulator.start(SimOptions.defaults().withProfile("mistral-7b").withSeed(seed))) {
+      SimHttp http = new SimHttp(sim);
+      for (int i = 0; i < 12; i++) out.add(reply(http, chat(IMPLEMENT_SYSTEM, implementPrompt("org.acme.lib"))));
+    }
+    return out;
+  }
+
+  @Test
+  void aWeakProfileBreaksFilesMoreOftenThanAStrongOne() throws IOException {
+    assertThat(brokenShare("mistral-7b")).isGreaterThan(brokenShare("claude-3-5-sonnet") + 0.2);
+    assertThat(brokenShare("perfect")).isZero();
+  }
+
+  private static double brokenShare(String profile) throws IOException {
+    Coder coder = Coder.load(DefectModel.forProfile(profile), JSON);
+    String clean = resource("/sim/coder/library-loans/BorrowBookHandler.java.txt");
+    int broken = 0;
+    int n = 200;
+    for (int i = 0; i < n; i++) {
+      Coder.Reply r = coder.answer(request(IMPLEMENT_SYSTEM, implementPrompt("com.example.libraryloans")),
+          new SplittableRandom(i)).orElseThrow();
+      if (r.truncated() || SimHttp.json(r.text()).path("files").size() > 1
+          || !Coder.normalise(SimHttp.json(r.text()).at("/files/0/content").asText()).equals(Coder.normalise(clean))) {
+        broken++;
+      }
+    }
+    return (double) broken / n;
+  }
+
+  static SimRequest request(String system, String user) {
+    return new SimRequest(SimRequest.Protocol.OPENAI, "m", user, system + "\n" + user + "\n", 10, false, null, null,
+        false, null, false);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Defect.class, names = {"MISSING_IMPORT", "HALLUCINATED_METHOD", "WRONG_STATUS", "RULE_LEFT_OUT",
+      "FENCES", "PROSE"})
+  void everyContentDefectChangesEveryReferenceHandler(Defect defect) throws IOException {
+    for (String name : List.of("BorrowBookHandler", "ReturnLoanHandler", "MemberFinesHandler")) {
+      String clean = resource("/sim/coder/library-loans/" + name + ".java.txt");
+      String broken = defect.breakCode(clean, new SplittableRandom(3));
+      if (defect == Defect.RULE_LEFT_OUT && name.equals("MemberFinesHandler")) {
+        assertThat(broken).as("no rule to leave out").isNull();
+        continue;
+      }
+      assertThat(broken).as(defect + " on " + name).isNotNull().isNotEqualTo(clean);
+    }
+  }
+
+  @Test
+  void leavingARuleOutRemovesTheMarkedStatementAndNothingElse() throws IOException {
+    String clean = resource("/sim/coder/library-loans/BorrowBookHandler.java.txt");
+    String broken = Defect.removeRule(clean, new SplittableRandom(1));
+    assertThat(clean.lines().count() - broken.lines().count()).isEqualTo(4);
+    assertThat(broken).contains("Http.json(ctx, 201").contains("// rule:");
+  }
+
+  @Test
+  void aFixRepairsTheBrokenFileWhenTheProfileRepairsAndSendsItBackWhenNot() throws IOException {
+    String clean = resource("/sim/coder/library-loans/BorrowBookHandler.java.txt");
+    String broken = Defect.MISSING_IMPORT.breakCode(clean, new SplittableRandom(1));
+    String path = "src/main/java/com/example/libraryloans/ops/BorrowBookHandler.java";
+    String prompt = "Compilation failed (first 1 of 1 problems):\n- " + path + ":3: cannot find symbol\n=== " + path
+        + " (editable) ===\n" + broken + "\n";
+    Coder repairs = new Coder(Coder.load(DefectModel.NONE, JSON).tasks(), new DefectModel(0, 0, 1, 0,
+        java.util.Map.of()), JSON);
+    Coder misses = new Coder(repairs.tasks(), new DefectModel(0, 0, 0, 0, java.util.Map.of()), JSON);
+    JsonNode fixed = SimHttp.json(repairs.answer(request(FIX_SYSTEM, prompt), new SplittableRandom(1)).orElseThrow()
+        .text());
+    JsonNode same = SimHttp.json(misses.answer(request(FIX_SYSTEM, prompt), new SplittableRandom(1)).orElseThrow()
+        .text());
+    assertThat(fixed.at("/files/0/content").asText()).isEqualTo(clean);
+    assertThat(Coder.normalise(same.at("/files/0/content").asText())).isEqualTo(Coder.normalise(broken));
+  }
+
+  @Test
+  void describeNamesEveryDefectKindWithItsRateAndSource() {
+    String text = Simulator.describe("qwen2.5-coder-32b");
+    for (Defect d : Defect.values()) assertThat(text).contains(d.wire()).contains(d.source());
+    assertThat(text).contains("code defect 35%").contains("not measurements");
+    assertThat(Simulator.describe("perfect")).contains("no defects");
+  }
+}
