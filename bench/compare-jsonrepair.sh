@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Measures the jsonrepair npm library and `orchestrator bench repair` (default and lenient modes) on the same JSONL
 # corpus, side by side, in alternating rounds: each round runs jsonrepair, then the engine in the default and the
-# lenient mode, each in a JVM with the serial collector (as `orchestrator repair` runs) and with G1 (the JVM's default
-# here, as the gateway runs), and reports the engine's throughput as a multiple of jsonrepair's in that round. On a
-# shared machine the throughput of every process moves with the load, so only figures taken close together are
+# lenient mode in two JVM set-ups, the ones the launcher gives the commands that repair: the one `repair`, `ask` and
+# every other short command run with (its JVM options are read from ./orchestrator, so the two cannot drift apart:
+# the serial collector and the C1 compiler alone), and the one `serve` runs with (the JVM's defaults: G1 here, and
+# the full JIT). The engine's throughput is reported as a multiple of jsonrepair's in the same round. On a shared
+# machine the throughput of every process moves with the load, so only figures taken close together are
 # comparable: the ratios within a round are the result.
 #
 # Both sides: the same inputs (the "input" of every line), the same output (a parsed tree: jsonrepair's text goes
@@ -59,21 +61,28 @@ JS
 
 "$here/../orchestrator" --version >/dev/null   # builds the jar when sources changed, outside the measurement
 . "$here/../bin/find-jdk"
-engine() {   # engine GC-OPTION [--lenient]
-  local gc="$1"
+# The JVM options the launcher gives short commands such as `repair` and `ask` (its line `vm=(...)`).
+read -r -a cli_vm <<<"$(sed -n 's/^vm=(\(.*\))$/\1/p' "$here/../orchestrator")"
+if [ "${#cli_vm[@]}" = 0 ]; then
+  echo "error: cannot find the JVM options of short commands (a line 'vm=(...)') in $here/../orchestrator" >&2
+  exit 1
+fi
+engine() {   # engine cli|serve [--lenient]
+  local vm=()
+  [ "$1" = cli ] && vm=("${cli_vm[@]}")
   shift
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "$gc" -jar "$here/../target/orchestrator.jar" \
+  "$JAVA_HOME/bin/java" ${vm[@]+"${vm[@]}"} -jar "$here/../target/orchestrator.jar" \
     bench repair --jsonl "$corpus" --repeat "$passes" --json "$@"
 }
 results=()
 for round in $(seq 1 "$rounds"); do
-  echo "round $round of $rounds: jsonrepair, then the engine (default, lenient) with the serial and the G1 collector;" \
-    "$passes passes each" >&2
+  echo "round $round of $rounds: jsonrepair, then the engine (default, lenient) as 'repair' runs (${cli_vm[*]})" \
+    "and as 'serve' runs (JVM defaults); $passes passes each" >&2
   results+=("$(cd "$work" && node bench.mjs "$corpus" "$passes")")
-  results+=("$(engine -XX:+UseSerialGC)")
-  results+=("$(engine -XX:+UseSerialGC --lenient)")
-  results+=("$(engine -XX:+UseG1GC)")
-  results+=("$(engine -XX:+UseG1GC --lenient)")
+  results+=("$(engine cli)")
+  results+=("$(engine cli --lenient)")
+  results+=("$(engine serve)")
+  results+=("$(engine serve --lenient)")
 done
 
 node - "$corpus" "$passes" "${results[@]}" <<'JS'
@@ -84,11 +93,13 @@ for (let i = 0; i < runs.length; i += 5) rounds.push(runs.slice(i, i + 5));
 const [js0, def0, len0] = rounds[0];
 const f = x => x.toFixed(1);
 console.log(`corpus ${corpus}: ${def0.cases} cases, ${(def0.bytes / 1000).toFixed(1)} KB; ${passes} measured passes per run`);
+const serve0 = rounds[0][3];
 console.log(`${js0.tool} recovers ${js0.recovered}/${js0.cases}; the engine ${def0.recovered} (default mode), `
-  + `${len0.recovered} (lenient); Java ${def0.java}`);
+  + `${len0.recovered} (lenient); Java ${def0.java}; as 'repair' runs: ${def0.collector} collector, ${def0.jit}; `
+  + `as 'serve' runs: ${serve0.collector} collector, ${serve0.jit}`);
 console.log('MB per CPU-second (wall clock MB/s in brackets), and the engine\'s figure as a multiple of jsonrepair\'s'
   + ' in the same round:');
-console.log('round | jsonrepair | default, serial GC | lenient, serial GC | default, G1 | lenient, G1');
+console.log('round | jsonrepair | default, as repair | lenient, as repair | default, as serve | lenient, as serve');
 const ratios = [[], [], [], []];
 rounds.forEach((r, i) => {
   const cells = [`${f(r[0].mbPerCpuSecond)} (${f(r[0].mbPerSecond)})`];
@@ -100,6 +111,6 @@ rounds.forEach((r, i) => {
   console.log(`${i + 1} | ${cells.join(' | ')}`);
 });
 const range = a => `${Math.min(...a).toFixed(2)}–${Math.max(...a).toFixed(2)}x`;
-console.log(`engine / jsonrepair per CPU-second: default mode ${range(ratios[0])} (serial GC), ${range(ratios[2])} (G1); `
-  + `lenient mode ${range(ratios[1])} (serial GC), ${range(ratios[3])} (G1)`);
+console.log(`engine / jsonrepair per CPU-second: default mode ${range(ratios[0])} (as repair), `
+  + `${range(ratios[2])} (as serve); lenient mode ${range(ratios[1])} (as repair), ${range(ratios[3])} (as serve)`);
 JS

@@ -111,6 +111,8 @@ public final class BenchRepairCommand implements Callable<Integer> {
       out.put("threads", threads);
       out.put("mode", repair.mode().name().toLowerCase(Locale.ROOT));
       out.put("java", Runtime.version().toString());
+      out.put("collector", collector());
+      out.put("jit", jit());
       out.put("checksum", sink);
       io.out().println(out.toPrettyString());
     } else {
@@ -118,8 +120,8 @@ public final class BenchRepairCommand implements Callable<Integer> {
           bytes / 1000.0, repeat, warmPasses);
       io.out().printf(Locale.ROOT, "recovered %d/%d (%s mode)%n", ok, inputs.size(),
           repair.mode().name().toLowerCase(Locale.ROOT));
-      io.out().printf(Locale.ROOT, "%.0f cases/s, %.1f MB/s wall clock (%d thread(s), Java %s)%n", casesPerSecond,
-          mbPerSecond, threads, Runtime.version().feature());
+      io.out().printf(Locale.ROOT, "%.0f cases/s, %.1f MB/s wall clock (%d thread(s), Java %s, %s collector, %s)%n",
+          casesPerSecond, mbPerSecond, threads, Runtime.version().feature(), collector(), jit());
       io.out().printf(Locale.ROOT, "%.1f MB per CPU-second of the process (%.2f CPU-s used in %.2f s; %.2f CPU-s by "
           + "the repairing thread(s), the rest is GC and JIT)%n", mbPerCpuSecond, cpuSeconds, seconds,
           workerCpuNanos.get() / 1e9);
@@ -128,6 +130,32 @@ public final class BenchRepairCommand implements Callable<Integer> {
   }
 
   /** Runs {@code repeat} passes on each of {@code threads} threads; returns the cases recovered in one pass. */
+  /** {@return the garbage collector this JVM runs ({@code G1}, {@code Serial}, ...): it changes the figures} */
+  private static String collector() {
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      String name = gc.getName();
+      if (name.startsWith("G1")) return "G1";
+      if (name.equals("Copy") || name.equals("MarkSweepCompact")) return "Serial";
+      if (name.startsWith("PS ")) return "Parallel";
+      if (name.startsWith("ZGC")) return "ZGC";
+      if (name.startsWith("Shenandoah")) return "Shenandoah";
+    }
+    return "unknown";
+  }
+
+  /** {@return {@code C1 only} when the optimising compiler is off (as the launcher runs short commands), else C1+C2} */
+  private static String jit() {
+    if (ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class) instanceof
+        com.sun.management.HotSpotDiagnosticMXBean hs) {
+      try {
+        return "1".equals(hs.getVMOption("TieredStopAtLevel").getValue()) ? "C1 only" : "C1+C2";
+      } catch (IllegalArgumentException notHotSpot) {
+        return "unknown";
+      }
+    }
+    return "unknown";
+  }
+
   /** {@return CPU time of the whole process (all threads: GC and JIT too), or 0 when the JVM cannot tell} */
   private static long processCpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
