@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # Measures the jsonrepair npm library and `orchestrator bench repair` (default and lenient modes) on the same JSONL
-# corpus, side by side, in alternating rounds: each round runs jsonrepair, then the engine in the default mode, then
-# in the lenient mode, and reports the engine's throughput as a multiple of jsonrepair's in that round. On a shared
-# machine the throughput of every process moves with the load, so only figures taken minutes apart are comparable;
-# the ratios within a round are the result.
+# corpus, side by side, in alternating rounds: each round runs jsonrepair, then the engine in the default and the
+# lenient mode in two JVM set-ups, the ones the launcher gives the commands that repair: the one `repair`, `ask` and
+# every other short command run with (its JVM options are read from ./orchestrator, so the two cannot drift apart:
+# the serial collector and the C1 compiler alone), and the one `serve` runs with (the JVM's defaults: G1 here, and
+# the full JIT). The engine's throughput is reported as a multiple of jsonrepair's in the same round. On a shared
+# machine the throughput of every process moves with the load, so only figures taken close together are
+# comparable: the ratios within a round are the result.
 #
 # Both sides: the same inputs (the "input" of every line), the same output (a parsed tree: jsonrepair's text goes
 # through JSON.parse, the engine builds its JsonNode), warm-up of at least 3 s and 30 passes before measuring, then
 # PASSES measured passes on one thread; throughput in MB of input (10^6 bytes of UTF-8) per CPU-second of the whole
 # process (user + system, GC and JIT included), and per wall-clock second.
 #
-# Usage: bench/compare-jsonrepair.sh [CORPUS.jsonl] [PASSES] [ROUNDS]   (defaults: bench/repair-typical.jsonl 100 3)
+# Usage: bench/compare-jsonrepair.sh [CORPUS.jsonl] [PASSES] [ROUNDS]   (defaults: bench/repair-typical.jsonl 300 3)
 # Needs node and npm (jsonrepair is installed into a temporary directory, nothing global).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 corpus="$(cd "$(dirname "${1:-$here/repair-typical.jsonl}")" && pwd)/$(basename "${1:-$here/repair-typical.jsonl}")"
-passes="${2:-100}"
+passes="${2:-300}"
 rounds="${3:-3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -57,35 +60,57 @@ console.log(JSON.stringify({ tool: `jsonrepair ${version} (node ${process.versio
 JS
 
 "$here/../orchestrator" --version >/dev/null   # builds the jar when sources changed, outside the measurement
-node_results=()
-default_results=()
-lenient_results=()
+. "$here/../bin/find-jdk"
+# The JVM options the launcher gives short commands such as `repair` and `ask` (its line `vm=(...)`).
+read -r -a cli_vm <<<"$(sed -n 's/^vm=(\(.*\))$/\1/p' "$here/../orchestrator")"
+if [ "${#cli_vm[@]}" = 0 ]; then
+  echo "error: cannot find the JVM options of short commands (a line 'vm=(...)') in $here/../orchestrator" >&2
+  exit 1
+fi
+engine() {   # engine cli|serve [--lenient]
+  local vm=()
+  [ "$1" = cli ] && vm=("${cli_vm[@]}")
+  shift
+  "$JAVA_HOME/bin/java" ${vm[@]+"${vm[@]}"} -jar "$here/../target/orchestrator.jar" \
+    bench repair --jsonl "$corpus" --repeat "$passes" --json "$@"
+}
+results=()
 for round in $(seq 1 "$rounds"); do
-  echo "round $round of $rounds: jsonrepair, engine (default), engine (lenient); $passes passes each" >&2
-  node_results+=("$(cd "$work" && node bench.mjs "$corpus" "$passes")")
-  default_results+=("$("$here/../orchestrator" bench repair --jsonl "$corpus" --repeat "$passes" --json)")
-  lenient_results+=("$("$here/../orchestrator" bench repair --jsonl "$corpus" --repeat "$passes" --json --lenient)")
+  echo "round $round of $rounds: jsonrepair, then the engine (default, lenient) as 'repair' runs (${cli_vm[*]})" \
+    "and as 'serve' runs (JVM defaults); $passes passes each" >&2
+  results+=("$(cd "$work" && node bench.mjs "$corpus" "$passes")")
+  results+=("$(engine cli)")
+  results+=("$(engine cli --lenient)")
+  results+=("$(engine serve)")
+  results+=("$(engine serve --lenient)")
 done
 
-node - "$corpus" "$passes" "${node_results[@]}" "${default_results[@]}" "${lenient_results[@]}" <<'JS'
+node - "$corpus" "$passes" "${results[@]}" <<'JS'
 const [corpus, passes, ...all] = process.argv.slice(2);
-const n = all.length / 3;
-const parse = s => JSON.parse(s);
-const js = all.slice(0, n).map(parse), def = all.slice(n, 2 * n).map(parse), len = all.slice(2 * n).map(parse);
+const runs = all.map(s => JSON.parse(s));
+const rounds = [];
+for (let i = 0; i < runs.length; i += 5) rounds.push(runs.slice(i, i + 5));
+const [js0, def0, len0] = rounds[0];
 const f = x => x.toFixed(1);
-console.log(`corpus ${corpus}: ${def[0].cases} cases, ${(def[0].bytes / 1000).toFixed(1)} KB; ${passes} measured passes`);
-console.log(`${js[0].tool} recovers ${js[0].recovered}/${js[0].cases}; the engine ${def[0].recovered} (default), `
-  + `${len[0].recovered} (lenient); Java ${def[0].java}`);
-console.log('round | jsonrepair MB/CPU-s (wall) | default MB/CPU-s (wall) | lenient MB/CPU-s (wall) | default/jsonrepair | lenient/jsonrepair');
-const rd = [], rl = [];
-for (let i = 0; i < n; i++) {
-  rd.push(def[i].mbPerCpuSecond / js[i].mbPerCpuSecond);
-  rl.push(len[i].mbPerCpuSecond / js[i].mbPerCpuSecond);
-  console.log(`${i + 1} | ${f(js[i].mbPerCpuSecond)} (${f(js[i].mbPerSecond)}) | ${f(def[i].mbPerCpuSecond)} `
-    + `(${f(def[i].mbPerSecond)}) | ${f(len[i].mbPerCpuSecond)} (${f(len[i].mbPerSecond)}) | `
-    + `${rd[i].toFixed(2)}x | ${rl[i].toFixed(2)}x`);
-}
+console.log(`corpus ${corpus}: ${def0.cases} cases, ${(def0.bytes / 1000).toFixed(1)} KB; ${passes} measured passes per run`);
+const serve0 = rounds[0][3];
+console.log(`${js0.tool} recovers ${js0.recovered}/${js0.cases}; the engine ${def0.recovered} (default mode), `
+  + `${len0.recovered} (lenient); Java ${def0.java}; as 'repair' runs: ${def0.collector} collector, ${def0.jit}; `
+  + `as 'serve' runs: ${serve0.collector} collector, ${serve0.jit}`);
+console.log('MB per CPU-second (wall clock MB/s in brackets), and the engine\'s figure as a multiple of jsonrepair\'s'
+  + ' in the same round:');
+console.log('round | jsonrepair | default, as repair | lenient, as repair | default, as serve | lenient, as serve');
+const ratios = [[], [], [], []];
+rounds.forEach((r, i) => {
+  const cells = [`${f(r[0].mbPerCpuSecond)} (${f(r[0].mbPerSecond)})`];
+  for (let k = 1; k < 5; k++) {
+    const x = r[k].mbPerCpuSecond / r[0].mbPerCpuSecond;
+    ratios[k - 1].push(x);
+    cells.push(`${f(r[k].mbPerCpuSecond)} (${f(r[k].mbPerSecond)}) ${x.toFixed(2)}x`);
+  }
+  console.log(`${i + 1} | ${cells.join(' | ')}`);
+});
 const range = a => `${Math.min(...a).toFixed(2)}–${Math.max(...a).toFixed(2)}x`;
-console.log(`per CPU-second, the engine is ${range(rd)} jsonrepair's throughput in the default mode and ${range(rl)} `
-  + 'in the lenient mode');
+console.log(`engine / jsonrepair per CPU-second: default mode ${range(ratios[0])} (as repair), `
+  + `${range(ratios[2])} (as serve); lenient mode ${range(ratios[1])} (as repair), ${range(ratios[3])} (as serve)`);
 JS

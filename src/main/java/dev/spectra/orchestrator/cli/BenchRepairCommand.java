@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /** {@code orchestrator bench repair}: throughput of the JSON extraction and repair path on a JSONL corpus. */
 @Command(name = "repair", mixinStandardHelpOptions = true, description = {
-    "Measure JSON repair throughput (cases/s and MB/s of model output) after a warm-up (3 s and 30 passes).",
+    "Measure JSON repair throughput (cases/s and MB/s of model output) after a warm-up",
+    "(at least 3 s and 30 passes, then until the JIT compiler is idle for 10 passes, at most 60 s).",
     "The corpus is JSONL with an \"input\" string per line, e.g. bench/repair-typical.jsonl.",
     "MB = 10^6 bytes of UTF-8 input; --threads N runs N copies in parallel.",
     "Also reports MB per CPU-second of the whole process (GC and JIT included):",
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
 public final class BenchRepairCommand implements Callable<Integer> {
   private static final long WARM_UP_NANOS = 3_000_000_000L;
   private static final int WARM_UP_PASSES = 30;
+  private static final long MAX_WARM_UP_NANOS = 60_000_000_000L;
 
   private final Io io;
 
@@ -67,10 +69,19 @@ public final class BenchRepairCommand implements Callable<Integer> {
     long sink = 0;
     int warmPasses = 0;
     long warmStart = System.nanoTime();
-    // Until the JIT has compiled the hot paths: on a loaded machine 3 s alone can end before it has.
-    while (warmPasses < WARM_UP_PASSES || System.nanoTime() - warmStart < WARM_UP_NANOS) {
+    // Until the JIT has compiled the hot paths, so that its work does not count as the repairer's: at least 3 s
+    // and 30 passes, then until 10 passes in a row compiled nothing new (at most 60 s on a loaded machine).
+    var jit = ManagementFactory.getCompilationMXBean();
+    boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+    long compiled = jitTimed ? jit.getTotalCompilationTime() : 0;
+    int quietPasses = 0;
+    while (warmPasses < WARM_UP_PASSES || System.nanoTime() - warmStart < WARM_UP_NANOS
+        || (jitTimed && quietPasses < 10 && System.nanoTime() - warmStart < MAX_WARM_UP_NANOS)) {
       sink += pass(repair, inputs);
       warmPasses++;
+      long now = jitTimed ? jit.getTotalCompilationTime() : 0;
+      quietPasses = now == compiled ? quietPasses + 1 : 0;
+      compiled = now;
     }
     if (progress) io.err().printf("measuring %d passes on %d thread(s)...%n", repeat, threads);
     long cpuStart = processCpuNanos();
@@ -95,10 +106,13 @@ public final class BenchRepairCommand implements Callable<Integer> {
       out.put("mbPerSecond", round(mbPerSecond));
       out.put("cpuSeconds", round(cpuSeconds));
       out.put("mbPerCpuSecond", round(mbPerCpuSecond));
+      out.put("workerCpuSeconds", round(workerCpuNanos.get() / 1e9));
       out.put("availableProcessors", Runtime.getRuntime().availableProcessors());
       out.put("threads", threads);
       out.put("mode", repair.mode().name().toLowerCase(Locale.ROOT));
       out.put("java", Runtime.version().toString());
+      out.put("collector", collector());
+      out.put("jit", jit());
       out.put("checksum", sink);
       io.out().println(out.toPrettyString());
     } else {
@@ -106,15 +120,42 @@ public final class BenchRepairCommand implements Callable<Integer> {
           bytes / 1000.0, repeat, warmPasses);
       io.out().printf(Locale.ROOT, "recovered %d/%d (%s mode)%n", ok, inputs.size(),
           repair.mode().name().toLowerCase(Locale.ROOT));
-      io.out().printf(Locale.ROOT, "%.0f cases/s, %.1f MB/s wall clock (%d thread(s), Java %s)%n", casesPerSecond,
-          mbPerSecond, threads, Runtime.version().feature());
-      io.out().printf(Locale.ROOT, "%.1f MB per CPU-second of the process (%.2f CPU-s used in %.2f s)%n", mbPerCpuSecond, cpuSeconds,
-          seconds);
+      io.out().printf(Locale.ROOT, "%.0f cases/s, %.1f MB/s wall clock (%d thread(s), Java %s, %s collector, %s)%n",
+          casesPerSecond, mbPerSecond, threads, Runtime.version().feature(), collector(), jit());
+      io.out().printf(Locale.ROOT, "%.1f MB per CPU-second of the process (%.2f CPU-s used in %.2f s; %.2f CPU-s by "
+          + "the repairing thread(s), the rest is GC and JIT)%n", mbPerCpuSecond, cpuSeconds, seconds,
+          workerCpuNanos.get() / 1e9);
     }
     return ExitCodes.OK;
   }
 
   /** Runs {@code repeat} passes on each of {@code threads} threads; returns the cases recovered in one pass. */
+  /** {@return the garbage collector this JVM runs ({@code G1}, {@code Serial}, ...): it changes the figures} */
+  private static String collector() {
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      String name = gc.getName();
+      if (name.startsWith("G1")) return "G1";
+      if (name.equals("Copy") || name.equals("MarkSweepCompact")) return "Serial";
+      if (name.startsWith("PS ")) return "Parallel";
+      if (name.startsWith("ZGC")) return "ZGC";
+      if (name.startsWith("Shenandoah")) return "Shenandoah";
+    }
+    return "unknown";
+  }
+
+  /** {@return {@code C1 only} when the optimising compiler is off (as the launcher runs short commands), else C1+C2} */
+  private static String jit() {
+    if (ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class) instanceof
+        com.sun.management.HotSpotDiagnosticMXBean hs) {
+      try {
+        return "1".equals(hs.getVMOption("TieredStopAtLevel").getValue()) ? "C1 only" : "C1+C2";
+      } catch (IllegalArgumentException notHotSpot) {
+        return "unknown";
+      }
+    }
+    return "unknown";
+  }
+
   /** {@return CPU time of the whole process (all threads: GC and JIT too), or 0 when the JVM cannot tell} */
   private static long processCpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
@@ -123,13 +164,19 @@ public final class BenchRepairCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** CPU time of the measuring threads alone, summed: the rest of the process CPU is GC and JIT. */
+  private final java.util.concurrent.atomic.AtomicLong workerCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+
   private int measure(JsonRepair repair, List<String> inputs) {
     int[] recovered = new int[threads];
     List<Thread> workers = new ArrayList<>();
+    var mx = ManagementFactory.getThreadMXBean();
     for (int t = 0; t < threads; t++) {
       int slot = t;
       workers.add(Thread.ofPlatform().start(() -> {
+        long cpu0 = mx.getCurrentThreadCpuTime();
         for (int r = 0; r < repeat; r++) recovered[slot] = pass(repair, inputs);
+        workerCpuNanos.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
       }));
     }
     for (Thread w : workers) {

@@ -8,6 +8,7 @@ import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.CallRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.model.Attempt;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -66,7 +67,24 @@ public final class LedgerCommand implements Callable<Integer> {
           c.requestId() == null ? "-" : c.requestId(), c.model() + " (#" + (c.tier() + 1) + ")", c.outcome(), failure,
           c.tokensIn() + "/" + c.tokensOut() + (c.estimated() ? "~" : ""), ms(c.latency()),
           c.cost() == null ? "unpriced" : c.cost().toString());
+      // A value read with lenient repair may differ from what the model meant: its guesses are never left out.
+      String guesses = guesses(c.repairs());
+      if (!guesses.isEmpty()) io.out().println("    lenient repair guessed: " + guesses);
     }
+  }
+
+  /** {@return the guesses among the recorded repairs, without their prefix, comma-separated; empty when none} */
+  private static String guesses(String repairs) {
+    if (repairs == null || !repairs.contains(Attempt.GUESS_PREFIX)) return "";
+    StringBuilder out = new StringBuilder();
+    for (String r : repairs.split(",")) {
+      String g = r.startsWith(Attempt.GUESS_PREFIX) ? r.substring(Attempt.GUESS_PREFIX.length())
+          : r.matches("\\+\\d+ more") ? r : null;
+      if (g == null) continue;
+      if (!out.isEmpty()) out.append(", ");
+      out.append(g);
+    }
+    return out.toString();
   }
 
   private void printJson(List<CallRecord> calls) {

@@ -226,6 +226,7 @@ public final class ServeCommand implements Callable<Integer> {
       o.put("stream", c.stream());
       o.put("key", c.apiKeyId());
       o.put("client_disconnected", c.clientDisconnected());
+      if (c.guesses() != null) o.set("guesses", o.arrayNode().addAll(c.guesses().stream().map(o::textNode).toList()));
       synchronized (io.out()) {
         io.out().println(o);
         io.out().flush();
@@ -238,6 +239,8 @@ public final class ServeCommand implements Callable<Integer> {
         + (c.stream() ? " stream" : "") + (c.apiKeyId() == null ? "" : " key=" + c.apiKeyId())
         + (c.errorCode() == null ? "" : " error=" + c.errorCode())
         + (c.detail() == null ? "" : " detail=\"" + c.detail() + "\"")
+        + (c.guesses() == null ? "" : " lenient guesses=" + c.guesses().size()
+            + (c.guesses().isEmpty() ? "" : " (" + String.join(", ", c.guesses()) + ")"))
         + (c.clientDisconnected() ? " client-disconnected" : "");
     synchronized (io.err()) {
       io.err().println(line);

@@ -58,6 +58,6 @@ final class Accounting {
     if (errorCode != null) metrics.failure(errorCode);
     if (clientGone && !"client_disconnected".equals(errorCode)) metrics.failure("client_disconnected");
     listener.finished(new Gateway.Call(requestId, keyId, call.model(), served, status, errorCode, acc.usage(),
-        acc.cost(), acc.attempts(), elapsed, call.stream(), clientGone, detail));
+        acc.cost(), acc.attempts(), elapsed, call.stream(), clientGone, detail, acc.guesses()));
   }
 }

@@ -74,6 +74,17 @@ final class ChatHandler {
       accounting.reject(ctx, e.error());
       return;
     }
+    String repair = ctx.header(Replies.REPAIR);
+    if (repair != null && !repair.isBlank() && !repair.strip().equalsIgnoreCase("default")) {
+      if (!repair.strip().equalsIgnoreCase("lenient")) {
+        accounting.reject(ctx, GatewayError.badRequest("invalid_value", Replies.REPAIR, "Header '" + Replies.REPAIR
+            + "' must be 'lenient' (the best reading of a broken JSON answer, every guess listed in '"
+            + Replies.GUESSES + "') or 'default' (repair only where the text has one reading, else re-ask)."));
+        return;
+      }
+      // A text answer is never repaired, so the header changes nothing there: clients may send it on every request.
+      call = call.withLenientRepair();
+    }
     Optional<Model> model = directory.find(call.model());
     if (model.isEmpty()) {
       accounting.reject(ctx, GatewayError.modelNotFound(call.model()));
@@ -113,7 +124,7 @@ final class ChatHandler {
     try {
       ModelReply reply = model.chat(call.request(), TokenListener.NONE);
       Optional<String> content = content(call.request(), reply);
-      CompletionWriter.Accounting acc = CompletionWriter.Accounting.of(reply);
+      CompletionWriter.Accounting acc = accountingOf(call, reply);
       if (content.isEmpty()) {
         accounting.failed(ctx, call, requestId, keyId, t0, notJson(name, reply), acc);
         return;
@@ -138,7 +149,7 @@ final class ChatHandler {
     ctx.header(Replies.REQUESTED, name);
     try {
       ModelReply reply = model.chat(call.request(), call.request().stream() ? sink : TokenListener.NONE);
-      CompletionWriter.Accounting acc = CompletionWriter.Accounting.of(reply);
+      CompletionWriter.Accounting acc = accountingOf(call, reply);
       Optional<String> content = content(call.request(), reply);
       if (content.isEmpty()) {
         GatewayError error = notJson(name, reply);
@@ -190,6 +201,12 @@ final class ChatHandler {
             replies.forLog(error));
       }
     }
+  }
+
+  /** A lenient request's accounting lists the guesses, so the client sees where its value may be wrong. */
+  private static CompletionWriter.Accounting accountingOf(ChatRequestReader.ChatCall call, ModelReply reply) {
+    return call.request().format().lenientRepair() ? CompletionWriter.Accounting.ofLenient(reply)
+        : CompletionWriter.Accounting.of(reply);
   }
 
   private static void openStream(HttpServletResponse res) {

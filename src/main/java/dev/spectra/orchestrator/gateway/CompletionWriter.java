@@ -19,7 +19,8 @@ import java.util.List;
  * objects. Uses a streaming generator, not a tree, because this runs on every token of every stream.
  *
  * <p>Besides OpenAI's fields, completions and final chunks carry an {@code orchestrator} object (served model,
- * attempts, cost, saved). Official clients ignore unknown fields, so this is safe and visible to those who look.
+ * attempts, cost, saved; and, for a request that asked for lenient repair, the guesses). Official clients ignore
+ * unknown fields, so this is safe and visible to those who look.
  */
 final class CompletionWriter {
   private final ObjectMapper mapper;
@@ -30,11 +31,30 @@ final class CompletionWriter {
     this.factory = mapper.getFactory();
   }
 
-  /** What one served call amounts to, for the body extension and the headers. */
-  record Accounting(String servedModel, int attempts, Money cost, Money saved, Usage usage) {
+  /**
+   * What one served call amounts to, for the body extension and the headers.
+   *
+   * @param guesses for a request that asked for lenient repair, the guesses made in the value it got, as
+   *     {@code kind@line:column} (empty when none was needed); {@code null} otherwise (nothing may be guessed)
+   */
+  record Accounting(String servedModel, int attempts, Money cost, Money saved, Usage usage, List<String> guesses) {
+    Accounting {
+      guesses = guesses == null ? null : List.copyOf(guesses);
+    }
+
     static Accounting of(ModelReply reply) {
       return new Accounting(reply.servedBy(), Math.max(1, reply.attempts().size()), reply.cost(), reply.saved(),
-          reply.usage());
+          reply.usage(), null);
+    }
+
+    /**
+     * {@return the accounting of a reply to a request that asked for lenient repair} The guesses are those of the
+     * attempt that produced the value: the last one (earlier attempts failed, their text was not used).
+     */
+    static Accounting ofLenient(ModelReply reply) {
+      List<String> guesses = reply.attempts().isEmpty() ? List.of() : reply.attempts().getLast().guesses();
+      return new Accounting(reply.servedBy(), Math.max(1, reply.attempts().size()), reply.cost(), reply.saved(),
+          reply.usage(), guesses);
     }
 
     static Accounting ofFailure(List<Attempt> attempts) {
@@ -46,12 +66,17 @@ final class CompletionWriter {
         saved = saved.plus(a.saved());
         usage = usage.plus(a.usage());
       }
-      return new Accounting(null, attempts.size(), cost, saved, usage);
+      return new Accounting(null, attempts.size(), cost, saved, usage, null);
     }
 
     String costText() { return usd(cost); }
 
     String savedText() { return usd(saved); }
+
+    /** {@return the guesses header: the count, then each guess ({@code 2; placeholder@3:14, truncated@5:1})} */
+    String guessesText() {
+      return guesses.size() + (guesses.isEmpty() ? "" : "; " + String.join(", ", guesses));
+    }
 
     static String usd(Money m) {
       return m == null ? "unpriced" : m.usd().setScale(6, RoundingMode.HALF_UP).toPlainString();
@@ -185,6 +210,11 @@ final class CompletionWriter {
     g.writeNumberField("attempts", acc.attempts());
     g.writeStringField("cost_usd", acc.costText());
     g.writeStringField("saved_usd", acc.savedText());
+    if (acc.guesses() != null) {
+      g.writeArrayFieldStart("guesses");
+      for (String guess : acc.guesses()) g.writeString(guess);
+      g.writeEndArray();
+    }
     g.writeEndObject();
   }
 

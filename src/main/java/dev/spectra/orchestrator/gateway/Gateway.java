@@ -98,10 +98,12 @@ public final class Gateway implements AutoCloseable {
    *
    * @param status the HTTP status the client got (200 for a stream that failed after it began)
    * @param detail the full error message for the operator's log (secrets masked; may name upstream URLs), or null
+   * @param guesses for a request that asked for lenient repair and got a value, the guesses made in it
+   *     ({@code kind@line:column}, empty when none was needed); {@code null} otherwise
    */
   public record Call(String requestId, String apiKeyId, String requestedModel, String servedModel, int status,
       String errorCode, Usage usage, Money cost, int attempts, Duration elapsed, boolean stream,
-      boolean clientDisconnected, String detail) {}
+      boolean clientDisconnected, String detail, List<String> guesses) {}
 
   /** Told about every finished {@link Call}: the access log in production, a recorder in tests. */
   @FunctionalInterface

@@ -18,6 +18,10 @@ final class Replies {
   static final String SAVED = "x-orchestrator-saved-usd";
   static final String REQUESTED = "x-orchestrator-requested-model";
   static final String REQUEST_ID = "x-request-id";
+  /** Request: {@code lenient} asks for the best reading of a broken JSON answer instead of a re-ask. */
+  static final String REPAIR = "x-orchestrator-repair";
+  /** Response to a lenient request: how many guesses, then each as {@code kind@line:column}. */
+  static final String GUESSES = "x-orchestrator-guesses";
 
   private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?|jdbc:[a-z]+)://[^\\s'\"),;]+");
   /** ORCHESTRATOR_LLM_URL, OPENAI_API_KEY: upper-case words joined by underscores. */
@@ -83,5 +87,6 @@ final class Replies {
     ctx.header(ATTEMPTS, Integer.toString(acc.attempts()));
     ctx.header(COST, acc.costText());
     ctx.header(SAVED, acc.savedText());
+    if (acc.guesses() != null) ctx.header(GUESSES, acc.guessesText());
   }
 }

@@ -74,7 +74,7 @@ final class Routes {
     String asked = ctx.header("Access-Control-Request-Headers");
     ctx.header("Access-Control-Allow-Headers", asked != null ? asked : "authorization, content-type");
     ctx.header("Access-Control-Expose-Headers", String.join(", ", Replies.SERVED, Replies.ATTEMPTS, Replies.COST,
-        Replies.SAVED, Replies.REQUEST_ID));
+        Replies.SAVED, Replies.REQUEST_ID, Replies.GUESSES));
     ctx.header("Access-Control-Max-Age", "600");
   }
 

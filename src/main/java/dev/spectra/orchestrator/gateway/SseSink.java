@@ -101,8 +101,9 @@ final class SseSink implements TokenListener {
     event(writer.finishChunk(id, created, model, reason, acc));
     if (includeUsage) event(writer.usageChunk(id, created, model, acc.usage()));
     // An SSE comment: ignored by every client, readable in curl -N and logs.
+    String guesses = acc.guesses() == null ? "" : " guesses=" + acc.guessesText().replace(" ", "");
     write((": orchestrator served_model=" + acc.servedModel() + " attempts=" + acc.attempts() + " cost_usd="
-        + acc.costText() + " saved_usd=" + acc.savedText() + "\n\n").getBytes(StandardCharsets.UTF_8));
+        + acc.costText() + " saved_usd=" + acc.savedText() + guesses + "\n\n").getBytes(StandardCharsets.UTF_8));
     write(DONE);
   }
 

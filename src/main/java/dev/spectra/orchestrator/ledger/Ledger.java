@@ -124,7 +124,7 @@ public final class Ledger implements AutoCloseable {
         p.setString(i++, clip(call.failureMessage(), 1000));
         p.setString(i++, call.decision());
         p.setString(i++, call.jsonStage());
-        p.setString(i++, clip(call.repairs(), 1000));
+        p.setString(i++, clipList(call.repairs(), 1000));
         p.setInt(i++, call.reasks());
         p.setString(i++, call.cost() == null ? null : call.cost().usd().toPlainString());
         p.setString(i++, call.saved().usd().toPlainString());
@@ -483,6 +483,21 @@ public final class Ledger implements AutoCloseable {
   private static void setMillis(PreparedStatement p, int i, Duration d) throws SQLException {
     if (d == null) p.setNull(i, Types.BIGINT);
     else p.setLong(i, d.toMillis());
+  }
+
+  /**
+   * A comma-separated list clipped at a whole entry, ending with how many entries were left out
+   * ({@code ...,+12 more}): a reader of the ledger must see that a list of lenient guesses went on.
+   */
+  static String clipList(String s, int max) {
+    if (s == null || s.length() <= max) return s;
+    int total = s.split(",", -1).length;
+    String suffix = ",+" + total + " more";
+    int cut = s.lastIndexOf(',', max - suffix.length());
+    if (cut < 0) return clip(s, max);
+    String kept = s.substring(0, cut);
+    int left = total - kept.split(",", -1).length;
+    return kept + ",+" + left + " more";
   }
 
   private static String clip(String s, int max) {

@@ -20,6 +20,20 @@ public record Guess(String kind, int offset, int line, int column, String detail
     Objects.requireNonNull(detail, "detail");
   }
 
+  /** {@return a guess at {@code offset} of {@code text}, its line and column counted there} */
+  static Guess at(CharSequence text, int offset, String kind, String detail) {
+    int line = 1;
+    int lineStart = 0;
+    int end = Math.min(offset, text.length());
+    for (int i = 0; i < end; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new Guess(kind, offset, line, end - lineStart + 1, detail);
+  }
+
   /**
    * {@return how an {@code Attempt} lists this guess among its repairs: {@code guess:missing-quote@3:7}} The
    * {@code guess:} prefix keeps guesses apart from the edits the grammar forced.

@@ -10,8 +10,10 @@ import dev.spectra.orchestrator.structured.RepairResult.Unrecoverable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -100,17 +102,29 @@ public final class JsonRepair {
    *     as truncated instead of being closed (lenient mode closes it and lists the guess)
    */
   RepairResult repair(CharSequence raw, JsonNode schema, Predicate<JsonNode> conforms, boolean mayCloseBrackets) {
-    RepairResult first = repair(raw, schema, conforms, mayCloseBrackets, RepairMode.DEFAULT);
+    // The lenient pass reads the same candidates: it reuses what the default pass found and parsed.
+    Memo memo = mode == RepairMode.LENIENT ? new Memo() : null;
+    RepairResult first = repair(raw, schema, conforms, mayCloseBrackets, RepairMode.DEFAULT, memo);
     if (mode == RepairMode.DEFAULT || first instanceof Recovered) return first;
-    RepairResult second = repair(raw, schema, conforms, mayCloseBrackets, RepairMode.LENIENT);
+    RepairResult second = repair(raw, schema, conforms, mayCloseBrackets, RepairMode.LENIENT, memo);
     // When even the best reading finds nothing, the default mode's reason is the precise one.
     return second instanceof Recovered ? second : first;
   }
 
+  /**
+   * What the default pass learnt about a text, for the lenient pass: where the fences and bracketed stretches are,
+   * and how each candidate parsed strictly (neither depends on the mode).
+   */
+  private static final class Memo {
+    final Map<Candidate, Outcome> strict = new HashMap<>();
+    List<Candidate> fences;
+    List<Candidate> spans;
+  }
+
   private RepairResult repair(CharSequence raw, JsonNode schema, Predicate<JsonNode> conforms, boolean mayCloseBrackets,
-      RepairMode pass) {
+      RepairMode pass, Memo memo) {
     if (raw == null || Chars.isBlank(raw, 0, raw.length())) return new Unrecoverable(Kind.EMPTY, "the text is empty");
-    Evaluation run = new Evaluation(raw, conforms, mayCloseBrackets, pass);
+    Evaluation run = new Evaluation(raw, conforms, mayCloseBrackets, pass, memo);
     int first = Extraction.skipWhitespace(raw, 0);
     // Fast path: the whole answer is strict JSON (even one whose strings mention <think>).
     Outcome asIs = run.strictOnly(new Candidate(first, Extraction.trimEnd(raw, first, raw.length()), null));
@@ -132,7 +146,9 @@ public final class JsonRepair {
     }
 
     List<Outcome> outcomes = new ArrayList<>();
-    for (Candidate c : Extraction.fences(raw, from, to)) outcomes.add(run.evaluate(c));
+    List<Candidate> fences = memo != null && memo.fences != null ? memo.fences : Extraction.fences(raw, from, to);
+    if (memo != null) memo.fences = fences;
+    for (Candidate c : fences) outcomes.add(run.evaluate(c));
     List<Candidate> spans = List.of();
     if (outcomes.stream().noneMatch(Outcome::ok) && Evaluation.startsValue(raw.charAt(from))) {
       // The whole text first: its repair may reach past the first balanced stretch ({"a": 1}} or {"a":1}, "b":2}).
@@ -140,7 +156,8 @@ public final class JsonRepair {
       if (whole.ok() || whole.fatal) outcomes.add(whole);
     }
     if (outcomes.stream().noneMatch(Outcome::ok)) {
-      spans = Extraction.spans(raw, from, to, MAX_CANDIDATES);
+      spans = memo != null && memo.spans != null ? memo.spans : Extraction.spans(raw, from, to, MAX_CANDIDATES);
+      if (memo != null) memo.spans = spans;
       for (int i = 0; i < spans.size(); i++) {
         Candidate c = spans.get(i);
         boolean all = c.start() == from && c.end() == to;
@@ -407,17 +424,33 @@ public final class JsonRepair {
     private final boolean mayCloseBrackets;
     private final RepairMode pass;
 
-    Evaluation(CharSequence raw, Predicate<JsonNode> conforms, boolean mayCloseBrackets, RepairMode pass) {
+    private final Memo memo;
+
+    Evaluation(CharSequence raw, Predicate<JsonNode> conforms, boolean mayCloseBrackets, RepairMode pass, Memo memo) {
       this.raw = raw;
       this.conforms = conforms;
       this.mayCloseBrackets = mayCloseBrackets;
       this.pass = pass;
+      this.memo = memo;
     }
 
     private int failedStart = -1;
     private int failedEnd = -1;
 
     Outcome strictOnly(Candidate c) {
+      if (memo == null) return strictOnce(c);
+      Outcome known = memo.strict.get(c);
+      if (known == null) {
+        known = strictOnce(c);
+        memo.strict.put(c, known);
+      } else if (!known.ok()) {
+        failedStart = c.start();
+        failedEnd = c.end();
+      }
+      return known;
+    }
+
+    private Outcome strictOnce(Candidate c) {
       // A parse that cannot succeed costs an exception inside Jackson: skip text that cannot start a value.
       if (c.start() >= c.end() || !startsValue(raw.charAt(c.start()))) {
         return new Outcome(c, Kind.UNPARSEABLE, () -> position(raw, c.start()) + ": not JSON", false, c.start(),

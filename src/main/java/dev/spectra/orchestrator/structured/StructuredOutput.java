@@ -90,6 +90,12 @@ public final class StructuredOutput implements Model {
         throw tally.failure(refused);
       }
       if (reply.finishReason() == FinishReason.LENGTH) {
+        if (request.format().lenientRepair()) {
+          // The caller asked for the best reading instead of another call: what came is read, and the cut is
+          // listed as a guess of its own (the text may parse whole and still lack what the model meant to add).
+          ModelReply read = readCutOff(reply, text, schema, plan, conforms, started, reasks, tally);
+          if (read != null) return read;
+        }
         // A value cut off at the token limit is never repaired: closing its brackets would invent the rest.
         Integer larger = largerLimit(call.maxTokens(), reply.usage());
         InvalidOutput cut = invalid(Kind.TRUNCATED, List.of("the answer was cut off at the token limit ("
@@ -134,6 +140,24 @@ public final class StructuredOutput implements Model {
       reasks++;
       call = call.withMessages(Prompts.reask(call.messages(), text, kind, problems));
     }
+  }
+
+  /**
+   * {@return the lenient reading of a reply cut off at the token limit, or null when even that gives no conforming
+   * value (then the request is sent again with a larger limit, as in the default mode)}
+   */
+  private ModelReply readCutOff(ModelReply reply, String text, JsonNode schema, SchemaAdapter.Plan plan,
+      Predicate<JsonNode> conforms, Instant started, int reasks, Tally tally) {
+    RepairResult result = lenientRepair.repair(text, schema, conforms, true);
+    if (!(result instanceof RepairResult.Recovered rec)) return null;
+    JsonNode value = rec.value();
+    if (schema != null && !violations(schema, plan, value).isEmpty()) return null;
+    List<String> repairs = new ArrayList<>(rec.repairs());
+    for (Guess g : rec.guesses()) repairs.add(g.repairName());
+    repairs.add(Guess.at(text, text.length(), "cut-off", "the answer was cut off at the token limit; the value is "
+        + "read from what came").repairName());
+    tally.record(reply, started, null, reasks > 0 ? JsonStage.REASKED : JsonStage.REPAIRED, repairs, reasks);
+    return tally.reply(reply.withJson(value));
   }
 
   /** Validates against the caller's schema, after undoing the OpenAI strict rewrite of optional properties. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads strict JSON straight into the same tree {@link StrictJson}'s mapper builds, for small texts: most replies
@@ -163,7 +164,7 @@ final class TreeReader {
     if (peek() == '}') {
       pos++;
       depth--;
-      return new ObjectNode(factory, new LinkedHashMap<>(2));
+      return new ObjectNode(factory, new Members(new String[0], new JsonNode[0], 0));
     }
     while (true) {
       if (peek() != '"') throw syntax();
@@ -181,12 +182,24 @@ final class TreeReader {
       skipBlank();
     }
     int n = (top - base) / 2;
-    LinkedHashMap<String, JsonNode> members = LinkedHashMap.newLinkedHashMap(n);
-    for (int i = base; i < top; i += 2) {
-      // A duplicate is fatal for the mapper, with its own message: let it say so.
-      if (members.put((String) stack[i], (JsonNode) stack[i + 1]) != null) throw askMapper();
+    Map<String, JsonNode> members;
+    if (n <= Members.MAX) {
+      String[] names = new String[n];
+      JsonNode[] values = new JsonNode[n];
+      for (int i = 0; i < n; i++) {
+        String name = (String) stack[base + 2 * i];
+        // A duplicate is fatal for the mapper, with its own message: let it say so.
+        for (int j = 0; j < i; j++) if (names[j].equals(name)) throw askMapper();
+        names[i] = name;
+        values[i] = (JsonNode) stack[base + 2 * i + 1];
+      }
+      members = new Members(names, values, n);
+    } else {
+      members = LinkedHashMap.newLinkedHashMap(n);
+      for (int i = base; i < top; i += 2) {
+        if (members.put((String) stack[i], (JsonNode) stack[i + 1]) != null) throw askMapper();
+      }
     }
-    Arrays.fill(stack, base, top, null);
     top = base;
     depth--;
     return new ObjectNode(factory, members);
@@ -212,7 +225,6 @@ final class TreeReader {
     }
     List<JsonNode> items = new ArrayList<>(top - base);
     for (int i = base; i < top; i++) items.add((JsonNode) stack[i]);
-    Arrays.fill(stack, base, top, null);
     top = base;
     depth--;
     return new ArrayNode(factory, items);
@@ -338,15 +350,19 @@ final class TreeReader {
     }
     int intDigits = pos - intStart;
     boolean decimal = false;
+    boolean exponent = false;
+    int fraction = 0;
     if (pos < end && s.charAt(pos) == '.') {
       decimal = true;
       pos++;
       int d = pos;
       while (pos < end && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') pos++;
       if (pos == d) throw syntax();
+      fraction = pos - d;
     }
     if (pos < end && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
       decimal = true;
+      exponent = true;
       pos++;
       if (pos < end && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
       int d = pos;
@@ -358,6 +374,15 @@ final class TreeReader {
     // "1x", "2true": the mapper rejects a letter right after a number; so do we.
     if (pos < end && (Character.isLetter(s.charAt(pos)) || s.charAt(pos) == '.')) throw syntax();
     if (decimal) {
+      if (!exponent && length <= 19) {
+        // 375.96 is 37596 with scale 2: the same value and scale as the text gives, without parsing it twice.
+        long unscaled = 0;
+        for (int i = intStart; i < pos; i++) {
+          char d = s.charAt(i);
+          if (d != '.') unscaled = unscaled * 10 + (d - '0');
+        }
+        return DecimalNode.valueOf(BigDecimal.valueOf(negative ? -unscaled : unscaled, fraction));
+      }
       try {
         return DecimalNode.valueOf(new BigDecimal(s.substring(start, pos)));
       } catch (NumberFormatException e) {

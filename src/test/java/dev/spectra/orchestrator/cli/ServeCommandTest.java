@@ -225,4 +225,39 @@ class ServeCommandTest {
     assertThat(with.statusCode()).isEqualTo(200);
     assertThat(err.toString()).doesNotContain(key);
   }
+
+  @Test void lenientRepairHeaderGuessesAreInTheResponseTheAccessLogAndTheLedger() throws Exception {
+    serve("perfect");
+    // Cut off after a comma: the default mode would re-ask; the caller asks for the best reading instead.
+    local.enqueue("*", Scripted.text("{\"name\": \"Ana\", \"tags\": [\"a\", \"b\","));
+    String body = "{\"model\":\"local-first\",\"messages\":[{\"role\":\"user\",\"content\":\"a person\"}],"
+        + "\"response_format\":{\"type\":\"json_object\"}}";
+
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(gateway.baseUrl().resolve("/v1/chat/completions")).header("x-orchestrator-repair",
+            "lenient").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(JSON.readTree(JSON.readTree(r.body()).at("/choices/0/message/content").asText()))
+        .isEqualTo(JSON.readTree("{\"name\":\"Ana\",\"tags\":[\"a\",\"b\"]}"));
+    assertThat(r.headers().firstValue("x-orchestrator-guesses")).hasValue("2; truncated@1:35, truncated@1:35");
+    assertThat(local.requests()).hasSize(1);
+    assertThat(cloud.requests()).isEmpty();
+
+    gateway.close();
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(err.toString()).contains("lenient guesses=2 (truncated@1:35, truncated@1:35)");
+    try (Ledger ledger = Ledger.open("jdbc:sqlite:" + dir.resolve("ledger.db"), Clock.systemUTC())) {
+      assertThat(ledger.calls(Ledger.CallFilter.latest(5))).singleElement().satisfies(c -> {
+        assertThat(c.outcome()).isEqualTo("ok");
+        assertThat(c.repairs()).isEqualTo("guess:truncated@1:35,guess:truncated@1:35");
+      });
+    }
+    StringWriter listing = new StringWriter();
+    Io ledgerIo = new Io(new PrintWriter(listing, true), new PrintWriter(new StringWriter(), true),
+        new ByteArrayInputStream(new byte[0]), Map.of("HOME", dir.toString(), "XDG_CONFIG_HOME",
+            dir.resolve("config").toString(), "ORCHESTRATOR_DB_URL", "jdbc:sqlite:" + dir.resolve("ledger.db")), dir);
+    assertThat(Main.run(new String[] {"ledger"}, ledgerIo)).isZero();
+    assertThat(listing.toString()).contains("lenient repair guessed: truncated@1:35, truncated@1:35");
+  }
 }

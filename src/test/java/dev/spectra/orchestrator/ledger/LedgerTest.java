@@ -42,6 +42,23 @@ class LedgerTest {
   }
 
   @Test
+  void aLongListOfRepairsIsClippedAtAWholeEntryAndSaysHowManyWereLeftOut() {
+    List<String> guesses = new ArrayList<>();
+    for (int i = 1; i <= 200; i++) guesses.add("guess:placeholder@" + i + ":7");
+    String all = String.join(",", guesses);
+
+    String kept = Ledger.clipList(all, 1000);
+
+    assertThat(kept.length()).isLessThanOrEqualTo(1000);
+    assertThat(kept).endsWith(" more").startsWith("guess:placeholder@1:7,");
+    String[] entries = kept.split(",");
+    int shown = entries.length - 1;
+    assertThat(entries[shown]).isEqualTo("+" + (200 - shown) + " more");
+    assertThat(entries[shown - 1]).isEqualTo("guess:placeholder@" + shown + ":7");
+    assertThat(Ledger.clipList("trailing-comma,fence", 1000)).isEqualTo("trailing-comma,fence");
+  }
+
+  @Test
   void keepsEveryRowQueuedBeforeCloseAndAppliesMigrationsOnce() throws Exception {
     Path file = dir.resolve("l.db");
     try (Ledger ledger = Ledger.openFile(file, clock)) {
