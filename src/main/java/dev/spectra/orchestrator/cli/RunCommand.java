@@ -127,6 +127,7 @@ public final class RunCommand implements Callable<Integer> {
         case UNREACHABLE -> ExitCodes.UNREACHABLE;
         case MODEL_ERROR -> ExitCodes.MODEL_ERROR;
         case NO_SANDBOX -> ExitCodes.NO_SANDBOX;
+        case NEEDS_NETWORK -> ExitCodes.NEEDS_NETWORK;
         case INTERRUPTED -> ExitCodes.INTERRUPTED;
       };
     };
