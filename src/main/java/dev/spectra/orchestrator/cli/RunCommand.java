@@ -43,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--stack", paramLabel = "NAME", description = "Stack of the generated project (default: javalin).")
   String stack;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where the verified project goes (default: ./<service>).")
+  @Option(names = "--out", paramLabel = "DIR", description = "Where the verified project goes (default: a folder named after the service, here).")
   Path out;
 
   @Option(names = "--model", paramLabel = "M", description = "Catalog model to use (default: the configured one).")
