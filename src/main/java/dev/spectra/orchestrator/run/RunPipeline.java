@@ -239,9 +239,14 @@ public final class RunPipeline {
     } catch (Steps.Stopped e) {
       return stop(state, staging, project, RunOutcome.Reason.INTERRUPTED, "stopped after step " + e.getMessage(),
           "orchestrator resume " + state.buildId);
-    } catch (Ports.SandboxMissing e) {
-      return stop(state, staging, project, RunOutcome.Reason.NO_SANDBOX, e.getMessage(),
-          "orchestrator resume " + state.buildId + " --unsafe-no-sandbox");
+    } catch (Ports.CannotVerify e) {
+      return switch (e) {
+        // Not a missing sandbox: once the network is back, the same build continues where it stopped.
+        case Ports.NetworkNeeded n -> stop(state, staging, project, RunOutcome.Reason.NEEDS_NETWORK, n.getMessage(),
+            "orchestrator resume " + state.buildId);
+        case Ports.SandboxMissing m -> stop(state, staging, project, RunOutcome.Reason.NO_SANDBOX, m.getMessage(),
+            "orchestrator resume " + state.buildId + " --unsafe-no-sandbox");
+      };
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return stop(state, staging, project, RunOutcome.Reason.INTERRUPTED, "interrupted",

@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.run;
 
+import dev.spectra.orchestrator.verify.NetworkNeededException;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import dev.spectra.orchestrator.verify.VerifyOptions;
 import dev.spectra.orchestrator.verify.VerifyResult;
@@ -28,11 +29,13 @@ final class VerifierAdapter implements Ports.ProjectVerifier {
     this.options = options;
   }
 
-  @Override public Verification verify(Path projectDir, Path contract) throws InterruptedException, Ports.SandboxMissing {
+  @Override public Verification verify(Path projectDir, Path contract) throws InterruptedException, Ports.CannotVerify {
     VerifyResult r;
     try {
       // The contract lives in the staging directory, outside the project: the sandbox cannot have edited it.
       r = verifier.verify(projectDir, options.withCheck(ServiceCheck.forBuild(contract, List.of())));
+    } catch (NetworkNeededException e) {
+      throw new Ports.NetworkNeeded(e.getMessage());
     } catch (SandboxUnavailableException e) {
       throw new Ports.SandboxMissing(e.getMessage());
     }

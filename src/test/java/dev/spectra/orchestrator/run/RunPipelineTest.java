@@ -210,6 +210,35 @@ class RunPipelineTest {
   }
 
   @Test
+  void aDependencyCacheWithoutNetworkStopsAsNeedingTheNetworkNotAsAMissingSandbox() throws Exception {
+    verifier.noNetwork = true;
+    model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, GOOD));
+    RunOutcome first = pipeline().run(request());
+    assertThat(first).isInstanceOfSatisfying(RunOutcome.Stopped.class, s -> {
+      assertThat(s.reason()).isEqualTo(RunOutcome.Reason.NEEDS_NETWORK);
+      assertThat(s.message()).contains("needs Maven Central once");
+      // Resuming needs only the network back, not an unsafe flag.
+      assertThat(s.resumeCommand()).isEqualTo("orchestrator resume run-test");
+      assertThat(s.staging()).isDirectory();
+    });
+    verifier.noNetwork = false;
+    RunOutcome second = pipeline().resume("run-test", null, null, null, false);
+    assertThat(second).isInstanceOf(RunOutcome.Verified.class);
+    assertThat(model.steps()).containsExactly("plan", "implement:returnLoan");
+  }
+
+  @Test
+  void noSandboxStopsAsNoSandboxAndResumesOnlyWithTheUnsafeFlag() throws Exception {
+    verifier.noSandbox = true;
+    model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, GOOD));
+    RunOutcome outcome = pipeline().run(request());
+    assertThat(outcome).isInstanceOfSatisfying(RunOutcome.Stopped.class, s -> {
+      assertThat(s.reason()).isEqualTo(RunOutcome.Reason.NO_SANDBOX);
+      assertThat(s.resumeCommand()).endsWith("--unsafe-no-sandbox");
+    });
+  }
+
+  @Test
   void budgetExhaustionKeepsTheStagingDirectoryAndResumeFinishes() throws Exception {
     model.enqueue("local", plan(), new ModelError.BudgetExhausted("build", Money.usd("0.01"), Money.usd("0.01"),
         "raise --budget"));
