@@ -67,8 +67,10 @@ public final class CheckCommand implements Callable<Integer> {
       description = "Per-request timeout; a request that takes longer is a finding (default: ${DEFAULT-VALUE}).")
   double timeoutSeconds;
 
-  @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
-      description = "Header sent with every request (credentials, for example); its value is never printed.")
+  // The label has no space: the usage line may wrap between any two words, and would cut it in half.
+  @Option(names = {"-H", "--header"}, paramLabel = "'NAME:VALUE'",
+      description = "Header sent with every request, as 'Name: value' (credentials, for example); its value is never"
+          + " printed.")
   List<String> headers = new ArrayList<>();
 
   @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report to FILE.")

@@ -62,7 +62,7 @@ public final class Ports {
    * Verification could not start, for a reason the fix loop cannot change: the build stops and says which (each
    * has its own exit code).
    */
-  public abstract static sealed class CannotVerify extends Exception permits SandboxMissing, NetworkNeeded {
+  public abstract static sealed class CannotVerify extends Exception permits SandboxMissing, NetworkNeeded, SetupFailed {
     CannotVerify(String message) {
       super(message, null, false, false);
     }
@@ -71,6 +71,13 @@ public final class Ports {
   /** No sandbox tool exists and running unsandboxed was not allowed. */
   public static final class SandboxMissing extends CannotVerify {
     public SandboxMissing(String message) {
+      super(message);
+    }
+  }
+
+  /** Verification could not be set up (no Maven for the dependency cache, a resolution that failed, no disk). */
+  public static final class SetupFailed extends CannotVerify {
+    public SetupFailed(String message) {
       super(message);
     }
   }

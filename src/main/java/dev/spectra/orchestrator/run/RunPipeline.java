@@ -246,6 +246,8 @@ public final class RunPipeline {
             "orchestrator resume " + state.buildId);
         case Ports.SandboxMissing m -> stop(state, staging, project, RunOutcome.Reason.NO_SANDBOX, m.getMessage(),
             "orchestrator resume " + state.buildId + " --unsafe-no-sandbox");
+        case Ports.SetupFailed f -> stop(state, staging, project, RunOutcome.Reason.FAILED,
+            "verification could not be set up: " + f.getMessage(), "orchestrator resume " + state.buildId);
       };
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.run;
 import dev.spectra.orchestrator.verify.NetworkNeededException;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifySetupException;
 import dev.spectra.orchestrator.verify.VerifyResult;
 import dev.spectra.orchestrator.verify.CheckOutcome;
 import dev.spectra.orchestrator.verify.ServiceCheck;
@@ -36,6 +37,8 @@ final class VerifierAdapter implements Ports.ProjectVerifier {
       r = verifier.verify(projectDir, options.withCheck(ServiceCheck.forBuild(contract, List.of())));
     } catch (NetworkNeededException e) {
       throw new Ports.NetworkNeeded(e.getMessage());
+    } catch (VerifySetupException e) {
+      throw new Ports.SetupFailed(e.getMessage());
     } catch (SandboxUnavailableException e) {
       throw new Ports.SandboxMissing(e.getMessage());
     }

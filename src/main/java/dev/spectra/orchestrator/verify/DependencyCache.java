@@ -112,9 +112,9 @@ final class DependencyCache {
         fill(deps, dir, progress);
       }
     } catch (IOException e) {
-      throw new SandboxUnavailableException("could not fill the dependency cache in " + root + ": " + e.getMessage(), e);
+      throw new VerifySetupException("could not fill the dependency cache in " + root + ": " + e.getMessage(), e);
     }
-    return read(key, dir).orElseThrow(() -> new SandboxUnavailableException(
+    return read(key, dir).orElseThrow(() -> new VerifySetupException(
         "the dependency cache in " + dir + " is incomplete after filling it; delete that directory and retry"));
   }
 
@@ -154,13 +154,13 @@ final class DependencyCache {
 
   private void fill(List<ProjectDescriptor.Dependency> deps, Path dir, ProgressListener progress)
       throws IOException, InterruptedException, SandboxUnavailableException {
-    List<String> mvn = maven.orElseThrow(() -> new SandboxUnavailableException(
+    List<String> mvn = maven.orElseThrow(() -> new VerifySetupException(
         "the dependency cache has no entry for this project's dependencies and no Maven was found to fill it"
             + " (looked for the orchestrator's ./mvnw and for mvn on PATH)"));
     String jupiter = deps.stream()
         .filter(d -> d.groupId().equals("org.junit.jupiter"))
         .map(ProjectDescriptor.Dependency::version).findFirst()
-        .orElseThrow(() -> new SandboxUnavailableException(
+        .orElseThrow(() -> new VerifySetupException(
             "the project has no org.junit.jupiter dependency; the verifier runs JUnit Platform tests only"));
     Path work = Files.createTempDirectory(root, "fill-");
     try {
@@ -226,7 +226,7 @@ final class DependencyCache {
             + " same command again; later builds run offline.");
       }
       if (code != 0) {
-        throw new SandboxUnavailableException("could not resolve the project's dependencies (Maven exit " + code
+        throw new VerifySetupException("could not resolve the project's dependencies (Maven exit " + code
             + "); the last lines of its output:\n" + String.join("\n", last));
       }
       Path staged = work.resolve("entry");

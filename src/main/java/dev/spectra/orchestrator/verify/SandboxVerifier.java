@@ -107,7 +107,7 @@ public final class SandboxVerifier implements Verifier {
     try {
       runner = RunnerClasses.extract(settings.cacheRoot());
     } catch (IOException e) {
-      throw new SandboxUnavailableException("cannot prepare the verify runner in " + settings.cacheRoot() + ": "
+      throw new VerifySetupException("cannot prepare the verify runner in " + settings.cacheRoot() + ": "
           + e.getMessage(), e);
     }
     Path target = project.resolve("target");

@@ -127,6 +127,20 @@ class CliConventionsTest {
   }
 
   @Test
+  void noParameterLabelHasASpaceWhereTheUsageLineCouldSplitIt() {
+    List<String> spaced = new ArrayList<>();
+    collectSpacedLabels(Main.commandLine(io(dir)), spaced);
+    assertThat(spaced).isEmpty();
+  }
+
+  private static void collectSpacedLabels(CommandLine cl, List<String> spaced) {
+    for (CommandLine.Model.ArgSpec arg : cl.getCommandSpec().args()) {
+      if (arg.paramLabel().contains(" ")) spaced.add(cl.getCommandSpec().qualifiedName() + ": " + arg.paramLabel());
+    }
+    for (CommandLine sub : cl.getSubcommands().values()) collectSpacedLabels(sub, spaced);
+  }
+
+  @Test
   void theUsageIsTheSameWhetherTheCommandsAreBuiltInFullOrAsSummaries() {
     String full = Main.commandLine(io(dir)).getUsageMessage(CommandLine.Help.Ansi.OFF);
     String summaries = Main.commandLine(io(dir), "").getUsageMessage(CommandLine.Help.Ansi.OFF);

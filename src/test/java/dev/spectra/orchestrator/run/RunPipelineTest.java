@@ -228,6 +228,18 @@ class RunPipelineTest {
   }
 
   @Test
+  void aVerificationThatCannotBeSetUpIsAFailureThatNeverSuggestsRunningUnsandboxed() throws Exception {
+    verifier.setupFails = true;
+    model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, GOOD));
+    RunOutcome outcome = pipeline().run(request());
+    assertThat(outcome).isInstanceOfSatisfying(RunOutcome.Stopped.class, s -> {
+      assertThat(s.reason()).isEqualTo(RunOutcome.Reason.FAILED);
+      assertThat(s.message()).contains("could not be set up").contains("Maven exit 1");
+      assertThat(s.resumeCommand()).isEqualTo("orchestrator resume run-test");
+    });
+  }
+
+  @Test
   void noSandboxStopsAsNoSandboxAndResumesOnlyWithTheUnsafeFlag() throws Exception {
     verifier.noSandbox = true;
     model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, GOOD));

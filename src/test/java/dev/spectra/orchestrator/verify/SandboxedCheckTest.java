@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The service started inside the sandbox and checked there: no model-written code runs on the host. */
+@Tag("e2e")   // A real service started and checked in the sandbox: end to end; runs with ./test --all.
 class SandboxedCheckTest {
   @TempDir Path dir;
 
