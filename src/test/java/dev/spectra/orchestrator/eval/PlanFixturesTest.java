@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spectra.orchestrator.run.PlanProbe;
 import dev.spectra.orchestrator.model.FinishReason;
-import dev.spectra.orchestrator.model.Model;
+import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.ModelReply;
-import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.Money;
-import dev.spectra.orchestrator.model.TokenListener;
 import dev.spectra.orchestrator.model.Usage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,20 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PlanFixturesTest {
-  /** Answers every call with the given JSON, as a model that understood the request would. */
-  record FakeModel(JsonNode answer) implements Model {
-    @Override public String name() { return "fake"; }
-    @Override public ModelReply chat(ModelRequest r, TokenListener l) {
-      return new ModelReply(answer.toString(), answer, new Usage(1, 1, false), FinishReason.STOP, "fake", "fake",
-          Duration.ZERO, Duration.ZERO, Money.ZERO, Money.ZERO, List.of());
-    }
-  }
-
   @Test
   void everyBuiltinTasksFixturePassesThePlannersChecksAndCoversItsTask(@TempDir Path scratch) throws Exception {
     PlanProbe probe = new PlanProbe();
     for (EvalTask task : Suite.builtin().tasks()) {
-      JsonNode plan = probe.plan(new FakeModel(PlanFixtures.plan(task)), task.request(), scratch);
+      JsonNode plan = probe.plan(answering(PlanFixtures.plan(task)), task.request(), scratch);
       assertThat(plan).as(task.id()).isNotNull();
       assertThat(PlanSampleTaker.coverageProblem(plan, task)).as(task.id()).isNull();
     }
@@ -42,5 +31,11 @@ class PlanFixturesTest {
     assertThat(PlanFixtures.template("/posts/999999/comments?x=1")).isEqualTo("/posts/{id}/comments");
     assertThat(PlanFixtures.template("/r/doesnotexist")).isEqualTo("/r/doesnotexist");
     assertThat(PlanFixtures.kebab("MenuItem")).isEqualTo("menu-item");
+  }
+
+  /** {@return a model whose every answer is {@code answer}, as a model that understood the request would give} */
+  static FakeModel answering(JsonNode answer) {
+    return new FakeModel("fake", (r, l) -> new ModelReply(answer.toString(), answer, new Usage(1, 1, false),
+        FinishReason.STOP, "fake", "fake", Duration.ZERO, Duration.ZERO, Money.ZERO, Money.ZERO, List.of()));
   }
 }

@@ -25,7 +25,7 @@ class RunPipelineTest {
   static final String GOOD = "package com.example.library.ops;\npublic final class ReturnLoanHandler { /* ok */ }\n";
 
   @TempDir Path dir;
-  final FakeModel model = new FakeModel("local", "cloud");
+  final FakeCascadeSession model = new FakeCascadeSession("local", "cloud");
   final FakeScaffolder scaffolder = new FakeScaffolder();
   final FakeVerifier verifier = new FakeVerifier();
   final List<String> stopAfter = new ArrayList<>();
