@@ -51,6 +51,7 @@ const [cases, peer, checked, lenient] = process.argv.slice(2).map(read);
 const byId = rows => new Map(rows.map(r => [r.id, r]));
 const p = byId(peer), k = byId(checked), l = byId(lenient);
 let peerOk = 0, lenientOk = 0, nonConforming = 0, prose = 0;
+const proseIds = [];
 const deliberate = [], missing = [];
 for (const c of cases) {
   const pr = p.get(c.id), lr = l.get(c.id);
@@ -60,9 +61,14 @@ for (const c of cases) {
   // A text that is not JSON-like at all (prose, a refusal, a reasoning block, NUL bytes, an empty fence) comes back
   // from jsonrepair as one string, or as an array of its words when it has no bracket at all: that is not a value
   // recovered from broken JSON, and the engine never reads prose as a value.
-  const t = c.input.trim();
-  const noStructure = !/[{[]/.test(t);
-  if ((typeof pr.value === 'string' || noStructure) && !/^["'`\u201c\u2018]/.test(t)) { prose++; continue; }
+  const t = c.input.trim().replace(/^```[a-z]*\n?/, '').replace(/```$/, '').trim();
+  const strings = v => typeof v === 'string' || Array.isArray(v) && v.every(x => typeof x === 'string');
+  const quoted = /^["'`\u201c\u2018]/.test(t);
+  if (t === '' || !quoted && (typeof pr.value === 'string' || !/[{[]/.test(t) && strings(pr.value))) {
+    prose++;
+    proseIds.push(c.id);
+    continue;
+  }
   peerOk++;
   if (lr.ok) continue;
   if (c.lenientRefuse || /nesting deeper|longer than 1000 digits|duplicate key/.test(lr.error)) {
@@ -74,6 +80,7 @@ for (const c of cases) {
 console.log(`${cases.length} cases. jsonrepair returns a value for ${peerOk + nonConforming + prose}: ${nonConforming} `
   + `of them violate the case's schema and ${prose} are prose returned as strings, which leaves ${peerOk} `
   + `recoveries; the lenient mode recovers ${lenientOk} cases`);
+console.log(`prose returned as strings: ${proseIds.join(', ')}`);
 console.log(`recovered by jsonrepair, refused by the lenient mode on purpose (a hard limit, a duplicate key, a case `
   + `marked lenientRefuse): ${deliberate.length}`);
 for (const m of deliberate) console.log(`  ${m}`);
