@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Checks that `orchestrator repair` stays within 4x the input size on large inputs: each input is repaired with the
-# Java heap capped at 4x its size (-Xmx), and the peak resident memory of the whole process is reported too.
+# Java heap capped at 4x its size (-Xmx), and the peak resident memory of the whole process is reported too; then
+# again as the launcher runs it (its JVM options for short commands, read from ./orchestrator, and no heap cap), to
+# show what a user's `orchestrator repair FILE` takes.
 # Usage: bench/repair-memory.sh [SIZE_MB]   (default 100)
 set -euo pipefail
 
@@ -42,17 +44,26 @@ with open(f"{work}/noise.txt", "w") as f:
     for _ in range(size // 1_000_000): f.write(chunk)
 PY
 
-for input in valid.json broken.txt noise.txt; do
+read -r -a cli_vm <<<"$(sed -n 's/^vm=(\(.*\))$/\1/p' "$here/../orchestrator")"
+
+run() {   # run INPUT LABEL JVM-OPTION...
+  local input="$1" label="$2" bytes code rss_kb
+  shift 2
   bytes=$(stat -c %s "$work/$input")
-  heap_mb=$(( bytes * 4 / 1000000 ))
   set +e
-  /usr/bin/time -f "%M" -o "$work/rss" "$JAVA_HOME/bin/java" -Xmx${heap_mb}m -XX:+UseG1GC \
-    -jar "$jar" repair "$work/$input" >"$work/out" 2>"$work/err"
+  /usr/bin/time -f "%M" -o "$work/rss" "$JAVA_HOME/bin/java" "$@" -jar "$jar" repair "$work/$input" \
+    >"$work/out" 2>"$work/err"
   code=$?
   set -e
   rss_kb=$(tail -1 "$work/rss")
-  printf '%-11s %6.1f MB input, heap cap %5d MB (4x): exit %d, output %6.1f MB, peak RSS %6.1f MB (%.1fx input)\n' \
-    "$input" "$(echo "$bytes/1000000" | bc -l)" "$heap_mb" "$code" "$(echo "$(stat -c %s "$work/out")/1000000" | bc -l)" \
+  printf '%-11s %6.1f MB input, %-34s exit %d, output %6.1f MB, peak RSS %6.1f MB (%.1fx input)\n' \
+    "$input" "$(echo "$bytes/1000000" | bc -l)" "$label:" "$code" "$(echo "$(stat -c %s "$work/out")/1000000" | bc -l)" \
     "$(echo "$rss_kb/1000" | bc -l)" "$(echo "$rss_kb*1000/$bytes" | bc -l)"
   if [ "$code" != 0 ]; then grep -v "^\s*at \(java\|picocli\)" "$work/err" | head -12 | cut -c1-300 | sed "s/^/    /"; fi
+}
+
+for input in valid.json broken.txt noise.txt; do
+  heap_mb=$(( $(stat -c %s "$work/$input") * 4 / 1000000 ))
+  run "$input" "G1, heap cap ${heap_mb} MB (4x)" -Xmx${heap_mb}m -XX:+UseG1GC
+  run "$input" "as the launcher runs repair" ${cli_vm[@]+"${cli_vm[@]}"}
 done

@@ -7,6 +7,7 @@ import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.model.Message;
+import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.Model;
 import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.ModelReply;
@@ -114,7 +115,7 @@ public final class AskCommand implements Callable<Integer> {
         if (printTokens) io.out().println();
         if (json) printError(e);
         else if (!quiet) printAttempts(e.attempts());
-        throw ModelFailures.exit(e.error());
+        throw failure(e.error());
       }
       if (!json && !quiet) printAttempts(reply.attempts());
       // Guesses are printed even with --quiet: they are what lenient repair promises in exchange for the value.
@@ -222,6 +223,23 @@ public final class AskCommand implements Callable<Integer> {
           + " | first token " + millis(reply.timeToFirstToken()) + " | total " + millis(reply.latency())
           + " | " + (reply.cost() == null ? "unpriced" : reply.cost().toString()) + "]");
     }
+  }
+
+  /**
+   * {@return the exit for a failed call} When no conforming JSON came even after re-asking, the message says what
+   * the person can do next, not only what was wrong.
+   */
+  private ExitException failure(ModelError error) {
+    ExitException exit = ModelFailures.exit(error);
+    if (!(error instanceof ModelError.InvalidOutput invalid)) return exit;
+    String next = switch (invalid.kind()) {
+      case REFUSED -> "The model declined; rephrase the prompt or try another --model.";
+      case TRUNCATED -> "The answer was cut off at the token limit; raise --max-tokens"
+          + (lenient ? " or try another --model." : ", or rerun with --lenient to take what came, every guess listed.");
+      default -> lenient ? "Even the lenient reading does not conform; check the schema or try another --model."
+          : "Rerun with --lenient to take the best reading of the answer (every guess listed), or try another --model.";
+    };
+    return new ExitException(exit.code(), exit.getMessage() + "\n" + next);
   }
 
   /** {@return the guesses lenient repair made in the answer, as {@code kind@line:column}} */

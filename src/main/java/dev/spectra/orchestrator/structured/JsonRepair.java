@@ -129,7 +129,7 @@ public final class JsonRepair {
     // Fast path: the whole answer is strict JSON (even one whose strings mention <think>).
     Outcome asIs = run.strictOnly(new Candidate(first, Extraction.trimEnd(raw, first, raw.length()), null));
     if (asIs.ok()) return recovered(raw, asIs, EnumSet.noneOf(Repair.class), 1, schema, conforms, List.of());
-    if (asIs.fatal) return new Unrecoverable(Kind.UNPARSEABLE, asIs.reason.get());
+    if (asIs.fatalIn(pass)) return new Unrecoverable(Kind.UNPARSEABLE, asIs.reason.get());
     int from = Extraction.skipReasoning(raw);
     if (from < 0) {
       return new Unrecoverable(mayCloseBrackets ? Kind.EMPTY : Kind.TRUNCATED,
@@ -142,7 +142,7 @@ public final class JsonRepair {
     if (thought) {
       Outcome whole = run.strictOnly(new Candidate(from, to, null));
       if (whole.ok()) return recovered(raw, whole, base, 1, schema, conforms, List.of());
-      if (whole.fatal) return new Unrecoverable(Kind.UNPARSEABLE, whole.reason.get());
+      if (whole.fatalIn(pass)) return new Unrecoverable(Kind.UNPARSEABLE, whole.reason.get());
     }
 
     List<Outcome> outcomes = new ArrayList<>();
@@ -153,7 +153,7 @@ public final class JsonRepair {
     if (outcomes.stream().noneMatch(Outcome::ok) && Evaluation.startsValue(raw.charAt(from))) {
       // The whole text first: its repair may reach past the first balanced stretch ({"a": 1}} or {"a":1}, "b":2}).
       Outcome whole = run.evaluate(new Candidate(from, to, null));
-      if (whole.ok() || whole.fatal) outcomes.add(whole);
+      if (whole.ok() || whole.fatalIn(pass)) outcomes.add(whole);
     }
     if (outcomes.stream().noneMatch(Outcome::ok)) {
       spans = memo != null && memo.spans != null ? memo.spans : Extraction.spans(raw, from, to, MAX_CANDIDATES);
@@ -176,7 +176,7 @@ public final class JsonRepair {
       int budget = MAX_CANDIDATES;
       for (Outcome outer : new ArrayList<>(outcomes)) {
         Candidate oc = outer.candidate;
-        if (oc.length() < 3 || budget <= 0 || !Extraction.balanced(raw, oc) || outer.fatal) continue;
+        if (oc.length() < 3 || budget <= 0 || !Extraction.balanced(raw, oc) || outer.fatalIn(pass)) continue;
         int firstToken = Extraction.skipWhitespace(raw, oc.start() + 1);
         if (outer.failedAt > firstToken || firstToken >= oc.end() || !Character.isLetter(raw.charAt(firstToken))) {
           continue;
@@ -366,6 +366,8 @@ public final class JsonRepair {
     final int failedAt;
     /** Refused because taking the value would drop JSON next to it. */
     final boolean lossy;
+    /** Refused (fatally) only for a key written twice in one object: the lenient mode reads it, last value kept. */
+    boolean duplicateKey;
 
     Outcome(Candidate candidate, JsonText json, Set<Repair> repairs, List<Repairer.RawGuess> guesses,
         boolean repaired, Predicate<JsonNode> conformsCheck) {
@@ -398,6 +400,11 @@ public final class JsonRepair {
 
     boolean ok() {
       return json != null;
+    }
+
+    /** {@return whether no repair in this pass can change the outcome} */
+    boolean fatalIn(RepairMode pass) {
+      return fatal && !(duplicateKey && pass == RepairMode.LENIENT);
     }
 
     boolean conforms() {
@@ -462,8 +469,10 @@ public final class JsonRepair {
         if (t.ok()) return new Outcome(c, JsonText.of(strict, t.value()), Set.of(), List.of(), false, conforms);
         failedStart = c.start();
         failedEnd = c.end();
-        return new Outcome(c, Kind.UNPARSEABLE, () -> positionIn(c, t.line(), t.column()) + ": " + t.problem(),
-            t.fatal(), -1, false);
+        Outcome refused = new Outcome(c, Kind.UNPARSEABLE,
+            () -> positionIn(c, t.line(), t.column()) + ": " + t.problem(), t.fatal(), -1, false);
+        refused.duplicateKey = t.duplicateKey();
+        return refused;
       }
       StrictJson.Checked p = strict.check(raw, c.start(), c.end());
       if (p.ok()) return new Outcome(c, JsonText.of(strict, raw, c.start(), c.end()), Set.of(), List.of(), false,
@@ -474,10 +483,26 @@ public final class JsonRepair {
           p.fatal(), -1, false);
     }
 
+    /**
+     * The lenient reading of a repaired text that holds a key twice in one object: the last value kept, as
+     * JavaScript's {@code JSON.parse} and most parsers do, and a guess at each repeated key.
+     */
+    private Outcome lastWins(Candidate c, Repairer.Repaired r) {
+      StrictJson.LastWins read = strict.lastWins(r.json()::stream);
+      if (read == null) return null;
+      List<Repairer.RawGuess> guesses = new ArrayList<>(r.guesses());
+      for (int i = 0; i < read.names().size(); i++) {
+        int at = r.keyAt(read.repeated()[i]);
+        guesses.add(new Repairer.RawGuess("duplicate-key", at < 0 ? c.start() : at, "the key '"
+            + read.names().get(i) + "' appears again in the same object; its last value kept, the earlier dropped"));
+      }
+      return new Outcome(c, JsonText.of(strict, read.value()), r.repairs(), guesses, true, conforms);
+    }
+
     Outcome evaluate(Candidate c) {
       if (c.start() != failedStart || c.end() != failedEnd) {
         Outcome o = strictOnly(c);
-        if (o.ok() || o.fatal) return o;
+        if (o.ok() || o.fatalIn(pass)) return o;
       }
       Repairer.Repaired r;
       try {
@@ -489,6 +514,10 @@ public final class JsonRepair {
       if (r.json().length() < TREE_AT_ONCE) {
         String text = r.json().text();
         StrictJson.Parsed t = strict.parse(text, 0, text.length());
+        if (!t.ok() && pass == RepairMode.LENIENT && t.duplicateKey()) {
+          Outcome last = lastWins(c, r);
+          if (last != null) return last;
+        }
         if (!t.ok()) return new Outcome(c, Kind.UNPARSEABLE, t::problem, true, -1, false);
         return new Outcome(c, JsonText.of(strict, t.value()), r.repairs(), r.guesses(), true, conforms);
       }

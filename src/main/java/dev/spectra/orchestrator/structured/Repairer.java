@@ -31,7 +31,18 @@ import java.util.Set;
 final class Repairer {
 
   /** The repaired text and what was done to obtain it. */
-  record Repaired(JsonSink json, Set<Repair> repairs, List<RawGuess> guesses) {}
+  /**
+   * @param keys lenient mode only: for each key written, its output byte offset (high 32 bits) and its offset in the
+   *     text (low 32 bits), in the order written; lets a key the output holds twice be named at its place in the text
+   */
+  record Repaired(JsonSink json, Set<Repair> repairs, List<RawGuess> guesses, long[] keys) {
+    /** {@return the offset in the text of the key written at output byte {@code outOffset}, or -1} */
+    int keyAt(long outOffset) {
+      // From the end: a re-read cuts the output back, and the key written last at an offset is the one kept.
+      for (int i = keys.length - 1; i >= 0; i--) if (keys[i] >>> 32 == outOffset) return (int) keys[i];
+      return -1;
+    }
+  }
 
   /** A guess before line and column are known. */
   record RawGuess(String kind, int offset, String detail) {}
@@ -78,6 +89,10 @@ final class Repairer {
   private final JsonSink out;
   private final EnumSet<Repair> repairs = EnumSet.noneOf(Repair.class);
   private final List<RawGuess> guesses = new ArrayList<>(0);
+  /** Lenient mode: see {@link Repaired#keys()}. */
+  private long[] keys = NO_KEYS;
+  private int keyCount;
+  private static final long[] NO_KEYS = new long[0];
   private byte[] stack = new byte[32];
   private int depth;
   private int pos;
@@ -107,7 +122,7 @@ final class Repairer {
       skipBlank();
       if (pos >= end) {
         atEnd(state);
-        return new Repaired(out, repairs, guesses);
+        return new Repaired(out, repairs, guesses, keyCount == 0 ? NO_KEYS : Arrays.copyOf(keys, keyCount));
       }
       char c = s.charAt(pos);
       switch (state) {
@@ -212,11 +227,13 @@ final class Repairer {
         return next();
       }
       case '"', '\'', '\u201C', '\u201D', '\u2018', '\u2019' -> {
+        markKey(pos);
         string(KEY, false);
         return OBJ_COLON;
       }
       case '`' -> {
         if (!lenient) throw fail(pos, "expected a key in double quotes, found '`'");
+        markKey(pos);
         string(KEY, false);
         return OBJ_COLON;
       }
@@ -237,6 +254,7 @@ final class Repairer {
         while (p < end && (s.charAt(p) == ' ' || s.charAt(p) == '\t')) p++;
         if (p < end && s.charAt(p) == ':') {
           repairs.add(Repair.UNQUOTED_KEY);
+          markKey(begin);
           out.ascii('"');
           out.append(s, begin, pos);
           out.ascii('"');
@@ -245,6 +263,7 @@ final class Repairer {
         if (lenient && p < end && s.charAt(p) == '"') {
           // foo": the key's opening quote is missing.
           guess("missing-quote", begin, "the key '" + clip(begin, pos) + "' read with its opening quote missing");
+          markKey(begin);
           out.ascii('"');
           out.append(s, begin, pos);
           out.ascii('"');
@@ -1053,6 +1072,13 @@ final class Repairer {
 
   private void trimGuesses(int size) {
     while (guesses.size() > size) guesses.remove(guesses.size() - 1);
+  }
+
+  /** Lenient mode: the key about to be written starts at {@code rawOffset} of the text. */
+  private void markKey(int rawOffset) {
+    if (!lenient) return;
+    if (keyCount == keys.length) keys = Arrays.copyOf(keys, Math.max(16, keyCount * 2));
+    keys[keyCount++] = out.length() << 32 | (rawOffset & 0xFFFFFFFFL);
   }
 
   private void guess(String kind, int offset, String detail) {

@@ -16,6 +16,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +44,8 @@ final class StrictJson {
   /** Texts up to this many characters are read by {@link TreeReader} (it copies them into one array). */
   private static final int READER_LIMIT = 4 << 20;
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:Object property|field) [\"']([^\"']*)[\"']");
+
+  private static final String DUPLICATE_PROBLEM = "duplicate key";
 
   private final ObjectMapper mapper;
   private final MemberNames names = new MemberNames();
@@ -101,6 +109,11 @@ final class StrictJson {
       return fatal;
     }
 
+    /** {@return whether the text is refused only for a key written twice in one object} */
+    boolean duplicateKey() {
+      return fatal && problem().startsWith(DUPLICATE_PROBLEM);
+    }
+
     String problem() {
       resolve();
       return problem;
@@ -143,6 +156,51 @@ final class StrictJson {
       return classify(e);
     } catch (NumberFormatException e) {
       return outOfRange();
+    }
+  }
+
+  /**
+   * A value read with the last of repeated keys kept, as lenient repair reads it.
+   *
+   * @param repeated UTF-8 byte offset (in the text read) of each key that repeats an earlier one of its object
+   * @param names the repeated names, in the same order
+   */
+  record LastWins(JsonNode value, long[] repeated, List<String> names) {}
+
+  /**
+   * {@return {@code utf8} read as one strict JSON value except that a repeated key keeps its last value, or null
+   * when it is not one even so} {@code utf8} gives the same bytes at each call: the repeated keys and the tree are
+   * found in two passes.
+   */
+  LastWins lastWins(Supplier<InputStream> utf8) {
+    long[] at = new long[4];
+    List<String> names = new ArrayList<>();
+    try (JsonParser p = mapper.getFactory().createParser(utf8.get())) {
+      // One key set per open object, as the strict check keeps them.
+      ArrayDeque<Set<String>> open = new ArrayDeque<>();
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        switch (t) {
+          case START_OBJECT -> open.push(new HashSet<>());
+          case END_OBJECT -> open.pop();
+          case FIELD_NAME -> {
+            if (!open.peek().add(p.currentName())) {
+              if (names.size() == at.length) at = Arrays.copyOf(at, at.length * 2);
+              at[names.size()] = p.currentTokenLocation().getByteOffset();
+              names.add(p.currentName());
+            }
+          }
+          default -> { }
+        }
+      }
+      JsonNode value = mapper.reader().without(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          .readTree(utf8.get());
+      if (value == null || value.isMissingNode()) return null;
+      return new LastWins(value, Arrays.copyOf(at, names.size()), List.copyOf(names));
+    } catch (JsonProcessingException | NumberFormatException e) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -266,7 +324,7 @@ final class StrictJson {
     String message = e.getOriginalMessage();
     Matcher m = DUPLICATE.matcher(message == null ? "" : message);
     if (m.find()) {
-      return located(e, "duplicate key '" + m.group(1) + "': the value is ambiguous; write each key once", true);
+      return located(e, DUPLICATE_PROBLEM + " '" + m.group(1) + "': the value is ambiguous; write each key once", true);
     }
     return located(e, firstLine(message), false);
   }

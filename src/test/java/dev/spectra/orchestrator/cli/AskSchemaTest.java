@@ -122,6 +122,34 @@ class AskSchemaTest {
   }
 
   @Test
+  void whenReaskingNeverGivesAValueTheMessageSaysWhatThePersonCanDoNext() throws Exception {
+    Files.writeString(dir.resolve("person.json"), SCHEMA);
+    try (Simulator sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(7))) {
+      for (int i = 0; i < 3; i++) sim.enqueue("*", Scripted.text(PLACEHOLDER));
+      Run run = ask(sim, "--schema", "person.json", "--quiet", "Describe a person");
+
+      assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
+      assertThat(run.err()).contains("placeholder").contains("Rerun with --lenient").doesNotContain("Exception");
+      assertThat(run.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void lenientReadsAnAnswerCutAtTheTokenLimitAndListsTheCut() throws Exception {
+    Files.writeString(dir.resolve("person.json"), SCHEMA);
+    try (Simulator sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(7))) {
+      sim.enqueue("*", Scripted.truncated("{\"name\": \"Ana\", \"age\": 3, \"tags\": [\"a\", \"b"));
+      Run run = ask(sim, "--schema", "person.json", "--lenient", "--quiet", "Describe a person");
+
+      assertThat(run.code()).as(run.err()).isEqualTo(ExitCodes.OK);
+      assertThat(M.readTree(run.out())).isEqualTo(M.readTree("{\"name\":\"Ana\",\"age\":3,\"tags\":[\"a\",\"b\"]}"));
+      assertThat(run.err()).contains("guessed: line 1, column 43: truncated-string")
+          .contains("guessed: line 1, column 43: cut-off");
+      assertThat(sim.requests().stream().filter(q -> q.path().contains("chat")).count()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void lenientWithoutASchemaIsAUsageError() throws Exception {
     try (Simulator sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(7))) {
       Run run = ask(sim, "--lenient", "What is 2+2?");
