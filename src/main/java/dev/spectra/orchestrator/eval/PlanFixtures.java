@@ -128,6 +128,7 @@ public final class PlanFixtures {
       }
     }
     // A behaviour restates the request in the plan's words: what the operation does and every rule it must keep.
+    constrain(doc, task.request());
     extra.forEach((id, why) -> behaviours.addObject().put("operationId", id)
         .put("behaviour", "Implements: " + why + ". Rules: " + String.join("; ", task.rules()) + ". From the request: "
             + task.request()));
@@ -172,6 +173,45 @@ public final class PlanFixtures {
       step.putArray("contains");
     }
     return plan;
+  }
+
+  /**
+   * Writes the request's field rules into every object schema of the contract, the way a planner that read them
+   * would: "X is required", "X must be positive" (or "X <= 0 is rejected"), "X must not be negative", "X at least
+   * N" (or "X < N"), "X (false when created)". The service then enforces them from the schemas alone.
+   */
+  static void constrain(JsonNode node, String request) {
+    String text = request.toLowerCase(Locale.ROOT);
+    if (node instanceof ObjectNode o && o.path("properties") instanceof ObjectNode props) {
+      for (Map.Entry<String, JsonNode> e : props.properties()) {
+        if (!(e.getValue() instanceof ObjectNode prop) || prop.path("readOnly").asBoolean(false)) continue;
+        // Within the field's own clause: "priceCents must be positive and stock must not be negative" is two.
+        String f = "\\b" + Pattern.quote(e.getKey().toLowerCase(Locale.ROOT)) + "s?\\b(?:(?!\\band\\b)[^.;:,]){0,30}?";
+        String type = prop.path("type").asText();
+        boolean numeric = type.equals("integer") || type.equals("number");
+        if (finds(text, f + "\\b(is|are|must be) required") || finds(text, "without an? " + f.substring(2)
+            + "[^.;:]{0,20}rejected")) {
+          ArrayNode required = o.has("required") ? (ArrayNode) o.get("required") : o.putArray("required");
+          boolean present = false;
+          for (JsonNode r : required) present |= r.asText().equals(e.getKey());
+          if (!present) required.add(e.getKey());
+        }
+        if (numeric && finds(text, f + "(\\b(is|are|must be) positive|<= ?0)")) prop.put("minimum", 1);
+        if (numeric && finds(text, f + "(\\b(is|are|must) not (be )?negative|< ?0\\b|>= ?0)")) prop.put("minimum", 0);
+        java.util.regex.Matcher least = Pattern.compile(f + "(at least |< ?)(\\d+)").matcher(text);
+        if (numeric && least.find()) prop.put("minimum", Integer.parseInt(least.group(2)));
+        java.util.regex.Matcher initial = Pattern.compile(f + "\\((false|true|0) when created\\)").matcher(text);
+        if (initial.find()) {
+          if (type.equals("boolean")) prop.put("default", Boolean.parseBoolean(initial.group(1)));
+          else if (numeric) prop.put("default", 0);
+        }
+      }
+    }
+    for (JsonNode child : node) constrain(child, request);
+  }
+
+  private static boolean finds(String text, String regex) {
+    return Pattern.compile(regex).matcher(text).find();
   }
 
   /** All steps of all hidden scenarios, in order. */
