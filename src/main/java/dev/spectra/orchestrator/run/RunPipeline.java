@@ -112,7 +112,7 @@ public final class RunPipeline {
     if (request.request().isBlank() && openApi == null) {
       return new RunOutcome.ClarificationNeeded(Planner.emptyRequestMessage());
     }
-    String id = ids.get();
+    String id = request.buildId() != null ? request.buildId() : ids.get();
     Path staging = (out != null ? out.getParent() : cwd).resolve(".orchestrator-" + id);
     Files.createDirectories(staging);
     RunState state = new RunState();

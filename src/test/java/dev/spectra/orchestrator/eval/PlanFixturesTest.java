@@ -26,6 +26,35 @@ class PlanFixturesTest {
     }
   }
 
+  static EvalTask task(String id) {
+    return Suite.builtin().tasks().stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void theRequestsFieldRulesBecomeSchemaConstraintsSoTheServiceEnforcesThemOnCreateAndReplace() {
+    JsonNode product = PlanFixtures.plan(task("05-products")).at("/openapi/components/schemas/Product/properties");
+    assertThat(product.at("/priceCents/minimum").asInt()).isEqualTo(1);
+    assertThat(product.at("/stock/minimum").asInt()).isZero();
+    assertThat(product.at("/id/readOnly").asBoolean()).isTrue();
+    JsonNode contact = PlanFixtures.plan(task("03-contacts")).at("/openapi/components/schemas/Contact");
+    assertThat(contact.path("required").toString()).contains("\"email\"");
+    // The plan says what CRUD answers, so the scaffold implements it without a model.
+    JsonNode get = PlanFixtures.plan(task("01-notes")).at("/openapi/paths/~1notes~1{id}/get/responses/200/content");
+    assertThat(get.at("/application~1json/schema/$ref").asText()).isEqualTo("#/components/schemas/Note");
+  }
+
+  @Test
+  void thePlanFixtureAnswersOnlyThePlanningCallNotAnImplementPromptThatQuotesTheRequest(@TempDir Path dir)
+      throws Exception {
+    PlanFixtures.write(new Suite("one", List.of(task("01-notes")), List.of()), dir);
+    String regex = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("01-notes.json").toFile())
+        .at("/match/regex").asText();
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+    assertThat(p.matcher("Request: " + task("01-notes").request()).find()).isTrue();
+    assertThat(p.matcher("Operation: POST /notes/{id}/x (x)\nBehaviour: From the request: "
+        + task("01-notes").request()).find()).isFalse();
+  }
+
   @Test
   void numericSegmentsOfScenarioPathsBecomeParameters() {
     assertThat(PlanFixtures.template("/posts/999999/comments?x=1")).isEqualTo("/posts/{id}/comments");
