@@ -10,10 +10,12 @@ import java.util.Optional;
  * @param file the contract as the user named it
  * @param operations in document order
  * @param serverPath the path of the contract's first server URL ("" when none), for a note when --url lacks it
+ * @param tolerated the parser's complaints about the letter of the specification, checked as written anyway
  */
-record ApiContract(String file, List<Operation> operations, String serverPath) {
+record ApiContract(String file, List<Operation> operations, String serverPath, List<String> tolerated) {
   ApiContract {
     operations = List.copyOf(operations);
+    tolerated = List.copyOf(tolerated);
   }
 
   /** {@return the operation a concrete request belongs to; literal segments win over templates} */

@@ -47,6 +47,9 @@ public final class Checker {
     try (ServiceClient transport = new ServiceClient(url, request.timeout())) {
       reachable(transport, url);
       Session s = new Session(contract, transport, request, listener);
+      for (String t : contract.tolerated()) {
+        s.note("the contract breaks the OpenAPI specification (" + t + "); checked as written");
+      }
       if (!contract.serverPath().isEmpty() && !url.getPath().endsWith(contract.serverPath())) {
         s.note("the contract's server URL has the path " + contract.serverPath() + " and --url does not end with it;"
             + " requests go to " + transport.baseUrl() + " + each operation's path, as given");

@@ -66,8 +66,12 @@ final class ContractLoader {
     options.setValidateInternalRefs(true);
     SwaggerParseResult result = new OpenAPIV3Parser().readLocation(file.toAbsolutePath().toString(), null, options);
     List<InputProblem> problems = new ArrayList<>();
+    List<String> tolerated = new ArrayList<>();
     if (result.getMessages() != null) {
-      for (String m : result.getMessages()) problems.add(new InputProblem(name, 0, "", m));
+      for (String m : result.getMessages()) {
+        if (result.getOpenAPI() != null && tolerable(m)) tolerated.add(m);
+        else problems.add(new InputProblem(name, 0, "", m));
+      }
     }
     if (result.getOpenAPI() == null && problems.isEmpty()) {
       problems.add(new InputProblem(name, 0, "", "swagger-parser could not read the document"));
@@ -78,10 +82,21 @@ final class ContractLoader {
     JsonNode tree = hasExternalRef(raw)
         ? (version.startsWith("3.1") ? Json31.mapper() : Json.mapper()).valueToTree(result.getOpenAPI())
         : raw;
-    return build(name, tree, version.startsWith("3.0"));
+    return build(name, tree, version.startsWith("3.0"), tolerated);
   }
 
-  private ApiContract build(String name, JsonNode doc, boolean openapi30) {
+  /**
+   * A complaint of the parser about the letter of the specification (an operation without {@code responses}, an
+   * example given as a list) leaves the meaning of the document clear: it is checked as written and the complaint
+   * is reported as a note, as {@code build --openapi} tolerates it with a warning. A reference that leads nowhere
+   * does not: the schemas behind it are unknown.
+   */
+  private static boolean tolerable(String message) {
+    String m = message.toLowerCase(Locale.ROOT);
+    return !m.contains("$ref") && !m.contains("resolve") && !m.contains("reference");
+  }
+
+  private ApiContract build(String name, JsonNode doc, boolean openapi30, List<String> tolerated) {
     SchemaView view = new SchemaView(doc, openapi30);
     List<Operation> ops = new ArrayList<>();
     JsonNode globalSecurity = doc.path("security");
@@ -121,7 +136,7 @@ final class ContractLoader {
         // A templated or relative server URL the JDK cannot parse: no path note.
       }
     }
-    return new ApiContract(name, ops, serverPath);
+    return new ApiContract(name, ops, serverPath, tolerated);
   }
 
   private static Optional<Operation.Body> body(JsonNode op, SchemaView view) {

@@ -44,7 +44,7 @@ final class Mutator {
         out.add(new Mutation("required " + p.in() + " parameter '" + p.name() + "' missing", m));
       }
       String type = p.schema().path("type").asText("");
-      for (var bad : badValues(p.schema(), current, true)) {
+      for (var bad : paramBadValues(p.schema(), current)) {
         if (type.equals("string") && !bad.getValue().isTextual()) continue;   // on the wire every value is text
         // An empty path segment addresses another route (often the collection), not an invalid item.
         if (p.in().equals("path") && RequestParts.text(bad.getValue()).isEmpty()) continue;
@@ -71,6 +71,31 @@ final class Mutator {
       if (!factory.conforms(op, m.parts()) && seen.add(m.description())) kept.add(m);
     }
     return kept;
+  }
+
+  /**
+   * Bad values of a parameter as they travel. On the wire an array parameter is one or more texts, so any single
+   * text is an array of one item: "not an array" cannot be sent, only an array with a bad item.
+   */
+  private List<Map.Entry<String, JsonNode>> paramBadValues(JsonNode schema, JsonNode current) {
+    JsonNode s = schema.has("allOf") ? ValueGenerator.merge(schema) : schema;
+    if (!s.path("type").asText("").equals("array")) return badValues(schema, current, true);
+    List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
+    JsonNode items = s.path("items");
+    String itemType = items.path("type").asText("");
+    JsonNode first = current != null && current.isArray() && !current.isEmpty() ? current.get(0) : null;
+    if (items.isObject()) {
+      for (var bad : badValues(items, first, true)) {
+        if (itemType.equals("string") && !bad.getValue().isTextual()) continue;
+        if (bad.getValue().isContainerNode()) continue;
+        out.add(Map.entry("has an item that " + bad.getKey(), F.arrayNode().add(bad.getValue())));
+      }
+    }
+    for (var bad : badValues(s, current, true)) {
+      // Too many items; an empty array is no parameter at all, which only a required one forbids (checked apart).
+      if (bad.getValue().isArray() && !bad.getValue().isEmpty()) out.add(bad);
+    }
+    return out;
   }
 
   private static Map<String, JsonNode> mapOf(RequestParts parts, String in) {

@@ -25,7 +25,8 @@ import java.util.Set;
  * its whole declared behaviour follows from the schemas: collection create and list, item get, replace, merge patch
  * and delete, list filters on declared query parameters named like fields, pagination parameters, sub-collections
  * under an item ({@code /books/{id}/reviews}), and server-set fields whose type says what to put. Anything else (a
- * declared 409/422 rule, an action path, a response unlike the resource) needs a model, with the reason.
+ * declared 409/422 rule, an action path, a response unlike the resource, a required security scheme: the service
+ * cannot tell good credentials from bad) needs a model, with the reason.
  */
 final class CrudAnalyzer {
   private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch",
@@ -331,6 +332,16 @@ final class CrudAnalyzer {
           defaults.set(name, p.get("default"));
         }
       });
+      // A property the answer requires and the request may leave out, with no default: what to store is unknown.
+      Set<String> sentRequired = requiredOf(body);
+      for (JsonNode w : spec.path("writable")) {
+        String name = w.asText();
+        if (responseRequired.contains(name) && !sentRequired.contains(name) && !defaults.has(name)
+            && !server.has(name)) {
+          return "the answer requires '" + name + "', which a request may leave out, and nothing says what the"
+              + " server should put";
+        }
+      }
       if (itemPath != null && items.get("get") != null) spec.put("itemPath", itemPath);
       d.requests.put(CrudKind.CREATE, body);
       return spec;
@@ -412,6 +423,15 @@ final class CrudAnalyzer {
           SchemaInliner.properties(body).forEach((name, p) -> {
             if (p.has("default") && writable.contains(name)) defaults.set(name, p.get("default"));
           });
+          // What the answer requires but the request may leave out (and has no default) keeps its stored value:
+          // the contract allows the request without it and requires the answer with it.
+          Set<String> answerRequired = new HashSet<>(required);
+          if (hasContent(op, status)) answerRequired.addAll(requiredOf(responseSchema(op, status)));
+          Set<String> sentRequired = requiredOf(body);
+          ArrayNode keep = spec.putArray("keptIfAbsent");
+          for (String name : writable) {
+            if (answerRequired.contains(name) && !sentRequired.contains(name) && !defaults.has(name)) keep.add(name);
+          }
         }
         d.requests.put(kind, body);
         return spec;
@@ -452,6 +472,12 @@ final class CrudAnalyzer {
     String rule = ruleStatus(op);
     if (rule != null) {
       reasons.put(key(op), "declares " + rule + ": a rule about the service's state that the schemas do not express");
+      return;
+    }
+    List<String> schemes = requiredSchemes(op);
+    if (!schemes.isEmpty()) {
+      reasons.put(key(op), "requires authentication (" + String.join(", ", schemes) + "): which credentials to"
+          + " accept is not in the contract");
       return;
     }
     Object decision = decide.apply(op);
@@ -499,6 +525,21 @@ final class CrudAnalyzer {
     if (type.equals("string") && format.equals("uuid")) return F.textNode("uuid");
     if (type.equals("integer")) return F.textNode("sequence");
     return null;
+  }
+
+  /**
+   * {@return the security schemes an operation requires (its own {@code security}, else the document's); empty
+   *     when it requires none or when one alternative is empty ({@code {}}: credentials are optional)}
+   */
+  private List<String> requiredSchemes(Operation op) {
+    JsonNode requirements = op.node().has("security") ? op.node().get("security") : doc.path("security");
+    if (!requirements.isArray()) return List.of();
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (JsonNode alternative : requirements) {
+      if (alternative.isObject() && alternative.isEmpty()) return List.of();
+      alternative.fieldNames().forEachRemaining(out::add);
+    }
+    return List.copyOf(out);
   }
 
   /** {@return the first 409 or 422 the operation declares, or null} */
@@ -552,6 +593,25 @@ final class CrudAnalyzer {
     }
     if (mediaType == null) return shape.put("noBody", true);
     shape.put("contentType", mediaType);
+    String whole = schema == null ? "" : SchemaInliner.type(schema);
+    // An error declared as a bare value (type: string, an array of messages, a number) is answered as that value.
+    if (!whole.isEmpty() && !whole.equals("object")) {
+      if (schema.has("enum") && schema.get("enum").isArray() && !schema.get("enum").isEmpty()) {
+        shape.putObject("value").set("const", schema.get("enum").get(0));
+      } else if (whole.equals("string") && !schema.has("pattern") && !schema.has("format")
+          && schema.path("maxLength").asInt(Integer.MAX_VALUE) >= 200) {
+        shape.put("value", "message");
+      } else if (whole.equals("integer") || whole.equals("number")) {
+        shape.put("value", "status");
+      } else if (whole.equals("array") && SchemaInliner.type(schema.get("items")).equals("string")
+          && !schema.path("items").has("pattern") && !schema.path("items").has("enum")
+          && !schema.path("items").has("format")) {
+        shape.put("value", "details");
+      } else {
+        shape.putObject("value").set("const", SampleValues.of(schema, 1, false));
+      }
+      return shape;
+    }
     ObjectNode fields = shape.putObject("fields");
     if (schema == null || !isObject(schema)) {
       fields.put("error", "reason").put("message", "message");

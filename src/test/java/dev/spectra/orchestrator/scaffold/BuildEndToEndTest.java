@@ -183,4 +183,155 @@ class BuildEndToEndTest {
     assertThat(result.passed()).isFalse();
     assertThat(result.failures()).anySatisfy(f -> assertThat(f.message()).contains("does not match the contract"));
   }
+
+  /**
+   * The start command of the report, run as a script would: with no network (bubblewrap with its own empty network
+   * namespace) and a Java 17 as the default java and as JAVA_HOME. It must find a JDK 21+ itself, start from the
+   * jars the build used, and answer on the port given in {@code PORT}.
+   */
+  @Test
+  void theStartCommandInTheReportServesOfflineWhereTheDefaultJavaIs17() throws Exception {
+    assumeTrue(new ProcessBuilder("sh", "-c", "command -v bwrap").start().waitFor() == 0, "no bubblewrap here");
+    Path out = dir.resolve("todo");
+    BuildReport report = build(Contracts.example("todo-api.yaml"), out);
+    assertThat(report.passed()).as("build report %s", report.tests()).isTrue();
+    BuildReport.Start start = report.start();
+    assertThat(start.offline()).isTrue();
+    assertThat(start.portVariable()).isEqualTo("PORT");
+    // A JDK 17 first on PATH and in JAVA_HOME: what a machine whose default java is 17 looks like to the script.
+    Path jdk17 = dir.resolve("jdk-17");
+    Files.createDirectories(jdk17.resolve("bin"));
+    for (String tool : new String[] {"java", "javac"}) {
+      Path t = jdk17.resolve("bin").resolve(tool);
+      Files.writeString(t, """
+          #!/bin/sh
+          echo '    java.specification.version = 17' >&2
+          echo 'openjdk version "17.0.2" 2022-01-18' >&2
+          [ "$1" = -version ] || [ "$2" = -version ] || { echo "a Java 17 $0 cannot run this" >&2; exit 1; }
+          """);
+      assertThat(t.toFile().setExecutable(true)).isTrue();
+    }
+    int port = 20_000 + new Random().nextInt(20_000);   // inside its own network namespace: no other listener
+    String argv = String.join(" ", start.argv().stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+    // Starts the service, then asks it for the list of todos until it answers (bash's /dev/tcp: no curl needed).
+    String script = "cd '" + start.cwd() + "' && " + argv + " >service.log 2>&1 &\n"
+        + "for i in $(seq 1 360); do\n"
+        + "  if (: >/dev/tcp/127.0.0.1/" + port + ") 2>/dev/null; then\n"
+        + "    exec 3<>/dev/tcp/127.0.0.1/" + port + "\n"
+        + "    printf 'GET /todos HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3; head -n 1 <&3; exit 0\n"
+        + "  fi\n"
+        + "  sleep 0.5\n"
+        + "done\n"
+        + "echo 'never answered'; cat '" + start.cwd() + "/service.log'; exit 1\n";
+    ProcessBuilder pb = new ProcessBuilder("bwrap", "--unshare-net", "--unshare-pid", "--die-with-parent",
+        "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+        "--bind", out.toString(), out.toString(), "--ro-bind", jdk17.toString(), jdk17.toString(),
+        "bash", "-c", script);
+    pb.environment().put("PATH", jdk17.resolve("bin") + ":" + System.getenv("PATH"));
+    pb.environment().put("JAVA_HOME", jdk17.toString());
+    pb.environment().put(start.portVariable(), Integer.toString(port));
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(output).isZero();
+    assertThat(output).startsWith("HTTP/1.1 200");
+  }
+
+  /**
+   * Constructs public contracts use that once let a generated service break its contract under the check: an
+   * OpenAPI 3.1 body whose property types sit behind $ref (the validator read no 3.1 type, so a number passed for a
+   * string), an error declared as a bare string, an array query parameter (a single text is a valid array of one),
+   * an operation without responses (the validator failed on every request to it).
+   */
+  @Test
+  void anOpenApi31ServiceWithBareErrorsAndArrayFiltersHasNoFindingUnderTheCheck() throws Exception {
+    Path contract = Contracts.write(dir, "events.yaml", """
+        openapi: 3.1.0
+        info: {title: Events, version: "1"}
+        components:
+          schemas:
+            Name: {type: string}
+            Price: {type: number}
+            Error: {type: string}
+            NewEvent:
+              properties:
+                name: {$ref: '#/components/schemas/Name'}
+                price: {$ref: '#/components/schemas/Price'}
+                tags: {type: array, items: {type: string}}
+              required: [name, price]
+            Event:
+              properties:
+                id: {type: integer}
+                name: {$ref: '#/components/schemas/Name'}
+                price: {$ref: '#/components/schemas/Price'}
+                tags: {type: array, items: {type: string}}
+                note: {type: [string, "null"]}
+              required: [id, name, price]
+        paths:
+          /events:
+            get:
+              operationId: listEvents
+              parameters:
+                - {name: name, in: query, schema: {type: array, items: {type: string}}}
+              responses:
+                "200":
+                  description: events
+                  content:
+                    application/json:
+                      schema: {type: array, items: {$ref: '#/components/schemas/Event'}}
+                default:
+                  description: error
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Error'}
+            post:
+              operationId: createEvent
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/NewEvent'}
+              responses:
+                "201":
+                  description: created
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Event'}
+                default:
+                  description: error
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Error'}
+          /events/{id}/archive:
+            post:
+              operationId: archiveEvent
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: integer}}
+          /events/{id}:
+            parameters:
+              - {name: id, in: path, required: true, schema: {type: integer}}
+            get:
+              operationId: getEvent
+              responses:
+                "200":
+                  description: one
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Event'}
+                default:
+                  description: error
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Error'}
+        """);
+    BuildReport report = build(contract, dir.resolve("events"));
+    assertThat(report.tests().failures()).isEmpty();
+    CheckOutcome check = report.check();
+    assertThat(check.problem()).as(check.serviceLog()).isEmpty();
+    assertThat(check.failures()).extracting(CheckOutcome.Finding::render).isEmpty();
+    assertThat(report.passed()).as("build report %s", report.tests()).isTrue();
+    assertThat(report.implementedCount()).isEqualTo(3);
+    assertThat(check.pending()).extracting(CheckOutcome.Pending::operation).singleElement().asString()
+        .contains("archiveEvent");
+  }
 }

@@ -220,4 +220,155 @@ class CrudAnalyzerTest {
     assertThat(plan.service().path("errors").path("operations").path("getBook").path("404").path("noBody")
         .asBoolean()).isTrue();
   }
+
+  @Test
+  void anErrorDeclaredAsABareValueIsAnsweredAsThatValueNotAsAnObject() throws Exception {
+    ServicePlan plan = plan(Contracts.write(dir, "bare.yaml", """
+        openapi: 3.0.3
+        info: {title: Bare errors, version: "1"}
+        paths:
+          /echo:
+            post:
+              operationId: echo
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object}
+              responses:
+                "200": {description: ok}
+                "400":
+                  description: why
+                  content:
+                    application/json:
+                      schema: {type: array, items: {type: string}}
+                "409":
+                  description: code
+                  content:
+                    application/json:
+                      schema: {type: integer}
+                "422":
+                  description: kind
+                  content:
+                    application/json:
+                      schema: {type: string, enum: [invalid, conflict]}
+                default:
+                  description: anything else
+                  content:
+                    application/json:
+                      schema: {type: string}
+        """));
+    var echo = plan.service().path("errors").path("operations").path("echo");
+    assertThat(echo.path("default").path("value").asText()).isEqualTo("message");
+    assertThat(echo.path("default").has("fields")).isFalse();
+    assertThat(echo.path("400").path("value").asText()).isEqualTo("details");
+    assertThat(echo.path("409").path("value").asText()).isEqualTo("status");
+    assertThat(echo.path("422").path("value").path("const").asText()).isEqualTo("invalid");
+  }
+
+  @Test
+  void anOperationThatRequiresCredentialsNeedsAModelUnlessCredentialsAreOptional() throws Exception {
+    ServicePlan plan = plan(Contracts.write(dir, "secured.yaml", """
+        openapi: 3.0.3
+        info: {title: Secured, version: "1"}
+        security:
+          - bearer: []
+        components:
+          securitySchemes:
+            bearer: {type: http, scheme: bearer}
+          schemas:
+            Thing:
+              type: object
+              properties:
+                id: {type: integer, readOnly: true}
+                name: {type: string}
+        paths:
+          /things:
+            get:
+              operationId: listThings
+              security: [{}, {bearer: []}]
+              responses:
+                "200":
+                  description: all
+                  content:
+                    application/json:
+                      schema: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+            post:
+              operationId: addThing
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/Thing'}
+              responses:
+                "201":
+                  description: added
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Thing'}
+        """));
+    assertThat(plan.needsModel()).extracting(Operation::operationId).containsExactly("addThing");
+    assertThat(plan.needsModel().getFirst().reason()).contains("requires authentication (bearer)");
+  }
+
+  @Test
+  void aReplacementThatMayLeaveOutWhatTheAnswerRequiresKeepsItAndSuchACreateNeedsAModel() throws Exception {
+    ServicePlan plan = plan(Contracts.write(dir, "optional.yaml", """
+        openapi: 3.0.3
+        info: {title: Pets, version: "1"}
+        components:
+          schemas:
+            Pet:
+              type: object
+              required: [id, name]
+              properties:
+                id: {type: string}
+                name: {type: string}
+                tag: {type: string}
+            Optional:
+              type: object
+              properties:
+                name: {type: string}
+                tag: {type: string}
+        paths:
+          /pets:
+            post:
+              operationId: addPet
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/Optional'}
+              responses:
+                "201":
+                  description: added
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Pet'}
+          /pets/{id}:
+            parameters:
+              - {name: id, in: path, required: true, schema: {type: string}}
+            get:
+              operationId: getPet
+              responses:
+                "200":
+                  description: one
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Pet'}
+            put:
+              operationId: updatePet
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/Optional'}
+              responses:
+                "200":
+                  description: replaced
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Pet'}
+        """));
+    assertThat(plan.needsModel()).extracting(Operation::operationId).containsExactly("addPet");
+    assertThat(plan.needsModel().getFirst().reason()).contains("requires 'name', which a request may leave out");
+    assertThat(plan.service().path("operations").path("updatePet").path("keptIfAbsent").toString())
+        .isEqualTo("[\"name\"]");
+  }
 }
