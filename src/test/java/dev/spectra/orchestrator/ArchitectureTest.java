@@ -2,6 +2,7 @@ package dev.spectra.orchestrator;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -104,6 +105,13 @@ class ArchitectureTest {
         .resideInAPackage(pkg("eval")));
     check(noClasses().that().resideInAPackage(pkg("eval")).should().dependOnClassesThat()
         .resideInAPackage(pkg("scaffold")));
+  }
+
+  @Test
+  void noTwoPackagesDependOnEachOther() {
+    // A cycle makes two packages one: neither can be read, tested or replaced without the other, and the
+    // direction the rules above guard stops meaning anything.
+    check(slices().matching(ROOT + ".(*)..").should().beFreeOfCycles());
   }
 
   @Test

@@ -1,15 +1,13 @@
 package dev.spectra.orchestrator.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
+import dev.spectra.orchestrator.config.ConfigFile;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Money;
 import dev.spectra.orchestrator.reliability.CascadeSettings;
 import dev.spectra.orchestrator.reliability.RoutingPolicy;
 import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,108 +25,57 @@ final class CascadeSettingsReader {
   private CascadeSettingsReader() {}
 
   static CascadeSettings read(Config config) throws ConfigException {
-    Config.Section routing = config.routing();
-    JsonNode r = routing.node();
+    ConfigFile.Routing r = config.routing().value();
     List<ModelSpec> catalog = config.catalog().all();
 
-    List<String> fallbacks = r.has("fallbacks") ? strings(routing, r, "fallbacks")
+    List<String> fallbacks = r.fallbacks() != null ? stripped(r.fallbacks())
         : config.fallbackModel().map(List::of).orElse(List.of());
-    List<String> localModels;
-    if (r.has("local-models")) {
-      localModels = strings(routing, r, "local-models");
-    } else {
-      // By default the user's own model goes first, whatever its price (a cloud model named by
-      // ORCHESTRATOR_LLM_MODEL stays the one asked first): the built-in catalog lists every seed model, most of them
-      // not pulled.
-      localModels = List.of(config.defaultModel());
-    }
+    // By default the user's own model goes first, whatever its price (a cloud model named by ORCHESTRATOR_LLM_MODEL
+    // stays the one asked first): the built-in catalog lists every seed model, most of them not pulled.
+    List<String> localModels = r.localModels() != null ? stripped(r.localModels()) : List.of(config.defaultModel());
     Map<String, List<String>> routes = new LinkedHashMap<>();
-    JsonNode rn = r.path("routes");
-    if (!rn.isMissingNode()) {
-      if (!rn.isObject()) throw routing.error("/routes", "a map of route name to a list of models");
-      for (var e : rn.properties()) routes.put(e.getKey(), strings(routing, rn, e.getKey(), "/routes/"));
-    }
-    JsonNode h = r.path("hybrid");
+    r.routesOrEmpty().forEach((name, models) -> routes.put(name, stripped(models)));
+
+    ConfigFile.Hybrid h = or(r.hybrid(), new ConfigFile.Hybrid(null, null, null, null, null, null));
     CascadeSettings.Hybrid hd = CascadeSettings.Hybrid.DEFAULTS;
-    CascadeSettings.Hybrid hybrid = new CascadeSettings.Hybrid(
-        text(h, "simple-model", null), text(h, "complex-model", null),
-        integer(routing, h, "/hybrid/", "max-simple-tokens", hd.maxSimpleTokens(), 0),
-        integer(routing, h, "/hybrid/", "max-simple-entities", hd.maxSimpleEntities(), 0),
-        integer(routing, h, "/hybrid/", "max-simple-operations", hd.maxSimpleOperations(), 0),
-        integer(routing, h, "/hybrid/", "max-simple-rules", hd.maxSimpleRules(), 0));
-    JsonNode rt = r.path("retry");
+    CascadeSettings.Hybrid hybrid = new CascadeSettings.Hybrid(blankAsNull(h.simpleModel()),
+        blankAsNull(h.complexModel()), or(h.maxSimpleTokens(), hd.maxSimpleTokens()),
+        or(h.maxSimpleEntities(), hd.maxSimpleEntities()), or(h.maxSimpleOperations(), hd.maxSimpleOperations()),
+        or(h.maxSimpleRules(), hd.maxSimpleRules()));
+    ConfigFile.Retries rt = or(r.retry(), new ConfigFile.Retries(null, null, null, null, null));
     CascadeSettings.RetryPolicy rd = CascadeSettings.RetryPolicy.DEFAULTS;
-    CascadeSettings.RetryPolicy retry = new CascadeSettings.RetryPolicy(
-        integer(routing, rt, "/retry/", "max-attempts", rd.maxAttempts(), 1),
-        Duration.ofMillis(integer(routing, rt, "/retry/", "base-delay-ms", (int) rd.baseDelay().toMillis(), 0)),
-        Duration.ofMillis(integer(routing, rt, "/retry/", "max-delay-ms", (int) rd.maxDelay().toMillis(), 0)),
-        Duration.ofMillis(integer(routing, rt, "/retry/", "max-retry-after-ms",
-            (int) rd.maxRetryAfter().toMillis(), 0)),
-        integer(routing, rt, "/retry/", "seed", (int) rd.seed(), Integer.MIN_VALUE));
-    JsonNode b = r.path("breaker");
+    CascadeSettings.RetryPolicy retry = new CascadeSettings.RetryPolicy(or(rt.maxAttempts(), rd.maxAttempts()),
+        or(rt.baseDelay(), rd.baseDelay()), or(rt.maxDelay(), rd.maxDelay()),
+        or(rt.maxRetryAfter(), rd.maxRetryAfter()), or(rt.seed(), rd.seed()));
+    ConfigFile.Breaker b = or(r.breaker(), new ConfigFile.Breaker(null, null, null, null, null));
     CascadeSettings.BreakerPolicy bd = CascadeSettings.BreakerPolicy.DEFAULTS;
-    JsonNode ratio = b.path("failure-ratio");
-    if (!ratio.isMissingNode() && (!ratio.isNumber() || ratio.asDouble() <= 0 || ratio.asDouble() > 1)) {
-      throw routing.error("/breaker/failure-ratio", "a number above 0 and at most 1");
-    }
     CascadeSettings.BreakerPolicy breaker = new CascadeSettings.BreakerPolicy(
-        integer(routing, b, "/breaker/", "consecutive-failures", bd.consecutiveFailures(), 1),
-        integer(routing, b, "/breaker/", "window", bd.window(), 1),
-        ratio.isMissingNode() ? bd.failureRatio() : ratio.asDouble(),
-        integer(routing, b, "/breaker/", "min-calls", bd.minCalls(), 1),
-        Duration.ofMillis(integer(routing, b, "/breaker/", "cooldown-ms", (int) bd.cooldown().toMillis(), 0)));
+        or(b.consecutiveFailures(), bd.consecutiveFailures()), or(b.window(), bd.window()),
+        or(b.failureRatio(), bd.failureRatio()), or(b.minCalls(), bd.minCalls()), or(b.cooldown(), bd.cooldown()));
     CascadeSettings.Caps caps = new CascadeSettings.Caps(
-        integer(routing, r, "/", "max-escalations-per-request", CascadeSettings.Caps.DEFAULTS.perRequest(), 0),
-        integer(routing, r, "/", "max-escalations-per-build", CascadeSettings.Caps.DEFAULTS.perBuild(), 0));
+        or(r.maxEscalationsPerRequest(), CascadeSettings.Caps.DEFAULTS.perRequest()),
+        or(r.maxEscalationsPerBuild(), CascadeSettings.Caps.DEFAULTS.perBuild()));
 
-    Config.Section budgets = config.budgets();
-    JsonNode bn = budgets.node();
-    Money monthly = money(config.setting(BUDGET_MONTHLY_ENV), budgets, bn, "monthly-usd", BUDGET_MONTHLY_ENV);
-    Money perBuild = money(config.setting(BUDGET_BUILD_ENV), budgets, bn, "build-usd", BUDGET_BUILD_ENV);
-    JsonNode allow = bn.path("allow-unpriced");
-    if (!allow.isMissingNode() && !allow.isBoolean()) throw budgets.error("/allow-unpriced", "true or false");
-    CascadeSettings.Budgets limits = new CascadeSettings.Budgets(monthly, perBuild, allow.asBoolean(false),
-        integer(budgets, bn, "/", "default-max-tokens", CascadeSettings.Budgets.NONE.defaultMaxTokens(), 1));
+    ConfigFile.Budgets bn = config.budgets().value();
+    Money monthly = money(config.setting(BUDGET_MONTHLY_ENV), bn.monthlyUsd(), BUDGET_MONTHLY_ENV);
+    Money perBuild = money(config.setting(BUDGET_BUILD_ENV), bn.buildUsd(), BUDGET_BUILD_ENV);
+    CascadeSettings.Budgets limits = new CascadeSettings.Budgets(monthly, perBuild, or(bn.allowUnpriced(), false),
+        or(bn.defaultMaxTokens(), CascadeSettings.Budgets.NONE.defaultMaxTokens()));
 
-    String defaultName = text(r, "default", RoutingPolicy.LOCAL_FIRST.label());
+    String defaultName = or(blankAsNull(r.defaultName()), RoutingPolicy.LOCAL_FIRST.label());
     return new CascadeSettings(catalog, config.catalog().version(), defaultName, fallbacks, localModels, routes,
         hybrid, config.referenceModel(), limits, retry, breaker, caps);
   }
 
-  private static List<String> strings(Config.Section s, JsonNode parent, String key) throws ConfigException {
-    return strings(s, parent, key, "/");
-  }
+  private static <T> T or(T value, T fallback) { return value != null ? value : fallback; }
 
-  private static List<String> strings(Config.Section s, JsonNode parent, String key, String prefix)
-      throws ConfigException {
-    JsonNode n = parent.path(key);
-    List<String> out = new ArrayList<>();
-    if (n.isTextual()) return List.of(n.asText());
-    if (!n.isArray()) throw s.error(prefix + key, "a list of model names");
-    for (JsonNode item : n) {
-      if (!item.isTextual() || item.asText().isBlank()) throw s.error(prefix + key, "a list of model names");
-      out.add(item.asText().strip());
-    }
-    return out;
-  }
+  private static String blankAsNull(String s) { return s == null || s.isBlank() ? null : s.strip(); }
 
-  private static String text(JsonNode parent, String key, String fallback) {
-    JsonNode n = parent.path(key);
-    return n.isTextual() && !n.asText().isBlank() ? n.asText().strip() : fallback;
-  }
+  /** The configuration checked every name is not blank when it loaded. */
+  private static List<String> stripped(List<String> names) { return names.stream().map(String::strip).toList(); }
 
-  private static int integer(Config.Section s, JsonNode parent, String prefix, String key, int fallback, int min)
-      throws ConfigException {
-    JsonNode n = parent.path(key);
-    if (n.isMissingNode() || n.isNull()) return fallback;
-    if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < min) {
-      throw s.error(prefix + key, "a whole number >= " + min);
-    }
-    return n.asInt();
-  }
-
-  private static Money money(Optional<String> env, Config.Section s, JsonNode parent, String key, String envName)
-      throws ConfigException {
+  /** An amount from the environment (which wins) or the file; the file's amounts were checked when it loaded. */
+  private static Money money(Optional<String> env, BigDecimal inFile, String envName) throws ConfigException {
     if (env.isPresent()) {
       try {
         BigDecimal v = new BigDecimal(env.get().strip());
@@ -138,9 +85,6 @@ final class CascadeSettingsReader {
         throw new ConfigException("environment", 0, envName, "an amount in US dollars >= 0, like 5 or 0.50");
       }
     }
-    JsonNode n = parent.path(key);
-    if (n.isMissingNode() || n.isNull()) return null;
-    if (!n.isNumber() || n.decimalValue().signum() < 0) throw s.error("/" + key, "an amount in US dollars >= 0");
-    return new Money(n.decimalValue());
+    return inFile == null ? null : new Money(inFile);
   }
 }

@@ -101,7 +101,7 @@ public final class Cascades implements AutoCloseable {
 
   /** {@return whether {@code name} is a policy or a route of the routing config (not a catalog model)} */
   public static boolean isRouteName(Config config, String name) {
-    return RoutingPolicy.selects(name) || config.routing().node().path("routes").has(name);
+    return RoutingPolicy.selects(name) || config.routing().value().routesOrEmpty().containsKey(name);
   }
 
   @Override public void close() {

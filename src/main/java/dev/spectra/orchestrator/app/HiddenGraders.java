@@ -1,10 +1,10 @@
 package dev.spectra.orchestrator.app;
 
 import dev.spectra.orchestrator.eval.HiddenScenarioGrader;
-import dev.spectra.orchestrator.scaffold.CheckOutcome;
+import dev.spectra.orchestrator.verify.CheckOutcome;
 import dev.spectra.orchestrator.verify.ProgressListener;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
-import dev.spectra.orchestrator.scaffold.ServiceCheck;
+import dev.spectra.orchestrator.verify.ServiceCheck;
 import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.verify.VerifyOptions;
 import dev.spectra.orchestrator.verify.VerifyResult;

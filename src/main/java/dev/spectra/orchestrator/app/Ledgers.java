@@ -85,10 +85,10 @@ public final class Ledgers {
   public static Ledger open(Config config, Map<String, String> env, Clock clock) {
     Optional<String> url = config.setting(Ledger.DB_URL_ENV);
     if (url.isPresent()) return Ledger.open(url.get().strip(), clock);
-    var section = config.ledger().node();
-    if (section.path("url").isTextual()) return Ledger.open(section.path("url").asText().strip(), clock);
-    if (section.path("file").isTextual()) {
-      return Ledger.openFile(Path.of(section.path("file").asText().strip()), clock);
+    var section = config.ledger().value();
+    if (section.url() != null && !section.url().isBlank()) return Ledger.open(section.url().strip(), clock);
+    if (section.file() != null && !section.file().isBlank()) {
+      return Ledger.openFile(Path.of(section.file().strip()), clock);
     }
     return Ledger.openFile(Dirs.from(env).ledgerFile(), clock);
   }

@@ -8,6 +8,7 @@ import dev.spectra.orchestrator.scaffold.InvalidContractException;
 import dev.spectra.orchestrator.verify.NetworkNeededException;
 import dev.spectra.orchestrator.verify.ProgressListener;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.VerifySetupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,8 @@ public final class BenchVerifyCommand implements Callable<Integer> {
       throw ExitException.usage(e.getMessage());
     } catch (NetworkNeededException e) {
       throw new ExitException(ExitCodes.NEEDS_NETWORK, e.getMessage());
+    } catch (VerifySetupException e) {
+      throw new ExitException(ExitCodes.FAILED, e.getMessage());
     } catch (SandboxUnavailableException e) {
       throw new ExitException(ExitCodes.NO_SANDBOX, e.getMessage());
     } catch (IOException e) {

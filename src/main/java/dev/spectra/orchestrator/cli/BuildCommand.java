@@ -20,6 +20,7 @@ import dev.spectra.orchestrator.scaffold.OpenApiBuild;
 import dev.spectra.orchestrator.scaffold.OutputExistsException;
 import dev.spectra.orchestrator.verify.ProgressListener;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
+import dev.spectra.orchestrator.verify.VerifySetupException;
 import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.verify.VerifyResult;
 import dev.spectra.orchestrator.config.Overrides;
@@ -138,6 +139,8 @@ public final class BuildCommand implements Callable<Integer> {
           + " staging directory was removed). Run the same command again to build from the start.");
     } catch (NetworkNeededException e) {
       throw new ExitException(ExitCodes.NEEDS_NETWORK, e.getMessage());
+    } catch (VerifySetupException e) {
+      throw new ExitException(ExitCodes.FAILED, e.getMessage());
     } catch (SandboxUnavailableException e) {
       throw new ExitException(ExitCodes.NO_SANDBOX, e.getMessage());
     } catch (IOException e) {

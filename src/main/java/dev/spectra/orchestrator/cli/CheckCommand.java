@@ -9,6 +9,7 @@ import dev.spectra.orchestrator.check.CheckRequest;
 import dev.spectra.orchestrator.check.Checker;
 import dev.spectra.orchestrator.check.InputProblem;
 import dev.spectra.orchestrator.check.ReportWriter;
+import dev.spectra.orchestrator.verify.ProgressListener;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -66,8 +67,10 @@ public final class CheckCommand implements Callable<Integer> {
       description = "Per-request timeout; a request that takes longer is a finding (default: ${DEFAULT-VALUE}).")
   double timeoutSeconds;
 
-  @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
-      description = "Header sent with every request (credentials, for example); its value is never printed.")
+  // The label has no space: the usage line may wrap between any two words, and would cut it in half.
+  @Option(names = {"-H", "--header"}, paramLabel = "'NAME:VALUE'",
+      description = "Header sent with every request, as 'Name: value' (credentials, for example); its value is never"
+          + " printed.")
   List<String> headers = new ArrayList<>();
 
   @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report to FILE.")
@@ -99,11 +102,15 @@ public final class CheckCommand implements Callable<Integer> {
         .withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
         .withHeaders(parseHeaders());
     CheckReport report;
+    ProgressListener line = ProgressLine.forCommand(io, quiet, json, false);
     try {
-      report = new Checker(progress(), Clock.systemUTC()).check(request);
+      report = new Checker(progress(line), Clock.systemUTC()).check(request);
     } catch (CheckInputException e) {
+      finish(line);   // the errors start on a line of their own
       for (InputProblem p : e.problems()) io.err().println("error: " + p);
       return ExitCodes.USAGE;
+    } finally {
+      finish(line);
     }
     ReportWriter writer = new ReportWriter();
     if (junit != null) writeAtomically(resolve(junit), writer.junit(report));
@@ -142,18 +149,26 @@ public final class CheckCommand implements Callable<Integer> {
     return io.cwd().resolve(p).normalize();
   }
 
-  private CheckListener progress() {
-    if (quiet) return CheckListener.NONE;
-    return new CheckListener() {
-      private String last = "";
+  /**
+   * Progress as builds and eval show it: one updating line per phase on a terminal, plain lines elsewhere, nothing
+   * with {@code --quiet} or {@code --json}.
+   */
+  private static CheckListener progress(ProgressListener line) {
+    if (line == ProgressListener.NONE) return CheckListener.NONE;
+    return (phase, done, total) -> line.onCount(phase, unit(phase), done, total, -1, null);
+  }
 
-      @Override public void progress(String phase, int done, int total) {
-        String line = "check: " + phase + " " + done + "/" + total;
-        if (!line.equals(last)) io.err().println(line);
-        last = line;
-        io.err().flush();
-      }
+  /** {@return what a phase counts, as {@link dev.spectra.orchestrator.check.CheckListener} documents its phases} */
+  private static String unit(String phase) {
+    return switch (phase) {
+      case "scenarios" -> "scenarios";
+      case "stateful" -> "resources";
+      default -> "operations";
     };
+  }
+
+  private static void finish(ProgressListener line) {
+    if (line instanceof ProgressLine p) p.finish();
   }
 
   private static void writeAtomically(Path target, String content) throws IOException {

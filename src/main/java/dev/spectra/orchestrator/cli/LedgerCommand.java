@@ -28,7 +28,7 @@ public final class LedgerCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "M", description = "Only calls to this catalog model, or requested as this policy.")
   String model;
 
-  @Option(names = "--build", paramLabel = "ID", description = "Only calls of this build.")
+  @Option(names = "--build", paramLabel = "ID", description = "Only calls of this build and its parts (an eval run id: every sample's build of the run).")
   String build;
 
   @Option(names = "--failed", description = "Only failed or skipped calls.")

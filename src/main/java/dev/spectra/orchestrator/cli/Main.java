@@ -7,11 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** Entry point. All wiring happens here; nothing else calls {@code System.exit}. */
 @Command(
@@ -21,9 +21,11 @@ import picocli.CommandLine;
     description = "Builds verified services from a sentence with the LLM you own: local first, cloud only on failure.",
     footerHeading = "%nExit codes:%n",
     footer = {
-        "  0 ok   1 job failed   2 usage or bad input   3 model unreachable   4 model error",
-        "  5 budget exhausted   6 no sandbox   7 first run needs Maven Central   130 interrupted",
-        "See README.md for configuration (ORCHESTRATOR_LLM_URL, ORCHESTRATOR_LLM_MODEL, orchestrator.yaml)."})
+        "  0 ok   1 job failed   2 usage or bad input   3 model unreachable",
+        "  4 model error   5 budget exhausted   6 no sandbox",
+        "  7 first run needs Maven Central   130 interrupted",
+        "See README.md for configuration (ORCHESTRATOR_LLM_URL, ORCHESTRATOR_LLM_MODEL,",
+        "orchestrator.yaml)."})
 public final class Main implements Callable<Integer> {
 
   /** Help lists commands by task; every registered command must belong to a group (see the CLI tests). */
@@ -39,8 +41,8 @@ public final class Main implements Callable<Integer> {
     GROUPS.put("Setup", List.of("doctor", "help"));
   }
 
-  /** Help is wrapped at this width: readable in an 80-column terminal would cut options, 100 fits most. */
-  static final int USAGE_WIDTH = 100;
+  /** Help is wrapped at this width, the terminal width nobody has less of. */
+  static final int USAGE_WIDTH = 80;
 
   @Spec CommandSpec spec;
 
@@ -69,7 +71,7 @@ public final class Main implements Callable<Integer> {
   }
 
   static int run(String[] args, Io io, Interrupts interrupts) {
-    CommandLine cl = commandLine(io);
+    CommandLine cl = commandLine(io, requested(args));
     cl.setExecutionStrategy(parsed -> {
       // One rule for bad configuration: every command (not --help, --version or help) stops with exit 2, naming
       // the file and line, before it does anything.
@@ -123,34 +125,62 @@ public final class Main implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  /** Builds the command tree. Subcommands are instances, so they get {@code io} without statics. */
+  /** One top-level command: its class (for its help summary) and how to make it. */
+  private record TopLevelCommand(Class<?> type, Supplier<Object> make) {
+    String name() {
+      return type.getAnnotation(Command.class).name();
+    }
+  }
+
+  /** The top-level commands, by task. Each is one class in this package; instances get {@code io} without statics. */
+  private static List<TopLevelCommand> entries(Io io) {
+    return List.of(
+        new TopLevelCommand(HelpJson.Command.class, HelpJson.Command::new),
+        new TopLevelCommand(RunCommand.class, () -> new RunCommand(io)),
+        new TopLevelCommand(BuildCommand.class, () -> new BuildCommand(io)),
+        new TopLevelCommand(ResumeCommand.class, () -> new ResumeCommand(io)),
+        new TopLevelCommand(BuildsCommand.class, () -> new BuildsCommand(io)),
+        new TopLevelCommand(CheckCommand.class, () -> new CheckCommand(io)),
+        new TopLevelCommand(AskCommand.class, () -> new AskCommand(io)),
+        new TopLevelCommand(RepairCommand.class, () -> new RepairCommand(io)),
+        new TopLevelCommand(ModelsCommand.class, () -> new ModelsCommand(io)),
+        new TopLevelCommand(ServeCommand.class, () -> new ServeCommand(io)),
+        new TopLevelCommand(KeysCommand.class, () -> new KeysCommand(io)),
+        new TopLevelCommand(StatsCommand.class, () -> new StatsCommand(io)),
+        new TopLevelCommand(LedgerCommand.class, () -> new LedgerCommand(io)),
+        new TopLevelCommand(BenchCommand.class, () -> {
+          CommandLine bench = new BenchCommand(io).commandLine();   // benchmarks: one bench.addSubcommand line each
+          bench.addSubcommand(new BenchProvidersCommand(io));
+          bench.addSubcommand(new BenchRepairCommand(io));
+          bench.addSubcommand(new BenchCascadeCommand(io));
+          bench.addSubcommand(new BenchGatewayCommand(io));
+          bench.addSubcommand(new BenchVerifyCommand(io));
+          bench.addSubcommand(new BenchRunCommand(io));
+          return bench;
+        }),
+        new TopLevelCommand(EvalCommand.class, () -> new EvalCommand(io)),
+        new TopLevelCommand(SimCommand.class, () -> new SimCommand(io)),
+        new TopLevelCommand(DoctorCommand.class, () -> new DoctorCommand(io)));
+  }
+
+  /** Builds the whole command tree. */
   public static CommandLine commandLine(Io io) {
+    return commandLine(io, null);
+  }
+
+  /**
+   * Builds the command tree with {@code only} (a top-level command name, or null for all) in full and the other
+   * commands ({@code help} excepted, which is small) as their name and summary alone, enough for the usage and for "did you mean". Making a command builds
+   * its picocli model by reflection and loads what its fields need (Jackson, the HTTP client, the ledger); short
+   * commands such as {@code --version} or {@code models} start in a fraction of the time without the rest.
+   */
+  static CommandLine commandLine(Io io, String only) {
     CommandLine cl = new CommandLine(new Main());
-    cl.addSubcommand("help", new HelpJson.Command());
-    // Subcommands, by task. Each is one class in this package.
-    cl.addSubcommand("run", new RunCommand(io));
-    cl.addSubcommand("build", new BuildCommand(io));
-    cl.addSubcommand("resume", new ResumeCommand(io));
-    cl.addSubcommand("builds", new BuildsCommand(io));
-    cl.addSubcommand(new CheckCommand(io));
-    cl.addSubcommand(new AskCommand(io));
-    cl.addSubcommand(new RepairCommand(io));
-    cl.addSubcommand(new ModelsCommand(io));
-    cl.addSubcommand("serve", new ServeCommand(io));
-    cl.addSubcommand("keys", new KeysCommand(io));
-    cl.addSubcommand(new StatsCommand(io));
-    cl.addSubcommand(new LedgerCommand(io));
-    CommandLine bench = new BenchCommand(io).commandLine();   // benchmarks: one bench.addSubcommand line each
-    bench.addSubcommand(new BenchProvidersCommand(io));
-    bench.addSubcommand(new BenchRepairCommand(io));
-    bench.addSubcommand(new BenchCascadeCommand(io));
-    bench.addSubcommand(new BenchGatewayCommand(io));
-    bench.addSubcommand(new BenchVerifyCommand(io));
-    bench.addSubcommand(new BenchRunCommand(io));
-    cl.addSubcommand(bench);
-    cl.addSubcommand(new EvalCommand(io));
-    cl.addSubcommand("sim", new SimCommand(io));
-    cl.addSubcommand(new DoctorCommand(io));
+    for (TopLevelCommand e : entries(io)) {
+      String name = e.name();
+      boolean full = only == null || only.equals(name) || e.type() == HelpJson.Command.class;
+      cl.addSubcommand(name, full ? e.make().get() : summaryOnly(name, e.type()));
+    }
 
     // Every command answers --help (and -h) and takes --json, whether or not its class asked for them.
     addHelpOptions(cl);
@@ -164,6 +194,7 @@ public final class Main implements Callable<Integer> {
     cl.setUsageHelpWidth(USAGE_WIDTH);
     // Long descriptions wrap at the width instead of keeping the source's line breaks.
     cl.setUsageHelpLongOptionsMaxWidth(28);
+    reflowDescriptions(cl);
     cl.setExecutionExceptionHandler(Main::handleException);
     cl.setParameterExceptionHandler(Main::handleParameterException);
     cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::groupedCommandList);
@@ -173,6 +204,63 @@ public final class Main implements Callable<Integer> {
       }
     }
     return cl;
+  }
+
+  /**
+   * A description is written one sentence per source line, but a long sentence continues on the next line: picocli
+   * wraps each line on its own and would leave a stub line after it. Lines that do not end a sentence are joined to
+   * the next, so each sentence wraps as one at the help width.
+   */
+  private static void reflowDescriptions(CommandLine cl) {
+    var usage = cl.getCommandSpec().usageMessage();
+    usage.description(reflow(usage.description()));
+    for (CommandLine sub : cl.getSubcommands().values()) reflowDescriptions(sub);
+  }
+
+  static String[] reflow(String[] lines) {
+    List<String> out = new ArrayList<>();
+    StringBuilder current = null;
+    for (String line : lines) {
+      String text = line.strip();
+      if (current == null) {
+        current = new StringBuilder(text);
+      } else {
+        current.append(' ').append(text);
+      }
+      if (text.isEmpty() || text.endsWith("%n") || text.matches(".*[.!?:]\\)?$")) {
+        out.add(current.toString().strip());
+        current = null;
+      }
+    }
+    if (current != null) out.add(current.toString().strip());
+    return out.toArray(String[]::new);
+  }
+
+  /** A command as the root's usage lists it: its name and the description of its class's annotation. */
+  private static CommandLine summaryOnly(String name, Class<?> type) {
+    Command a = type.getAnnotation(Command.class);
+    CommandSpec spec = CommandSpec.create().name(name);
+    spec.usageMessage().description(a.description()).header(a.header());
+    return new CommandLine(spec);
+  }
+
+  /**
+   * {@return the top-level command the arguments run or ask help for, to build in full; "" when they name none
+   * ({@code --help}, {@code --version}, a misspelt command), so every command is its summary alone} The root's own
+   * options take no values, so the first argument that is not an option is the command.
+   */
+  static String requested(String[] args) {
+    boolean help = false;
+    for (String arg : args) {
+      if (arg.equals("--")) return "";
+      if (arg.startsWith("-")) continue;
+      if (!help && arg.equals("help")) {
+        help = true;   // "help build" describes build: that one is needed in full
+        continue;
+      }
+      return GROUPS.values().stream().anyMatch(names -> names.contains(arg)) ? arg : "";
+    }
+    return "";
   }
 
   /**

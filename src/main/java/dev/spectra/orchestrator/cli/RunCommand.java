@@ -43,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--stack", paramLabel = "NAME", description = "Stack of the generated project (default: javalin).")
   String stack;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where the verified project goes (default: ./<service>).")
+  @Option(names = "--out", paramLabel = "DIR", description = "Where the verified project goes (default: a folder named after the service, here).")
   Path out;
 
   @Option(names = "--model", paramLabel = "M", description = "Catalog model to use (default: the configured one).")
@@ -127,6 +127,7 @@ public final class RunCommand implements Callable<Integer> {
         case UNREACHABLE -> ExitCodes.UNREACHABLE;
         case MODEL_ERROR -> ExitCodes.MODEL_ERROR;
         case NO_SANDBOX -> ExitCodes.NO_SANDBOX;
+        case NEEDS_NETWORK -> ExitCodes.NEEDS_NETWORK;
         case INTERRUPTED -> ExitCodes.INTERRUPTED;
       };
     };

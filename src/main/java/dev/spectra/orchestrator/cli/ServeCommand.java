@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -159,7 +158,7 @@ public final class ServeCommand implements Callable<Integer> {
     List<Gateway.Listed> out = new ArrayList<>();
     for (ModelSpec spec : config.catalog().all()) out.add(new Gateway.Listed(spec.name(), spec.local() ? "local" : "cloud"));
     List<String> virtual = new ArrayList<>(POLICIES);
-    for (Iterator<String> it = config.routing().node().path("routes").fieldNames(); it.hasNext(); ) virtual.add(it.next());
+    virtual.addAll(config.routing().value().routesOrEmpty().keySet());
     for (String name : virtual) {
       try {
         cascade.resolve(name);

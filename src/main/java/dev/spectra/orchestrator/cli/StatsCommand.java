@@ -35,6 +35,11 @@ public final class StatsCommand implements Callable<Integer> {
       description = "Builds a month for the projection (default: ${DEFAULT-VALUE}).")
   int buildsPerMonth;
 
+  @Option(names = "--build", paramLabel = "ID",
+      description = "Only calls of this build and its parts: an eval run id selects every sample's build of the run; "
+          + "without --since, from the beginning.")
+  String build;
+
   @Option(names = "--json", description = "Print the statistics as JSON.")
   boolean json;
 
@@ -42,11 +47,12 @@ public final class StatsCommand implements Callable<Integer> {
 
   @Override public Integer call() {
     if (buildsPerMonth < 0) throw ExitException.usage("--builds-per-month must be >= 0, got " + buildsPerMonth);
-    Instant from = parseSince(since);
+    // A build is looked at whole: its calls may predate this month.
+    Instant from = build != null && since == null ? Instant.EPOCH : parseSince(since);
     Config config = ModelFailures.loadConfig(io, Overrides.NONE);
     LedgerStats s;
     try (Ledgers.Handle h = Ledgers.open(config, io.env(), io.err())) {
-      s = h.ledger().stats(from, buildsPerMonth);
+      s = h.ledger().stats(from, buildsPerMonth, build == null || build.isBlank() ? null : build.strip());
     }
     if (json) printJson(s, config.referenceModel());
     else printText(s, config.referenceModel());

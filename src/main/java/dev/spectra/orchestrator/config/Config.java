@@ -1,7 +1,5 @@
 package dev.spectra.orchestrator.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.spectra.orchestrator.model.ModelSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +16,9 @@ public final class Config {
   private final String fallbackModel;
   private final String referenceModel;
   private final String ollamaKeepAlive;
-  private final Map<String, Section> sections;
+  private final Section<ConfigFile.Routing> routing;
+  private final Section<ConfigFile.Budgets> budgets;
+  private final Section<ConfigFile.LedgerLocation> ledger;
   private final List<Source> sources;
   private final List<Path> files;
   private final List<String> warnings;
@@ -26,14 +26,17 @@ public final class Config {
   private final Secrets secrets;
 
   Config(Catalog catalog, String defaultModel, String fallbackModel, String referenceModel, String ollamaKeepAlive,
-      Map<String, Section> sections, List<Source> sources, List<Path> files, List<String> warnings,
+      Section<ConfigFile.Routing> routing, Section<ConfigFile.Budgets> budgets,
+      Section<ConfigFile.LedgerLocation> ledger, List<Source> sources, List<Path> files, List<String> warnings,
       Map<String, String> env) {
     this.catalog = catalog;
     this.defaultModel = defaultModel;
     this.fallbackModel = fallbackModel;
     this.referenceModel = referenceModel;
     this.ollamaKeepAlive = ollamaKeepAlive;
-    this.sections = Map.copyOf(sections);
+    this.routing = routing;
+    this.budgets = budgets;
+    this.ledger = ledger;
     this.sources = List.copyOf(sources);
     this.files = List.copyOf(files);
     this.warnings = List.copyOf(warnings);
@@ -50,24 +53,29 @@ public final class Config {
   public record Source(String setting, String value, String origin) {}
 
   /**
-   * A top-level section of orchestrator.yaml kept as a tree for the component that owns it ({@code routing},
-   * {@code budgets} and {@code ledger} are read by the cascade and the ledger). {@link #error} gives the same
-   * file-and-line errors as the rest of the configuration.
+   * A section of orchestrator.yaml read by another component ({@code routing} and {@code budgets} by the cascade,
+   * {@code ledger} by the ledger), bound to its record. It comes whole from the highest-precedence file that has it.
+   * {@link #error} gives the same file-and-line errors as the rest of the configuration.
    */
-  public static final class Section {
+  public static final class Section<T> {
     private final YamlDoc doc;
     private final String name;
+    private final T value;
 
-    Section(YamlDoc doc, String name) {
+    Section(YamlDoc doc, String name, T value) {
       this.doc = doc;
       this.name = name;
+      this.value = java.util.Objects.requireNonNull(value, "value");
     }
 
-    public JsonNode node() { return doc == null ? MissingNode.getInstance() : doc.root().path(name); }
+    static <T> Section<T> absent(String name, T none) { return new Section<>(null, name, none); }
+
+    /** {@return the section as written; every component null when no file sets it} */
+    public T value() { return value; }
 
     public Optional<Path> file() { return doc == null ? Optional.empty() : Optional.of(doc.file()); }
 
-    /** {@return an error at {@code pointer} inside this section ({@code /per-build/usd}), naming file and line} */
+    /** {@return an error at {@code pointer} inside this section ({@code /retry/max-attempts}), naming file and line} */
     public ConfigException error(String pointer, String expected) {
       if (doc == null) return new ConfigException("configuration", 0, name + YamlDoc.dotted(pointer), expected);
       return doc.error("/" + name + pointer, expected);
@@ -90,17 +98,11 @@ public final class Config {
   /** {@return Ollama's keep_alive to send, or null for Ollama's own default} */
   public String ollamaKeepAlive() { return ollamaKeepAlive; }
 
-  /** {@return the section {@code name} of the highest-precedence file that has it, or an empty one} */
-  public Section section(String name) {
-    Section s = sections.get(name);
-    return s != null ? s : new Section(null, name);
-  }
+  public Section<ConfigFile.Routing> routing() { return routing; }
 
-  public Section routing() { return section("routing"); }
+  public Section<ConfigFile.Budgets> budgets() { return budgets; }
 
-  public Section budgets() { return section("budgets"); }
-
-  public Section ledger() { return section("ledger"); }
+  public Section<ConfigFile.LedgerLocation> ledger() { return ledger; }
 
   /** {@return each setting in effect and where it came from} */
   public List<Source> sources() { return sources; }
@@ -108,7 +110,7 @@ public final class Config {
   /** {@return the configuration files that were read, lowest precedence first} */
   public List<Path> files() { return files; }
 
-  /** {@return non-fatal findings, e.g. an unknown top-level key} */
+  /** {@return non-fatal findings for {@code doctor}; a bad or unknown key is an error, never only a warning} */
   public List<String> warnings() { return warnings; }
 
   public Secrets secrets() { return secrets; }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -36,18 +36,18 @@ public final class ConfigLoader {
   public static final String FILE_NAME = "orchestrator.yaml";
   public static final String DOT_ENV = ".env";
 
-  /** Sections this loader reads itself; the rest are kept for the components that own them. */
-  private static final Set<String> OWN_KEYS = Set.of("llm", "fallback", "models", "reference-model", "ollama");
-  /** Sections other components read (routing and budgets: the cascade; ledger: the ledger). */
-  private static final Set<String> KNOWN_SECTIONS = Set.of("routing", "budgets", "ledger", "gateway", "sandbox", "eval");
-  private static final List<String> MODEL_FIELDS = List.of("kind", "endpoint", "model-id", "local", "price",
-      "context-window", "capabilities", "timeouts", "max-concurrent", "api-key-env");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
   private static final String KINDS = Arrays.stream(ProviderKind.values()).map(ProviderKind::configName)
       .collect(Collectors.joining(", "));
 
   private ConfigLoader() {}
+
+  /** A file as read (for lines) and as bound (for values). */
+  private record Bound(YamlDoc doc, ConfigFile file) {
+    /** {@return whether the file writes the key at {@code pointer}, even as null} */
+    boolean has(String pointer) { return !doc.root().at(pointer).isMissingNode(); }
+  }
 
   /** One setting's value with where it came from, so a bad value can be reported at its source. */
   private record Value(String value, String origin, Site site) {}
@@ -66,11 +66,11 @@ public final class ConfigLoader {
   public static Config load(Map<String, String> env, Path cwd, Path userFile, Overrides flags)
       throws ConfigException {
     Overrides f = flags == null ? Overrides.NONE : flags;
-    List<YamlDoc> docs = new ArrayList<>();   // lowest precedence first
+    List<Bound> docs = new ArrayList<>();   // lowest precedence first
     Path local = cwd.resolve(FILE_NAME).toAbsolutePath().normalize();
     Path xdg = userFile == null ? null : userFile.toAbsolutePath().normalize();
-    if (xdg != null && Files.isRegularFile(xdg) && !xdg.equals(local)) docs.add(YamlDoc.read(xdg));
-    if (Files.isRegularFile(local)) docs.add(YamlDoc.read(local));
+    if (xdg != null && Files.isRegularFile(xdg) && !xdg.equals(local)) docs.add(bind(YamlDoc.read(xdg)));
+    if (Files.isRegularFile(local)) docs.add(bind(YamlDoc.read(local)));
     Path envFile = cwd.resolve(DOT_ENV).toAbsolutePath().normalize();
     DotEnv dotEnv = Files.isRegularFile(envFile) ? DotEnv.read(envFile) : null;
 
@@ -78,7 +78,6 @@ public final class ConfigLoader {
     if (dotEnv != null) merged.putAll(dotEnv.values());
     merged.putAll(env);
 
-    List<String> warnings = new ArrayList<>();
     Map<String, ModelSpec> specs = new LinkedHashMap<>();
     Map<String, String> priceSources = new HashMap<>();
     for (ModelSpec s : BuiltinCatalog.models()) {
@@ -88,36 +87,37 @@ public final class ConfigLoader {
     boolean customized = false;
     // Models whose timeouts the user set: a URL that moves one to a local server must keep them.
     Set<String> timedByUser = new java.util.HashSet<>();
-    for (YamlDoc doc : docs) {
-      JsonNode models = doc.root().path("models");
-      if (models.isMissingNode() || models.isNull()) continue;
-      if (!models.isObject()) throw doc.error("/models", "expected a mapping of model name to its settings");
-      for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        ModelSpec base = specs.get(e.getKey());
-        specs.put(e.getKey(), model(doc, e.getKey(), e.getValue(), base));
-        priceSources.put(e.getKey(), specs.get(e.getKey()).local() && e.getValue().has("local")
-            ? "free: marked local at " + origin(doc, "/models/" + e.getKey() + "/local")
-            : e.getValue().has("price") ? origin(doc, "/models/" + e.getKey() + "/price")
-            : base != null ? priceSources.getOrDefault(e.getKey(), "catalog " + BuiltinCatalog.VERSION)
-            : specs.get(e.getKey()).local() ? "free: a local model of your own" : "unpriced: no price in configuration");
-        if (e.getValue().has("timeouts")) timedByUser.add(e.getKey());
+    for (Bound bound : docs) {
+      if (bound.file().models() == null) continue;
+      YamlDoc doc = bound.doc();
+      for (Map.Entry<String, ConfigFile.Model> e : bound.file().models().entrySet()) {
+        String name = e.getKey();
+        String at = "/models/" + name;
+        ModelSpec base = specs.get(name);
+        specs.put(name, model(bound, name, e.getValue(), base));
+        priceSources.put(name, specs.get(name).local() && e.getValue().local() != null
+            ? "free: marked local at " + origin(doc, at + "/local")
+            : bound.has(at + "/price") ? origin(doc, at + "/price")
+            : base != null ? priceSources.getOrDefault(name, "catalog " + BuiltinCatalog.VERSION)
+            : specs.get(name).local() ? "free: a local model of your own" : "unpriced: no price in configuration");
+        if (e.getValue().timeouts() != null) timedByUser.add(name);
         customized = true;
       }
     }
 
     List<Config.Source> sources = new ArrayList<>();
-    Value url = pick("llm.url", f.llmUrl(), "--url", "ORCHESTRATOR_LLM_URL", env, dotEnv, docs, "/llm/url", sources);
+    Value url = pick("llm.url", f.llmUrl(), "--url", "ORCHESTRATOR_LLM_URL", env, dotEnv, docs, "/llm/url",
+        c -> c.llm() == null ? null : c.llm().url(), sources);
     Value model = pick("llm.model", f.llmModel(), "--model", "ORCHESTRATOR_LLM_MODEL", env, dotEnv, docs, "/llm/model",
-        sources);
+        c -> c.llm() == null ? null : c.llm().model(), sources);
     Value kind = pick("llm.kind", f.llmKind(), "--kind", "ORCHESTRATOR_LLM_KIND", env, dotEnv, docs, "/llm/kind",
-        sources);
+        c -> c.llm() == null ? null : c.llm().kind(), sources);
     Value fbUrl = pick("fallback.url", f.fallbackUrl(), "--fallback-url", "ORCHESTRATOR_FALLBACK_URL", env, dotEnv,
-        docs, "/fallback/url", sources);
+        docs, "/fallback/url", c -> c.fallback() == null ? null : c.fallback().url(), sources);
     Value fbModel = pick("fallback.model", f.fallbackModel(), "--fallback-model", "ORCHESTRATOR_FALLBACK_MODEL", env,
-        dotEnv, docs, "/fallback/model", sources);
+        dotEnv, docs, "/fallback/model", c -> c.fallback() == null ? null : c.fallback().model(), sources);
     Value fbKind = pick("fallback.kind", null, "--fallback-kind", "ORCHESTRATOR_FALLBACK_KIND", env, dotEnv, docs,
-        "/fallback/kind", sources);
+        "/fallback/kind", c -> c.fallback() == null ? null : c.fallback().kind(), sources);
 
     if (model == null) {
       model = new Value(BuiltinCatalog.DEFAULT_MODEL, "default", e -> new ConfigException("default", 0, "llm.model", e));
@@ -136,50 +136,28 @@ public final class ConfigLoader {
     String referenceOrigin = "default";
     String keepAlive = dev.spectra.orchestrator.model.ollama.OllamaProvider.DEFAULT_KEEP_ALIVE;
     String keepAliveOrigin = "default";
-    Map<String, Config.Section> sections = new HashMap<>();
-    for (YamlDoc doc : docs) {
-      JsonNode ref = doc.root().path("reference-model");
-      if (!ref.isMissingNode()) {
-        if (!ref.isTextual() || !specs.containsKey(ref.asText())) {
+    Config.Section<ConfigFile.Routing> routing = Config.Section.absent("routing", ConfigFile.Routing.NONE);
+    Config.Section<ConfigFile.Budgets> budgets = Config.Section.absent("budgets", ConfigFile.Budgets.NONE);
+    Config.Section<ConfigFile.LedgerLocation> ledger =
+        Config.Section.absent("ledger", ConfigFile.LedgerLocation.NONE);
+    for (Bound bound : docs) {
+      YamlDoc doc = bound.doc();
+      ConfigFile file = bound.file();
+      if (file.referenceModel() != null) {
+        if (file.referenceModel().isBlank() || !specs.containsKey(file.referenceModel())) {
           throw doc.error("/reference-model", "expected the name of a catalog model, one of " + specs.keySet());
         }
-        reference = ref.asText();
+        reference = file.referenceModel();
         referenceOrigin = origin(doc, "/reference-model");
       }
-      JsonNode ollama = doc.root().path("ollama");
-      if (!ollama.isMissingNode()) {
-        if (!ollama.isObject()) throw doc.error("/ollama", "expected a mapping with keep-alive:");
-        for (Iterator<String> it = ollama.fieldNames(); it.hasNext(); ) {
-          String k = it.next();
-          if (!k.equals("keep-alive")) throw doc.error("/ollama/" + k, "unknown key; expected keep-alive");
-        }
-        JsonNode ka = ollama.path("keep-alive");
-        if (!ka.isMissingNode()) {
-          if (!ka.isValueNode()) throw doc.error("/ollama/keep-alive", "expected an Ollama duration like 30m, 1h or -1");
-          keepAlive = ka.isNull() ? null : ka.asText();
-          keepAliveOrigin = origin(doc, "/ollama/keep-alive");
-        }
+      if (bound.has("/ollama/keep-alive")) {
+        keepAlive = file.ollama().keepAlive();
+        keepAliveOrigin = origin(doc, "/ollama/keep-alive");
       }
-      for (Iterator<String> it = doc.root().fieldNames(); it.hasNext(); ) {
-        String key = it.next();
-        if (OWN_KEYS.contains(key)) continue;
-        sections.put(key, new Config.Section(doc, key));
-        if (!KNOWN_SECTIONS.contains(key)) {
-          warnings.add(doc.file() + ":" + doc.line("/" + key) + ": unknown top-level key '" + key + "' (known: "
-              + String.join(", ", new java.util.TreeSet<>(union(OWN_KEYS, KNOWN_SECTIONS))) + "); kept but unused");
-        }
-      }
-      for (String key : List.of("llm", "fallback")) {
-        JsonNode n = doc.root().path(key);
-        if (n.isMissingNode()) continue;
-        if (!n.isObject()) throw doc.error("/" + key, "expected a mapping with url:, model: and kind:");
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-          String k = it.next();
-          if (!Set.of("url", "model", "kind").contains(k)) {
-            throw doc.error("/" + key + "/" + k, "unknown key; expected url, model or kind");
-          }
-        }
-      }
+      // A section comes whole from the highest-precedence file that has it.
+      if (file.routing() != null) routing = new Config.Section<>(doc, "routing", checked(doc, file.routing()));
+      if (file.budgets() != null) budgets = new Config.Section<>(doc, "budgets", checked(doc, file.budgets()));
+      if (file.ledger() != null) ledger = new Config.Section<>(doc, "ledger", file.ledger());
     }
     sources.add(new Config.Source("reference-model", reference, referenceOrigin));
     sources.add(new Config.Source("ollama.keep-alive", String.valueOf(keepAlive), keepAliveOrigin));
@@ -187,21 +165,83 @@ public final class ConfigLoader {
     Catalog catalog = new Catalog(BuiltinCatalog.VERSION + (customized ? "+local" : ""), specs.values(),
         priceSources);
     List<Path> files = new ArrayList<>();
-    for (YamlDoc d : docs) files.add(d.file());
+    for (Bound d : docs) files.add(d.doc().file());
     if (dotEnv != null) files.add(dotEnv.file());
-    return new Config(catalog, defaultName, fallbackName, reference, keepAlive, sections, sources, files, warnings,
-        merged);
+    return new Config(catalog, defaultName, fallbackName, reference, keepAlive, routing, budgets, ledger, sources,
+        files, List.of(), merged);
   }
 
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> u = new java.util.HashSet<>(a);
-    u.addAll(b);
-    return u;
+  /** Binds one file; a key pasted under {@code api-key:} is refused before anything could echo it. */
+  private static Bound bind(YamlDoc doc) throws ConfigException {
+    JsonNode models = doc.root().path("models");
+    if (models.isObject()) {
+      for (var e : models.properties()) {
+        if (e.getValue().has("api-key")) {
+          throw doc.error("/models/" + e.getKey() + "/api-key", "API keys do not belong in orchestrator.yaml: put the "
+              + "key in an environment variable (or .env) and name the variable in api-key-env");
+        }
+      }
+    }
+    return new Bound(doc, ConfigBinder.bind(doc));
+  }
+
+  /** Checks the ranges of {@code routing:}, so a bad value stops every command, not only those that route. */
+  private static ConfigFile.Routing checked(YamlDoc doc, ConfigFile.Routing r) throws ConfigException {
+    names(doc, "/routing/local-models", r.localModels());
+    names(doc, "/routing/fallbacks", r.fallbacks());
+    for (var e : r.routesOrEmpty().entrySet()) {
+      if (e.getValue() == null) throw doc.error("/routing/routes/" + e.getKey(), "expected a list of model names");
+      names(doc, "/routing/routes/" + e.getKey(), e.getValue());
+    }
+    if (r.hybrid() != null) {
+      var h = r.hybrid();
+      atLeast(doc, "/routing/hybrid/max-simple-tokens", h.maxSimpleTokens(), 0);
+      atLeast(doc, "/routing/hybrid/max-simple-entities", h.maxSimpleEntities(), 0);
+      atLeast(doc, "/routing/hybrid/max-simple-operations", h.maxSimpleOperations(), 0);
+      atLeast(doc, "/routing/hybrid/max-simple-rules", h.maxSimpleRules(), 0);
+    }
+    if (r.retry() != null) atLeast(doc, "/routing/retry/max-attempts", r.retry().maxAttempts(), 1);
+    if (r.breaker() != null) {
+      var b = r.breaker();
+      atLeast(doc, "/routing/breaker/consecutive-failures", b.consecutiveFailures(), 1);
+      atLeast(doc, "/routing/breaker/window", b.window(), 1);
+      atLeast(doc, "/routing/breaker/min-calls", b.minCalls(), 1);
+      if (b.failureRatio() != null && (b.failureRatio() <= 0 || b.failureRatio() > 1)) {
+        throw doc.error("/routing/breaker/failure-ratio", "expected a number above 0 and at most 1");
+      }
+    }
+    atLeast(doc, "/routing/max-escalations-per-request", r.maxEscalationsPerRequest(), 0);
+    atLeast(doc, "/routing/max-escalations-per-build", r.maxEscalationsPerBuild(), 0);
+    return r;
+  }
+
+  /** Checks the ranges of {@code budgets:}. */
+  private static ConfigFile.Budgets checked(YamlDoc doc, ConfigFile.Budgets b) throws ConfigException {
+    if (b.monthlyUsd() != null && b.monthlyUsd().signum() < 0) {
+      throw doc.error("/budgets/monthly-usd", "expected an amount in US dollars >= 0");
+    }
+    if (b.buildUsd() != null && b.buildUsd().signum() < 0) {
+      throw doc.error("/budgets/build-usd", "expected an amount in US dollars >= 0");
+    }
+    atLeast(doc, "/budgets/default-max-tokens", b.defaultMaxTokens(), 1);
+    return b;
+  }
+
+  private static void names(YamlDoc doc, String at, List<String> names) throws ConfigException {
+    if (names == null) return;
+    for (String n : names) {
+      if (n == null || n.isBlank()) throw doc.error(at, "expected a list of model names");
+    }
+  }
+
+  private static void atLeast(YamlDoc doc, String at, Integer value, int min) throws ConfigException {
+    if (value != null && value < min) throw doc.error(at, "expected a whole number >= " + min + ", got " + value);
   }
 
   /** Takes the highest-precedence source that sets {@code setting} and records it. */
   private static Value pick(String setting, String flag, String flagName, String envName, Map<String, String> env,
-      DotEnv dotEnv, List<YamlDoc> docs, String pointer, List<Config.Source> sources) throws ConfigException {
+      DotEnv dotEnv, List<Bound> docs, String pointer, Function<ConfigFile, String> inFile,
+      List<Config.Source> sources) {
     Value v = null;
     if (flag != null && !flag.isBlank()) {
       v = new Value(flag.strip(), "flag " + flagName, e -> new ConfigException("flag", 0, flagName, e));
@@ -214,11 +254,10 @@ public final class ConfigLoader {
           e -> ConfigException.at(dotEnv.file(), line, envName, e));
     } else {
       for (int i = docs.size() - 1; i >= 0 && v == null; i--) {
-        YamlDoc doc = docs.get(i);
-        JsonNode n = doc.root().at(pointer);
-        if (n.isMissingNode() || n.isNull()) continue;
-        if (!n.isValueNode()) throw doc.error(pointer, "expected a single value");
-        v = new Value(n.asText().strip(), origin(doc, pointer), e -> doc.error(pointer, e));
+        YamlDoc doc = docs.get(i).doc();
+        String value = inFile.apply(docs.get(i).file());
+        if (value == null) continue;
+        v = new Value(value.strip(), origin(doc, pointer), e -> doc.error(pointer, e));
       }
     }
     if (v != null) sources.add(new Config.Source(setting, v.value(), v.origin()));
@@ -314,26 +353,18 @@ public final class ConfigLoader {
   }
 
   /** Reads one {@code models:} entry, over the built-in entry of the same name when there is one. */
-  private static ModelSpec model(YamlDoc doc, String name, JsonNode node, ModelSpec base) throws ConfigException {
+  private static ModelSpec model(Bound bound, String name, ConfigFile.Model entry, ModelSpec base)
+      throws ConfigException {
+    YamlDoc doc = bound.doc();
     String at = "/models/" + name;
-    if (!node.isObject()) throw doc.error(at, "expected a mapping with kind:, endpoint:, model-id:, price: ...");
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String field = it.next();
-      if (field.equals("api-key")) {
-        throw doc.error(at + "/" + field, "API keys do not belong in orchestrator.yaml: put the key in an environment "
-            + "variable (or .env) and name the variable in api-key-env");
-      }
-      if (!MODEL_FIELDS.contains(field)) {
-        throw doc.error(at + "/" + field, "unknown model setting; expected one of " + String.join(", ", MODEL_FIELDS));
-      }
-    }
-    ProviderKind kind = node.has("kind")
-        ? kind(text(doc, at + "/kind", node.get("kind")), e -> doc.error(at + "/kind", e)) : null;
+    if (entry == null) throw doc.error(at, "expected a mapping with kind:, endpoint:, model-id:, price: ...");
+    ProviderKind kind = entry.kind() != null
+        ? kind(text(doc, at + "/kind", entry.kind()), e -> doc.error(at + "/kind", e)) : null;
     URI endpoint = null;
-    if (node.has("endpoint")) {
+    if (entry.endpoint() != null) {
       try {
         // A new endpoint for a known model keeps its dialect unless kind: says otherwise.
-        Endpoints.Endpoint ep = Endpoints.parse(text(doc, at + "/endpoint", node.get("endpoint")),
+        Endpoints.Endpoint ep = Endpoints.parse(text(doc, at + "/endpoint", entry.endpoint()),
             kind != null ? kind : base != null ? base.kind() : null);
         endpoint = ep.base();
         if (kind == null) kind = ep.kind();
@@ -353,35 +384,35 @@ public final class ConfigLoader {
             + " has no default server)"));
       }
     }
-    String modelId = node.has("model-id") ? text(doc, at + "/model-id", node.get("model-id"))
+    String modelId = entry.modelId() != null ? text(doc, at + "/model-id", entry.modelId())
         : base != null ? base.modelId() : name;
-    boolean local = node.has("local") ? bool(doc, at + "/local", node.get("local"))
+    boolean local = entry.local() != null ? entry.local()
         : base != null ? base.local()
         : kind == ProviderKind.OLLAMA || Endpoints.isLocal(endpoint);
     // A catalog model keeps its price wherever its endpoint points; only an explicit price: changes it.
-    Price price = node.has("price") ? price(doc, at + "/price", node.get("price"))
+    Price price = bound.has(at + "/price") ? price(doc, at + "/price", entry.price())
         : base != null ? base.price() : local ? Price.FREE : null;
-    int window = node.has("context-window") ? positiveInt(doc, at + "/context-window", node.get("context-window"))
+    int window = entry.contextWindow() != null ? positive(doc, at + "/context-window", entry.contextWindow())
         : base != null ? base.contextWindow() : local ? 8192 : 128_000;
-    Set<Capability> caps = node.has("capabilities") ? capabilities(doc, at + "/capabilities", node.get("capabilities"))
+    Set<Capability> caps = entry.capabilities() != null
+        ? capabilities(doc, at + "/capabilities", entry.capabilities())
         : base != null && base.kind() == kind ? base.capabilities() : BuiltinCatalog.defaultCapabilities(kind);
-    Timeouts timeouts = timeouts(doc, at + "/timeouts", node.path("timeouts"),
+    Timeouts timeouts = timeouts(doc, at + "/timeouts", entry.timeouts(),
         base != null ? base.timeouts() : local ? Timeouts.LOCAL_DEFAULT : Timeouts.CLOUD_DEFAULT);
-    int maxConcurrent = node.has("max-concurrent") ? positiveInt(doc, at + "/max-concurrent", node.get("max-concurrent"))
+    int maxConcurrent = entry.maxConcurrent() != null ? positive(doc, at + "/max-concurrent", entry.maxConcurrent())
         : base != null ? base.maxConcurrent() : local ? 2 : 8;
     // An endpoint written for this model in the user's own file names the host explicitly: the kind's key may go
     // there. Without one the model keeps its catalog endpoint, and its key stays scoped to that.
-    String keyEnv = node.has("endpoint")
+    String keyEnv = entry.endpoint() != null
         ? (base != null && base.kind() == kind && base.apiKeyEnv() != null ? base.apiKeyEnv()
             : BuiltinCatalog.defaultKeyEnv(kind))
         : base != null && base.kind() == kind ? BuiltinCatalog.scopedKeyEnv(base.apiKeyEnv(), endpoint)
         : BuiltinCatalog.defaultKeyEnv(kind, endpoint);
-    if (node.has("api-key-env")) {
-      JsonNode k = node.get("api-key-env");
-      if (k.isNull()) {
+    if (bound.has(at + "/api-key-env")) {
+      if (entry.apiKeyEnv() == null) {
         keyEnv = null;
       } else {
-        String v = text(doc, at + "/api-key-env", k);
+        String v = text(doc, at + "/api-key-env", entry.apiKeyEnv());
         // Never echo the value: it may be the key itself, pasted into the wrong place.
         if (!ENV_NAME.matcher(v).matches() || v.startsWith("sk-") || v.length() > 64) {
           throw doc.error(at + "/api-key-env",
@@ -394,72 +425,55 @@ public final class ConfigLoader {
         timeouts, keyEnv, maxConcurrent);
   }
 
-  private static String text(YamlDoc doc, String at, JsonNode n) throws ConfigException {
-    if (!n.isValueNode() || n.isNull() || n.asText().isBlank()) throw doc.error(at, "expected a non-empty text value");
-    return n.asText().strip();
+  private static String text(YamlDoc doc, String at, String value) throws ConfigException {
+    if (value.isBlank()) throw doc.error(at, "expected a non-empty text value");
+    return value.strip();
   }
 
-  private static boolean bool(YamlDoc doc, String at, JsonNode n) throws ConfigException {
-    if (!n.isBoolean()) throw doc.error(at, "expected true or false, got '" + n.asText() + "'");
-    return n.asBoolean();
+  private static int positive(YamlDoc doc, String at, int value) throws ConfigException {
+    if (value <= 0) throw doc.error(at, "expected a whole number > 0, got '" + value + "'");
+    return value;
   }
 
-  private static int positiveInt(YamlDoc doc, String at, JsonNode n) throws ConfigException {
-    if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() <= 0) {
-      throw doc.error(at, "expected a whole number > 0, got '" + n.asText() + "'");
+  private static Price price(YamlDoc doc, String at, ConfigFile.Price p) throws ConfigException {
+    if (p == null) return null;   // explicitly unpriced: refused under a budget unless allowed
+    return new Price(dollars(doc, at + "/input", p.input()), dollars(doc, at + "/output", p.output()));
+  }
+
+  private static BigDecimal dollars(YamlDoc doc, String at, BigDecimal n) throws ConfigException {
+    if (n == null) throw doc.error(at, "expected a price in US dollars per million tokens (e.g. 0.15)");
+    if (n.signum() < 0) {
+      throw doc.error(at, "expected a number >= 0 (US dollars per million tokens), got '" + n.toPlainString() + "'");
     }
-    return n.asInt();
+    return n;
   }
 
-  private static Price price(YamlDoc doc, String at, JsonNode n) throws ConfigException {
-    if (n.isNull()) return null;   // explicitly unpriced: refused under a budget unless allowed
-    if (!n.isObject()) throw doc.error(at, "expected input: and output: in US dollars per million tokens, or null");
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!k.equals("input") && !k.equals("output")) throw doc.error(at + "/" + k, "unknown key; expected input or output");
-    }
-    return new Price(dollars(doc, at + "/input", n.path("input")), dollars(doc, at + "/output", n.path("output")));
-  }
-
-  private static BigDecimal dollars(YamlDoc doc, String at, JsonNode n) throws ConfigException {
-    if (n.isMissingNode()) throw doc.error(at, "expected a price in US dollars per million tokens (e.g. 0.15)");
-    if (!n.isNumber() || n.decimalValue().signum() < 0) {
-      throw doc.error(at, "expected a number >= 0 (US dollars per million tokens), got '" + n.asText() + "'");
-    }
-    return n.decimalValue();
-  }
-
-  private static Set<Capability> capabilities(YamlDoc doc, String at, JsonNode n) throws ConfigException {
-    if (!n.isArray()) throw doc.error(at, "expected a list such as [json-schema, json-mode, tools, streaming]");
+  private static Set<Capability> capabilities(YamlDoc doc, String at, List<String> names) throws ConfigException {
     Set<Capability> caps = EnumSet.noneOf(Capability.class);
-    for (int i = 0; i < n.size(); i++) {
+    for (int i = 0; i < names.size(); i++) {
       try {
-        caps.add(Capability.fromConfig(n.get(i).asText()));
+        caps.add(Capability.fromConfig(String.valueOf(names.get(i))));
       } catch (IllegalArgumentException e) {
         throw doc.error(at + "/" + i, "expected one of json-schema, json-mode, tools, streaming, got '"
-            + n.get(i).asText() + "'");
+            + names.get(i) + "'");
       }
     }
     return caps;
   }
 
-  private static Timeouts timeouts(YamlDoc doc, String at, JsonNode n, Timeouts base) throws ConfigException {
-    if (n.isMissingNode()) return base;
-    if (!n.isObject()) throw doc.error(at, "expected connect:, first-token: and total: durations");
-    Duration connect = base.connect();
-    Duration first = base.firstToken();
-    Duration total = base.total();
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      Duration d = duration(doc, at + "/" + e.getKey(), e.getValue());
-      switch (e.getKey()) {
-        case "connect" -> connect = d;
-        case "first-token", "load" -> first = d;
-        case "total" -> total = d;
-        default -> throw doc.error(at + "/" + e.getKey(), "unknown timeout; expected connect, first-token or total");
-      }
-    }
-    return new Timeouts(connect, first, total);
+  private static Timeouts timeouts(YamlDoc doc, String at, ConfigFile.Timeouts t, Timeouts base)
+      throws ConfigException {
+    if (t == null) return base;
+    return new Timeouts(
+        t.connect() == null ? base.connect() : nonZero(doc, at + "/connect", t.connect()),
+        t.firstToken() == null ? base.firstToken()
+            : nonZero(doc, at + (doc.root().at(at + "/load").isMissingNode() ? "/first-token" : "/load"), t.firstToken()),
+        t.total() == null ? base.total() : nonZero(doc, at + "/total", t.total()));
+  }
+
+  private static Duration nonZero(YamlDoc doc, String at, Duration d) throws ConfigException {
+    if (d.isZero()) throw doc.error(at, "expected a duration > 0 such as 500ms, 30s or 2m, got '0'");
+    return d;
   }
 
   /** Durations: {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
@@ -475,13 +489,5 @@ public final class ConfigLoader {
       default -> amount.multiply(BigDecimal.valueOf(3_600_000));
     };
     return Duration.ofMillis(millis.longValue());
-  }
-
-  private static Duration duration(YamlDoc doc, String at, JsonNode n) throws ConfigException {
-    Duration d = n.isValueNode() && !n.isNull() ? parseDuration(n.asText()) : null;
-    if (d == null || d.isZero()) {
-      throw doc.error(at, "expected a duration > 0 such as 500ms, 30s or 2m, got '" + n.asText() + "'");
-    }
-    return d;
   }
 }

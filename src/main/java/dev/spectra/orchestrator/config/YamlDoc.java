@@ -55,7 +55,7 @@ final class YamlDoc {
 
   private static JsonNode read(JsonParser p, Path file, String pointer, Map<String, Integer> lines) throws IOException,
       ConfigException {
-    lines.put(pointer, line(p));
+    lines.putIfAbsent(pointer, line(p));   // a key's own line, not the line its mapping starts on
     switch (p.currentToken()) {
       case START_OBJECT -> {
         ObjectNode o = NODES.objectNode();

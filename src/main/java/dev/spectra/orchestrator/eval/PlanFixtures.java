@@ -36,7 +36,8 @@ public final class PlanFixtures {
       f.put("name", "plan of " + t.id());
       // The planner's user message is "Request: <sentence>"; match on the sentence's start.
       String head = t.request().length() > 80 ? t.request().substring(0, 80) : t.request();
-      f.putObject("match").put("regex", Pattern.quote(head));
+      // Only the planning call: implement prompts quote the request too, inside a behaviour.
+      f.putObject("match").put("regex", "(?m)^Request: " + Pattern.quote(head));
       f.set("json", plan(t));
       Files.writeString(dir.resolve(t.id() + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(f));
     }
@@ -75,11 +76,15 @@ public final class PlanFixtures {
       schemas.putObject(entity).put("type", "object").set("properties", props);
       ArrayNode fields = entities.addObject().put("name", entity).putArray("fields");
       props.fields().forEachRemaining(e -> fields.add(e.getKey() + ":" + e.getValue().path("type").asText()));
+      ((ObjectNode) props.get("id")).put("readOnly", true);
       String ref = "#/components/schemas/" + entity;
-      operation(paths, collection, "get", "list" + entity + "s", 200, null);
-      operation(paths, collection, "post", "create" + entity, 201, ref);
-      operation(paths, collection + "/{id}", "get", "get" + entity, 200, null);
-      operation(paths, collection + "/{id}", "put", "update" + entity, 200, ref);
+      // A plan that understood the request says what each operation answers: the item, or a list of items.
+      ObjectNode item = JSON.createObjectNode().put("$ref", ref);
+      ObjectNode list = JSON.createObjectNode().put("type", "array").set("items", item.deepCopy());
+      answers(operation(paths, collection, "get", "list" + entity + "s", 200, null), 200, list);
+      answers(operation(paths, collection, "post", "create" + entity, 201, ref), 201, item);
+      answers(operation(paths, collection + "/{id}", "get", "get" + entity, 200, null), 200, item);
+      answers(operation(paths, collection + "/{id}", "put", "update" + entity, 200, ref), 200, item);
       operation(paths, collection + "/{id}", "delete", "delete" + entity, 204, null);
     }
     Map<String, String> extra = new LinkedHashMap<>();
@@ -90,7 +95,12 @@ public final class PlanFixtures {
         JsonNode existing = ContractCoverage.operation(paths, method, s.path());
         if (existing == null) {
           String id = method + camel(template);
-          operation(paths, template, method, id, s.method().equals("POST") ? 201 : 200, null);
+          // The answer the request describes for it (a 302 redirect, a 201 creation), and a JSON body but for 204
+          // and redirects.
+          int success = s.status().stream().filter(c -> c < 400).findFirst()
+              .orElse(s.method().equals("POST") ? 201 : 200);
+          ObjectNode created = operation(paths, template, method, id, success, null);
+          if (success != 204 && (success < 300 || success >= 400)) answers(created, success, JSON.createObjectNode());
           extra.put(id, sc.name());
           existing = paths.path(template).path(method);
         }
@@ -122,8 +132,23 @@ public final class PlanFixtures {
         }
       }
     }
+    // A behaviour restates the request in the plan's words: what the operation does and every rule it must keep.
+    constrain(doc, task.request());
     extra.forEach((id, why) -> behaviours.addObject().put("operationId", id)
-        .put("behaviour", "Implements: " + why + ". " + String.join("; ", task.rules())));
+        .put("behaviour", "Implements: " + why + ". Rules: " + String.join("; ", task.rules()) + ". From the request: "
+            + task.request()));
+    // A CRUD operation with a rule status (a conflict, a refused state change) is not plain CRUD: it gets one too.
+    for (Map.Entry<String, JsonNode> item : paths.properties()) {
+      for (Map.Entry<String, JsonNode> o : item.getValue().properties()) {
+        JsonNode responses = o.getValue().path("responses");
+        String id = o.getValue().path("operationId").asText();
+        boolean rule = responses.has("409") || responses.has("422") || responses.has("403") || responses.has("401");
+        if (rule && !extra.containsKey(id)) {
+          behaviours.addObject().put("operationId", id).put("behaviour", "Rules: " + String.join("; ", task.rules())
+              + ". From the request: " + task.request());
+        }
+      }
+    }
     if (behaviours.isEmpty()) {
       String first = task.entities().isEmpty() ? null : "create" + task.entities().get(0);
       if (first != null) behaviours.addObject().put("operationId", first).put("behaviour", "Stores a new "
@@ -132,16 +157,66 @@ public final class PlanFixtures {
     // The plan's own scenarios are the model's: one create per entity. The hidden ones stay hidden.
     ArrayNode scenarios = plan.putArray("scenarios");
     for (String entity : task.entities()) {
+      // An item that points at others needs them first; the plan keeps to what one request can show.
+      var names = new java.util.ArrayList<String>();
+      schemas.path(entity).path("properties").fieldNames().forEachRemaining(names::add);
+      if (names.stream().anyMatch(n -> n.length() > 2 && n.endsWith("Id"))) continue;
       ObjectNode step = scenarios.addObject().put("name", "create a " + entity).putArray("steps").addObject();
       step.put("method", "POST").put("path", "/" + kebab(entity) + "s").put("status", 201);
       ObjectNode body = step.putObject("body");
       JsonNode props = schemas.path(entity).path("properties");
       props.fieldNames().forEachRemaining(f -> {
-        if (!f.equals("id")) body.put(f, props.path(f).path("type").asText().equals("integer") ? "1" : "x");
+        if (f.equals("id")) return;
+        switch (props.path(f).path("type").asText()) {
+          case "integer", "number" -> body.put(f, 1);
+          case "boolean" -> body.put(f, true);
+          case "array" -> body.putArray(f);
+          case "object" -> body.putObject(f);
+          default -> body.put(f, "x");
+        }
       });
       step.putArray("contains");
     }
     return plan;
+  }
+
+  /**
+   * Writes the request's field rules into every object schema of the contract, the way a planner that read them
+   * would: "X is required", "X must be positive" (or "X <= 0 is rejected"), "X must not be negative", "X at least
+   * N" (or "X < N"), "X (false when created)". The service then enforces them from the schemas alone.
+   */
+  static void constrain(JsonNode node, String request) {
+    String text = request.toLowerCase(Locale.ROOT);
+    if (node instanceof ObjectNode o && o.path("properties") instanceof ObjectNode props) {
+      for (Map.Entry<String, JsonNode> e : props.properties()) {
+        if (!(e.getValue() instanceof ObjectNode prop) || prop.path("readOnly").asBoolean(false)) continue;
+        // Within the field's own clause: "priceCents must be positive and stock must not be negative" is two.
+        String f = "\\b" + Pattern.quote(e.getKey().toLowerCase(Locale.ROOT)) + "s?\\b(?:(?!\\band\\b)[^.;:,]){0,30}?";
+        String type = prop.path("type").asText();
+        boolean numeric = type.equals("integer") || type.equals("number");
+        if (finds(text, f + "\\b(is|are|must be) required") || finds(text, "without an? " + f.substring(2)
+            + "[^.;:]{0,20}rejected")) {
+          ArrayNode required = o.has("required") ? (ArrayNode) o.get("required") : o.putArray("required");
+          boolean present = false;
+          for (JsonNode r : required) present |= r.asText().equals(e.getKey());
+          if (!present) required.add(e.getKey());
+        }
+        if (numeric && finds(text, f + "(\\b(is|are|must be) positive|<= ?0)")) prop.put("minimum", 1);
+        if (numeric && finds(text, f + "(\\b(is|are|must) not (be )?negative|< ?0\\b|>= ?0)")) prop.put("minimum", 0);
+        java.util.regex.Matcher least = Pattern.compile(f + "(at least |< ?)(\\d+)").matcher(text);
+        if (numeric && least.find()) prop.put("minimum", Integer.parseInt(least.group(2)));
+        java.util.regex.Matcher initial = Pattern.compile(f + "\\((false|true|0) when created\\)").matcher(text);
+        if (initial.find()) {
+          if (type.equals("boolean")) prop.put("default", Boolean.parseBoolean(initial.group(1)));
+          else if (numeric) prop.put("default", 0);
+        }
+      }
+    }
+    for (JsonNode child : node) constrain(child, request);
+  }
+
+  private static boolean finds(String text, String regex) {
+    return Pattern.compile(regex).matcher(text).find();
   }
 
   /** All steps of all hidden scenarios, in order. */
@@ -164,10 +239,18 @@ public final class PlanFixtures {
     return schema;
   }
 
-  private static void operation(ObjectNode paths, String path, String method, String operationId, int status,
+  /** Declares the JSON body of an operation's success answer, when the operation is the one just written. */
+  private static void answers(ObjectNode op, int status, ObjectNode schema) {
+    if (op == null) return;
+    ((ObjectNode) op.path("responses").path(Integer.toString(status))).putObject("content")
+        .putObject("application/json").set("schema", schema);
+  }
+
+  /** {@return the new operation, or null when the path already has one for the method} */
+  private static ObjectNode operation(ObjectNode paths, String path, String method, String operationId, int status,
       String bodyRef) {
     ObjectNode item = paths.has(path) ? (ObjectNode) paths.get(path) : paths.putObject(path);
-    if (item.has(method)) return;
+    if (item.has(method)) return null;
     ObjectNode op = item.putObject(method);
     op.put("operationId", operationId);
     List<String> params = Pattern.compile("\\{([^}]+)}").matcher(path).results().map(m -> m.group(1)).toList();
@@ -183,6 +266,7 @@ public final class PlanFixtures {
           .putObject("schema").put("$ref", bodyRef);
     }
     op.putObject("responses").putObject(String.valueOf(status)).put("description", "ok");
+    return op;
   }
 
   /** A scenario path as a template: numeric segments become parameters, the query goes. */
@@ -214,6 +298,8 @@ public final class PlanFixtures {
 
   private static String type(JsonNode v) {
     if (v.isIntegralNumber()) return "integer";
+    // A captured value ("{{w1}}") is an id of the plan's own items, which are integers.
+    if (v.isTextual() && v.asText().matches("\\{\\{[^}]+}}")) return "integer";
     if (v.isNumber()) return "number";
     if (v.isBoolean()) return "boolean";
     if (v.isArray()) return "array";

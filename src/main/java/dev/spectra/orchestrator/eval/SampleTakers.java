@@ -47,17 +47,21 @@ public final class SampleTakers {
   /**
    * {@return build mode: one {@code run} per sample into {@code dir/builds}, graded by {@code grader}}
    *
+   * @param runId the eval run: each sample's build is named {@link #sampleBuildId after it}, so the ledger's calls
+   *     of a build-mode run are found by the run id
    * @param pipelineFor the {@code run} pipeline of a subject (model or policy name), wired by the caller
    */
-  public static EvalRunner.SampleTaker builds(Ledger ledger, java.util.function.Function<String, RunPipeline> pipelineFor,
-      Path dir, int maxIterations, BuildSampleTaker.HiddenGrader grader) {
+  public static EvalRunner.SampleTaker builds(Ledger ledger, String runId,
+      java.util.function.Function<String, RunPipeline> pipelineFor, Path dir, int maxIterations,
+      BuildSampleTaker.HiddenGrader grader) {
     Map<String, RunPipeline> pipelines = new ConcurrentHashMap<>();
     BuildSampleTaker.Building building = (subject, task, rep) -> {
       RunPipeline pipeline = pipelines.computeIfAbsent(subject.name(), pipelineFor);
       Path target = dir.resolve("builds").resolve(safe(subject.name())).resolve(task.id() + "-" + rep);
       RunOutcome outcome;
       try {
-        outcome = pipeline.run(new RunRequest(task.request(), null, null, target, maxIterations, null, true));
+        outcome = pipeline.run(new RunRequest(task.request(), null, null, target, maxIterations, null, true,
+            sampleBuildId(runId, subject.name(), task.id(), rep)));
       } catch (IOException e) {
         return new BuildSampleTaker.Built(null, false, false, "I/O error: " + e.getMessage(), null, null);
       }
@@ -75,6 +79,21 @@ public final class SampleTakers {
       ledger.flush();
       return ledger.calls(new Ledger.CallFilter(null, buildId, null, false, null, 100_000));
     }, grader, Clock.systemUTC());
+  }
+
+  /**
+   * {@return the build id of one sample of an eval run: {@code RUN_ID.<subject>.<task>.<repeat>-<hex>}} The run id
+   * comes first so that {@code ledger --build RUN_ID} and {@code stats --build RUN_ID} select the run's calls; the
+   * suffix keeps a sample taken again on resume apart from its interrupted first try.
+   */
+  static String sampleBuildId(String runId, String subject, String taskId, int repeat) {
+    // Build ids are at most 200 characters: the run id stays whole, long names are cut.
+    return runId + "." + cut(safe(subject)) + "." + cut(safe(taskId)) + "." + repeat + "-"
+        + java.util.HexFormat.of().toHexDigits((short) java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
+  }
+
+  private static String cut(String name) {
+    return name.length() <= 60 ? name : name.substring(0, 60);
   }
 
   /** Removes a sample's scratch directory; what cannot be removed stays under the run's directory. */

@@ -312,7 +312,11 @@ public final class Ledger implements AutoCloseable {
         args.add(filter.model());
         args.add(filter.model());
       }
-      if (filter.buildId() != null) { sql.append(" AND build_id = ?"); args.add(filter.buildId()); }
+      if (filter.buildId() != null) {
+        sql.append(" AND " + BUILD_OR_PARTS);
+        args.add(filter.buildId());
+        args.add(partsPattern(filter.buildId()));
+      }
       if (filter.requestId() != null) { sql.append(" AND request_id = ?"); args.add(filter.requestId()); }
       if (filter.failedOnly()) sql.append(" AND outcome <> 'ok'");
       if (filter.since() != null) { sql.append(" AND started_at >= ?"); args.add(filter.since().toEpochMilli()); }
@@ -367,10 +371,18 @@ public final class Ledger implements AutoCloseable {
 
   /** {@return statistics over the calls since {@code since}, with projections for {@code buildsPerMonth}} */
   public LedgerStats stats(Instant since, int buildsPerMonth) {
+    return stats(since, buildsPerMonth, null);
+  }
+
+  /**
+   * {@return statistics over the calls since {@code since} of one build and its parts (an eval run and its
+   * samples), or of every call when {@code buildId} is null}
+   */
+  public LedgerStats stats(Instant since, int buildsPerMonth, String buildId) {
     Instant now = clock.instant();
     ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
     Instant monthStart = utc.withDayOfMonth(1).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
-    List<CallRecord> all = calls(new CallFilter(null, null, null, false, since, Integer.MAX_VALUE));
+    List<CallRecord> all = calls(new CallFilter(null, buildId, null, false, since, Integer.MAX_VALUE));
     Money monthToDate = spentSince(monthStart);
     return StatsCalculator.compute(all, since, now, monthStart, monthToDate, buildsPerMonth);
   }
@@ -421,6 +433,16 @@ public final class Ledger implements AutoCloseable {
     public double failureRatio() { return calls == 0 ? 0 : (double) failures / calls; }
   }
 
+  /**
+   * A build and its parts: an eval run names each sample's build {@code RUN_ID.<subject>.<task>.<repeat>-<n>}, so
+   * the run's id selects every call of every sample, and the run's totals are the sum of its samples.
+   */
+  private static final String BUILD_OR_PARTS = "(build_id = ? OR build_id LIKE ? ESCAPE '!')";
+
+  private static String partsPattern(String buildId) {
+    return buildId.replace("!", "!!").replace("%", "!%").replace("_", "!_") + ".%";
+  }
+
   private record Totals(int calls, long tokensIn, long tokensOut, Money cost, Money saved) {}
 
   private static Totals totals(Connection c, String buildId) throws SQLException {
@@ -430,8 +452,9 @@ public final class Ledger implements AutoCloseable {
     Money cost = Money.ZERO;
     Money saved = Money.ZERO;
     try (PreparedStatement p = c.prepareStatement(
-        "SELECT tokens_in, tokens_out, cost_usd, saved_usd FROM calls WHERE build_id = ?")) {
+        "SELECT tokens_in, tokens_out, cost_usd, saved_usd FROM calls WHERE " + BUILD_OR_PARTS)) {
       p.setString(1, buildId);
+      p.setString(2, partsPattern(buildId));
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           calls++;

@@ -40,30 +40,20 @@ public final class SqlBudgetStore implements BudgetStore {
     String holdId = UUID.randomUUID().toString();
     long expires = clock.millis() + ttl.toMillis();
     try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try {
+      Outcome refused = inTransaction(c, tx -> {
         for (Claim claim : claims) {
-          Outcome refused = holdOne(c, claim, nanos);
-          if (refused != null) {
-            c.rollback();
-            return refused;
+          Outcome refusal = holdOne(tx, claim, nanos);
+          if (refusal != null) {
+            // Held against none: undo the claims already held; the commit that follows then holds nothing.
+            tx.rollback();
+            return refusal;
           }
-          try (PreparedStatement p = c.prepareStatement(
-              "INSERT INTO budget_holds (id, scope, amount_nanos, expires_at) VALUES (?, ?, ?, ?)")) {
-            p.setString(1, holdId);
-            p.setString(2, claim.scope());
-            p.setLong(3, nanos);
-            p.setLong(4, expires);
-            p.executeUpdate();
-          }
+          update(tx, "INSERT INTO budget_holds (id, scope, amount_nanos, expires_at) VALUES (?, ?, ?, ?)",
+              holdId, claim.scope(), nanos, expires);
         }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+        return null;
+      });
+      if (refused != null) return refused;
     } catch (SQLException e) {
       throw new LedgerException("cannot reserve budget in ledger " + db.location() + ": " + e.getMessage(), e);
     }
@@ -71,76 +61,43 @@ public final class SqlBudgetStore implements BudgetStore {
   }
 
   /** {@return null when held, else the refusal} */
-  private Outcome holdOne(Connection c, Claim claim, long nanos) throws SQLException {
+  private static Outcome holdOne(Connection c, Claim claim, long nanos) throws SQLException {
     String scope = claim.scope();
     if (scope.startsWith("key:")) {
       String keyId = scope.substring(4);
-      try (PreparedStatement p = c.prepareStatement("UPDATE gateway_keys SET held_nanos = held_nanos + ? "
-          + "WHERE id = ? AND (budget_nanos IS NULL OR spent_nanos + held_nanos + ? <= budget_nanos)")) {
-        p.setLong(1, nanos);
-        p.setString(2, keyId);
-        p.setLong(3, nanos);
-        if (p.executeUpdate() == 1) return null;
+      if (update(c, "UPDATE gateway_keys SET held_nanos = held_nanos + ? "
+          + "WHERE id = ? AND (budget_nanos IS NULL OR spent_nanos + held_nanos + ? <= budget_nanos)",
+          nanos, keyId, nanos) == 1) {
+        return null;
       }
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT spent_nanos + held_nanos, budget_nanos FROM gateway_keys WHERE id = ?")) {
-        p.setString(1, keyId);
-        try (ResultSet rs = p.executeQuery()) {
-          if (!rs.next()) {
-            // A key deleted under a running call: nothing to count against, and nothing to refuse for.
-            return null;
-          }
-          return new Outcome.Refused(claim, Money.ofNanos(rs.getLong(1)), Money.ofNanos(rs.getLong(2)));
-        }
-      }
+      long[] key = row(c, "SELECT spent_nanos + held_nanos, budget_nanos FROM gateway_keys WHERE id = ?", keyId);
+      // A key deleted under a running call: nothing to count against, and nothing to refuse for.
+      if (key == null) return null;
+      return new Outcome.Refused(claim, Money.ofNanos(key[0]), Money.ofNanos(key[1]));
     }
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO budget_counters (scope, spent_nanos, held_nanos) "
-        + "VALUES (?, 0, 0) ON CONFLICT (scope) DO NOTHING")) {
-      p.setString(1, scope);
-      p.executeUpdate();
-    }
+    update(c, "INSERT INTO budget_counters (scope, spent_nanos, held_nanos) VALUES (?, 0, 0) "
+        + "ON CONFLICT (scope) DO NOTHING", scope);
     if (claim.limit() == null) {
-      try (PreparedStatement p = c.prepareStatement(
-          "UPDATE budget_counters SET held_nanos = held_nanos + ? WHERE scope = ?")) {
-        p.setLong(1, nanos);
-        p.setString(2, scope);
-        p.executeUpdate();
-      }
+      update(c, "UPDATE budget_counters SET held_nanos = held_nanos + ? WHERE scope = ?", nanos, scope);
       return null;
     }
-    long limit = claim.limit().nanosRoundedUp();
-    try (PreparedStatement p = c.prepareStatement("UPDATE budget_counters SET held_nanos = held_nanos + ? "
-        + "WHERE scope = ? AND spent_nanos + held_nanos + ? <= ?")) {
-      p.setLong(1, nanos);
-      p.setString(2, scope);
-      p.setLong(3, nanos);
-      p.setLong(4, limit);
-      if (p.executeUpdate() == 1) return null;
+    if (update(c, "UPDATE budget_counters SET held_nanos = held_nanos + ? "
+        + "WHERE scope = ? AND spent_nanos + held_nanos + ? <= ?", nanos, scope, nanos,
+        claim.limit().nanosRoundedUp()) == 1) {
+      return null;
     }
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT spent_nanos + held_nanos FROM budget_counters WHERE scope = ?")) {
-      p.setString(1, scope);
-      try (ResultSet rs = p.executeQuery()) {
-        rs.next();
-        return new Outcome.Refused(claim, Money.ofNanos(rs.getLong(1)), claim.limit());
-      }
-    }
+    long[] committed = row(c, "SELECT spent_nanos + held_nanos FROM budget_counters WHERE scope = ?", scope);
+    return new Outcome.Refused(claim, Money.ofNanos(committed[0]), claim.limit());
   }
 
   @Override public void settle(Hold hold, Money actual) {
     long held = hold.amount().nanosRoundedUp();
     long spent = actual.nanosRoundedUp();
     try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try {
-        for (String scope : hold.scopes()) apply(c, hold.id(), scope, held, spent);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+      inTransaction(c, tx -> {
+        for (String scope : hold.scopes()) apply(tx, hold.id(), scope, held, spent);
+        return null;
+      });
     } catch (SQLException e) {
       throw new LedgerException("cannot settle budget in ledger " + db.location() + ": " + e.getMessage(), e);
     }
@@ -151,21 +108,14 @@ public final class SqlBudgetStore implements BudgetStore {
    * process swept it) is no longer in {@code held}: only the spend is added.
    */
   private static void apply(Connection c, String holdId, String scope, long held, long spent) throws SQLException {
-    int removed;
-    try (PreparedStatement p = c.prepareStatement("DELETE FROM budget_holds WHERE id = ? AND scope = ?")) {
-      p.setString(1, holdId);
-      p.setString(2, scope);
-      removed = p.executeUpdate();
-    }
+    int removed = update(c, "DELETE FROM budget_holds WHERE id = ? AND scope = ?", holdId, scope);
     long release = removed == 1 ? held : 0;
-    String sql = scope.startsWith("key:")
-        ? "UPDATE gateway_keys SET held_nanos = held_nanos - ?, spent_nanos = spent_nanos + ? WHERE id = ?"
-        : "UPDATE budget_counters SET held_nanos = held_nanos - ?, spent_nanos = spent_nanos + ? WHERE scope = ?";
-    try (PreparedStatement p = c.prepareStatement(sql)) {
-      p.setLong(1, release);
-      p.setLong(2, spent);
-      p.setString(3, scope.startsWith("key:") ? scope.substring(4) : scope);
-      p.executeUpdate();
+    if (scope.startsWith("key:")) {
+      update(c, "UPDATE gateway_keys SET held_nanos = held_nanos - ?, spent_nanos = spent_nanos + ? WHERE id = ?",
+          release, spent, scope.substring(4));
+    } else {
+      update(c, "UPDATE budget_counters SET held_nanos = held_nanos - ?, spent_nanos = spent_nanos + ? "
+          + "WHERE scope = ?", release, spent, scope);
     }
   }
 
@@ -181,21 +131,70 @@ public final class SqlBudgetStore implements BudgetStore {
         }
       }
       for (String[] h : expired) {
-        c.setAutoCommit(false);
-        try {
-          // Whoever deletes the row releases the amount; a settle or another sweeper racing us finds it gone.
-          apply(c, h[0], h[1], Long.parseLong(h[2]), 0);
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
+        // Whoever deletes the row releases the amount; a settle or another sweeper racing us finds it gone.
+        inTransaction(c, tx -> {
+          apply(tx, h[0], h[1], Long.parseLong(h[2]), 0);
+          return null;
+        });
       }
     } catch (SQLException e) {
       throw new LedgerException("cannot release expired budget holds in ledger " + db.location() + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Work on one connection inside a transaction. */
+  @FunctionalInterface
+  private interface Transaction<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** {@return what {@code work} returned, committed; rolled back when it throws} */
+  private static <T> T inTransaction(Connection c, Transaction<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  /** {@return the rows {@code sql} changed}, its {@code ?}s bound to {@code params} (strings and longs) */
+  private static int update(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement p = prepare(c, sql, params)) {
+      return p.executeUpdate();
+    }
+  }
+
+  /** {@return the first row of {@code sql} as numbers, or null when there is none} */
+  private static long[] row(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement p = prepare(c, sql, params); ResultSet rs = p.executeQuery()) {
+      if (!rs.next()) return null;
+      long[] values = new long[rs.getMetaData().getColumnCount()];
+      for (int i = 0; i < values.length; i++) values[i] = rs.getLong(i + 1);
+      return values;
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+    PreparedStatement p = c.prepareStatement(sql);
+    try {
+      for (int i = 0; i < params.length; i++) {
+        switch (params[i]) {
+          case String text -> p.setString(i + 1, text);
+          case Long number -> p.setLong(i + 1, number);
+          default -> throw new IllegalArgumentException("parameter " + (i + 1) + " of " + sql + ": " + params[i]);
+        }
+      }
+      return p;
+    } catch (SQLException | RuntimeException e) {
+      p.close();
+      throw e;
     }
   }
 
@@ -207,24 +206,20 @@ public final class SqlBudgetStore implements BudgetStore {
   }
 
   @Override public Money spent(String scope) {
-    String sql = scope.startsWith("key:") ? "SELECT spent_nanos FROM gateway_keys WHERE id = ?"
-        : "SELECT spent_nanos FROM budget_counters WHERE scope = ?";
-    try (Connection c = db.connection(); PreparedStatement p = c.prepareStatement(sql)) {
-      p.setString(1, scope.startsWith("key:") ? scope.substring(4) : scope);
-      try (ResultSet rs = p.executeQuery()) {
-        return rs.next() ? Money.ofNanos(rs.getLong(1)) : Money.ZERO;
-      }
+    boolean key = scope.startsWith("key:");
+    try (Connection c = db.connection()) {
+      long[] spent = row(c, key ? "SELECT spent_nanos FROM gateway_keys WHERE id = ?"
+          : "SELECT spent_nanos FROM budget_counters WHERE scope = ?", key ? scope.substring(4) : scope);
+      return spent == null ? Money.ZERO : Money.ofNanos(spent[0]);
     } catch (SQLException e) {
       throw new LedgerException("cannot read budget from ledger " + db.location() + ": " + e.getMessage(), e);
     }
   }
 
   @Override public void seed(String scope, Money spent) {
-    try (Connection c = db.connection(); PreparedStatement p = c.prepareStatement("INSERT INTO budget_counters "
-        + "(scope, spent_nanos, held_nanos) VALUES (?, ?, 0) ON CONFLICT (scope) DO NOTHING")) {
-      p.setString(1, scope);
-      p.setLong(2, spent.nanosRoundedUp());
-      p.executeUpdate();
+    try (Connection c = db.connection()) {
+      update(c, "INSERT INTO budget_counters (scope, spent_nanos, held_nanos) VALUES (?, ?, 0) "
+          + "ON CONFLICT (scope) DO NOTHING", scope, spent.nanosRoundedUp());
     } catch (SQLException e) {
       throw new LedgerException("cannot write budget to ledger " + db.location() + ": " + e.getMessage(), e);
     }

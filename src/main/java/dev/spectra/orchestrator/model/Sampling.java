@@ -1,5 +1,7 @@
 package dev.spectra.orchestrator.model;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -23,5 +25,21 @@ public record Sampling(Double topP, Long seed, List<String> stop, Double frequen
   /** {@return true when nothing is set: the provider's defaults apply} */
   public boolean isDefault() {
     return topP == null && seed == null && stop.isEmpty() && frequencyPenalty == null && presencePenalty == null;
+  }
+
+  /**
+   * Writes the settings that are set as fields of the object {@code g} is inside, under OpenAI's names
+   * ({@code top_p}, {@code seed}, {@code stop}, ...), which compatible servers and Ollama's {@code options} share.
+   */
+  public void writeOpenAiFields(JsonGenerator g) throws IOException {
+    if (topP != null) g.writeNumberField("top_p", topP);
+    if (seed != null) g.writeNumberField("seed", seed);
+    if (!stop.isEmpty()) {
+      g.writeArrayFieldStart("stop");
+      for (String s : stop) g.writeString(s);
+      g.writeEndArray();
+    }
+    if (frequencyPenalty != null) g.writeNumberField("frequency_penalty", frequencyPenalty);
+    if (presencePenalty != null) g.writeNumberField("presence_penalty", presencePenalty);
   }
 }

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The state of one cascade call: the routes planned for it, every attempt made so far (priced), the last retry
- * decision, and whether streamed text has reached the caller. Confined to the calling thread.
+ * The state of one cascade call: the routes planned for it, every attempt made so far (priced), and whether
+ * streamed text has reached the caller. Confined to the calling thread.
  */
 final class CallState {
   final CallContext context;
@@ -26,7 +26,6 @@ final class CallState {
   private final Pricing pricing;
   private final AttemptListener listener;
   private final List<Attempt> attempts = new ArrayList<>();
-  private Decision lastDecision;
   private boolean streamed;
   private Route current;
   private int servedTier = -1;
@@ -90,16 +89,8 @@ final class CallState {
     Attempt a = new Attempt(route.spec().name(), route.name(), started, usage, null, latency, e.error(), stage,
         repairs, reasks, pricing.cost(route.spec(), usage), pricing.saved(route.spec(), usage));
     attempts.add(a);
-    lastDecision = decision;
     listener.attemptEnded(new AttemptListener.Ended(context, requestedAs, route.tier(), route.spec(), a, null,
         decision.wire(), pricing.catalogVersion()));
-  }
-
-  /** {@return the decision of the last failed attempt, consumed; next-route when none was made} */
-  Decision takeDecision() {
-    Decision d = lastDecision == null ? Decision.NEXT_ROUTE : lastDecision;
-    lastDecision = null;
-    return d;
   }
 
   int servedTier() { return servedTier; }

@@ -43,12 +43,12 @@ final class Engine {
     this.listener = listener;
     this.clock = clock;
     this.providers = providers;
-    // The whole policy, in order. Each call: choose a route, retry it, skip it while its endpoint is broken,
-    // get valid structured output from it, pay for it, call it. The budget guard sits just above the provider
-    // because every provider call (each retry, each re-ask) is what spends money.
+    // The whole policy, in order. Each call: choose a route and retry it (the fallback runs Retry once per route
+    // and gets its decision back), skip it while its endpoint is broken, get valid structured output from it, pay
+    // for it, call it. The budget guard sits just above the provider because every provider call (each retry,
+    // each re-ask) is what spends money.
     this.interceptors = List.of(
-        new FallbackCascade(settings.caps()),
-        new Retry(settings.retry(), sleeper, clock),
+        new FallbackCascade(settings.caps(), new Retry(settings.retry(), sleeper, clock)),
         new CircuitBreaker(breakers),
         new StructuredOutputStage(structuredOutput),
         new BudgetGuard(budgets, pricing),

@@ -7,14 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tries the planned routes in order, like OkHttp's {@code SequentialExchangeFinder}: one {@code proceed} per route.
- * It does not judge errors: {@link Retry} below decided whether another route may help, and this follows that
- * decision within the escalation caps.
+ * Tries the planned routes in order, like OkHttp's {@code SequentialExchangeFinder}: one {@link Retry} run per
+ * route. It does not judge errors: the {@link RouteOutcome} that Retry returns says whether another route may
+ * help, and this follows that decision within the escalation caps.
  */
 final class FallbackCascade implements Interceptor {
   private final CascadeSettings.Caps caps;
+  private final Retry retry;
 
-  FallbackCascade(CascadeSettings.Caps caps) { this.caps = caps; }
+  FallbackCascade(CascadeSettings.Caps caps, Retry retry) {
+    this.caps = caps;
+    this.retry = retry;
+  }
 
   /** Where the cascade goes after a route failed: decided from the retry decision and the caps, in one place. */
   sealed interface Fallback {
@@ -32,16 +36,19 @@ final class FallbackCascade implements Interceptor {
     int escalations = 0;
     int i = Math.min(state.startTier, routes.size() - 1);
     while (true) {
-      try {
-        return chain.proceed(call.withRoute(routes.get(i)));
-      } catch (ModelException e) {
-        failures.add(e);
-        switch (next(state, routes, i, state.takeDecision(), failures, escalations)) {
-          case Fallback.Escalate escalate -> {
-            escalations++;
-            i = escalate.index();
+      switch (retry.attempt(chain, call.withRoute(routes.get(i)))) {
+        case RouteOutcome.Served served -> {
+          return served.reply();
+        }
+        case RouteOutcome.Failed failed -> {
+          failures.add(failed.error());
+          switch (next(state, routes, i, failed.decision(), failures, escalations)) {
+            case Fallback.Escalate escalate -> {
+              escalations++;
+              i = escalate.index();
+            }
+            case Fallback.Stop stop -> throw withEarlierFailures(stop.error(), failures);
           }
-          case Fallback.Stop stop -> throw withEarlierFailures(stop.error(), failures);
         }
       }
     }
@@ -95,7 +102,7 @@ final class FallbackCascade implements Interceptor {
   private static ModelException capReached(ModelException last, String scope, int cap) {
     // Keep the real error as the reason; the cap only explains why we stopped escalating.
     return new ModelException(last.error(), last.attempts(),
-        new Exception("escalation cap per " + scope + " (" + cap + ") reached; raise cascade.max-escalations-per-"
+        new Exception("escalation cap per " + scope + " (" + cap + ") reached; raise routing.max-escalations-per-"
             + scope));
   }
 }

@@ -25,8 +25,9 @@ import java.util.Random;
 /**
  * The only place that decides "again?": after each failed attempt on a route, one exhaustive switch over the
  * error chooses to wait and retry the same route, move on, or stop. Every attempt it makes is recorded.
+ * {@link FallbackCascade} runs it once per route and gets the decision back as a {@link RouteOutcome}.
  */
-final class Retry implements Interceptor {
+final class Retry {
   private final CascadeSettings.RetryPolicy policy;
   private final Sleeper sleeper;
   private final Clock clock;
@@ -39,8 +40,12 @@ final class Retry implements Interceptor {
     this.jitter = new Random(policy.seed());
   }
 
-  @Override public ModelReply intercept(Chain chain) throws ModelException {
-    ChainCall exchange = chain.exchange();
+  /**
+   * Calls the rest of the chain on {@code exchange}'s route until it answers or this route is done.
+   *
+   * @return the reply, or the last error with where the cascade should go next
+   */
+  RouteOutcome attempt(Interceptor.Chain chain, ChainCall exchange) {
     Route route = exchange.requireRoute("Retry");
     CallState state = exchange.state();
     for (int attempt = 1; ; attempt++) {
@@ -50,7 +55,7 @@ final class Retry implements Interceptor {
       try {
         ModelReply reply = chain.proceed(exchange);
         state.succeeded(route, started, Duration.ofNanos(System.nanoTime() - t0), reply);
-        return reply;
+        return new RouteOutcome.Served(reply);
       } catch (java.util.concurrent.CancellationException cancelled) {
         // The caller went away mid-stream and cancelled the call: record the attempt, never retry it.
         state.failed(route, started, Duration.ofNanos(System.nanoTime() - t0), new ModelException(
@@ -63,18 +68,18 @@ final class Retry implements Interceptor {
         Duration wait = switch (decision) {
           case Decision.Backoff b -> b.delay();
           case Decision.RetryAfter r -> r.delay();
-          // Not this route again: the fallback above reads the decision and moves on or stops.
+          // Not this route again: the fallback above moves on or stops by this decision.
           case Decision.NextRoute n -> null;
           case Decision.LargerWindow l -> null;
           case Decision.GiveUp g -> null;
         };
-        if (wait == null) throw e;
+        if (wait == null) return new RouteOutcome.Failed(e, decision);
         try {
           sleeper.sleep(wait);
         } catch (InterruptedException interrupted) {
           // The caller is shutting down: stop with the error we have, and keep the interrupt visible.
           Thread.currentThread().interrupt();
-          throw e;
+          return new RouteOutcome.Failed(e, decision);
         }
       }
     }

@@ -55,7 +55,7 @@ final class FixLoop {
     this.steps = steps;
   }
 
-  Result run() throws ModelException, IOException, InterruptedException, Ports.SandboxMissing, Steps.Stopped {
+  Result run() throws ModelException, IOException, InterruptedException, Ports.CannotVerify, Steps.Stopped {
     while (true) {
       int i = state.iteration;
       Verification v = steps.verify("verify-" + i, () -> verifier.verify(project, contract));

@@ -55,13 +55,37 @@ public final class Ports {
    * {@code orchestrator check}, all in the sandbox unless the user allowed otherwise.
    */
   public interface ProjectVerifier {
-    Verification verify(Path projectDir, Path contract) throws IOException, InterruptedException, SandboxMissing;
+    Verification verify(Path projectDir, Path contract) throws IOException, InterruptedException, CannotVerify;
+  }
+
+  /**
+   * Verification could not start, for a reason the fix loop cannot change: the build stops and says which (each
+   * has its own exit code).
+   */
+  public abstract static sealed class CannotVerify extends Exception permits SandboxMissing, NetworkNeeded, SetupFailed {
+    CannotVerify(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** No sandbox tool exists and running unsandboxed was not allowed. */
-  public static final class SandboxMissing extends Exception {
+  public static final class SandboxMissing extends CannotVerify {
     public SandboxMissing(String message) {
-      super(message, null, false, false);
+      super(message);
+    }
+  }
+
+  /** Verification could not be set up (no Maven for the dependency cache, a resolution that failed, no disk). */
+  public static final class SetupFailed extends CannotVerify {
+    public SetupFailed(String message) {
+      super(message);
+    }
+  }
+
+  /** The generated project's dependencies are not cached yet and Maven Central could not be reached to fetch them. */
+  public static final class NetworkNeeded extends CannotVerify {
+    public NetworkNeeded(String message) {
+      super(message);
     }
   }
 

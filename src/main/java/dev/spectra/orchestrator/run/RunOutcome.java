@@ -36,12 +36,13 @@ public sealed interface RunOutcome {
    * The build stopped before a verified service; the staging directory holds everything so far.
    *
    * @param reason why: {@code failed} (does not verify, or the model's output was unusable), {@code budget},
-   *     {@code unreachable}, {@code model-error}, {@code no-sandbox}, {@code interrupted}
+   *     {@code unreachable}, {@code model-error}, {@code no-sandbox}, {@code needs-network} (the dependency
+   *     cache needs Maven Central once), {@code interrupted}
    * @param resumeCommand how to continue, or null when continuing cannot help
    */
   record Stopped(String buildId, Reason reason, Path staging, String message, String resumeCommand, JsonNode report)
       implements RunOutcome {}
 
   /** Why a build stopped. */
-  enum Reason { FAILED, BUDGET, UNREACHABLE, MODEL_ERROR, NO_SANDBOX, INTERRUPTED }
+  enum Reason { FAILED, BUDGET, UNREACHABLE, MODEL_ERROR, NO_SANDBOX, NEEDS_NETWORK, INTERRUPTED }
 }

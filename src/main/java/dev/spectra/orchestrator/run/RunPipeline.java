@@ -112,7 +112,7 @@ public final class RunPipeline {
     if (request.request().isBlank() && openApi == null) {
       return new RunOutcome.ClarificationNeeded(Planner.emptyRequestMessage());
     }
-    String id = ids.get();
+    String id = request.buildId() != null ? request.buildId() : ids.get();
     Path staging = (out != null ? out.getParent() : cwd).resolve(".orchestrator-" + id);
     Files.createDirectories(staging);
     RunState state = new RunState();
@@ -239,9 +239,16 @@ public final class RunPipeline {
     } catch (Steps.Stopped e) {
       return stop(state, staging, project, RunOutcome.Reason.INTERRUPTED, "stopped after step " + e.getMessage(),
           "orchestrator resume " + state.buildId);
-    } catch (Ports.SandboxMissing e) {
-      return stop(state, staging, project, RunOutcome.Reason.NO_SANDBOX, e.getMessage(),
-          "orchestrator resume " + state.buildId + " --unsafe-no-sandbox");
+    } catch (Ports.CannotVerify e) {
+      return switch (e) {
+        // Not a missing sandbox: once the network is back, the same build continues where it stopped.
+        case Ports.NetworkNeeded n -> stop(state, staging, project, RunOutcome.Reason.NEEDS_NETWORK, n.getMessage(),
+            "orchestrator resume " + state.buildId);
+        case Ports.SandboxMissing m -> stop(state, staging, project, RunOutcome.Reason.NO_SANDBOX, m.getMessage(),
+            "orchestrator resume " + state.buildId + " --unsafe-no-sandbox");
+        case Ports.SetupFailed f -> stop(state, staging, project, RunOutcome.Reason.FAILED,
+            "verification could not be set up: " + f.getMessage(), "orchestrator resume " + state.buildId);
+      };
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return stop(state, staging, project, RunOutcome.Reason.INTERRUPTED, "interrupted",

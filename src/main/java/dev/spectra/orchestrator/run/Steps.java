@@ -45,7 +45,7 @@ public final class Steps {
 
   @FunctionalInterface
   interface Body<T> {
-    T run() throws IOException, InterruptedException, Ports.SandboxMissing;
+    T run() throws IOException, InterruptedException, Ports.CannotVerify;
   }
 
   Steps(RunState state, Path stateDir, BuildJournal journal, Progress progress, Clock clock, Hook hook) {
@@ -75,13 +75,13 @@ public final class Steps {
     return result;
   }
 
-  <T> T plain(String name, Body<T> body) throws IOException, InterruptedException, Ports.SandboxMissing, Stopped {
+  <T> T plain(String name, Body<T> body) throws IOException, InterruptedException, Ports.CannotVerify, Stopped {
     progress.stepStarted(name, null);
     Instant start = clock.instant();
     T result;
     try {
       result = body.run();
-    } catch (IOException | Ports.SandboxMissing | RuntimeException e) {
+    } catch (IOException | Ports.CannotVerify | RuntimeException e) {
       finish(name, new Tally(), start, "failed: " + e.getMessage());
       throw e;
     }
@@ -92,7 +92,7 @@ public final class Steps {
   }
 
   Verification verify(String name, Body<Verification> body)
-      throws IOException, InterruptedException, Ports.SandboxMissing, Stopped {
+      throws IOException, InterruptedException, Ports.CannotVerify, Stopped {
     progress.stepStarted(name, null);
     Instant start = clock.instant();
     Verification v = body.run();

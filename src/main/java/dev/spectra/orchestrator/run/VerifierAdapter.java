@@ -1,10 +1,12 @@
 package dev.spectra.orchestrator.run;
 
+import dev.spectra.orchestrator.verify.NetworkNeededException;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.VerifySetupException;
 import dev.spectra.orchestrator.verify.VerifyResult;
-import dev.spectra.orchestrator.scaffold.CheckOutcome;
-import dev.spectra.orchestrator.scaffold.ServiceCheck;
+import dev.spectra.orchestrator.verify.CheckOutcome;
+import dev.spectra.orchestrator.verify.ServiceCheck;
 import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +30,15 @@ final class VerifierAdapter implements Ports.ProjectVerifier {
     this.options = options;
   }
 
-  @Override public Verification verify(Path projectDir, Path contract) throws InterruptedException, Ports.SandboxMissing {
+  @Override public Verification verify(Path projectDir, Path contract) throws InterruptedException, Ports.CannotVerify {
     VerifyResult r;
     try {
       // The contract lives in the staging directory, outside the project: the sandbox cannot have edited it.
       r = verifier.verify(projectDir, options.withCheck(ServiceCheck.forBuild(contract, List.of())));
+    } catch (NetworkNeededException e) {
+      throw new Ports.NetworkNeeded(e.getMessage());
+    } catch (VerifySetupException e) {
+      throw new Ports.SetupFailed(e.getMessage());
     } catch (SandboxUnavailableException e) {
       throw new Ports.SandboxMissing(e.getMessage());
     }

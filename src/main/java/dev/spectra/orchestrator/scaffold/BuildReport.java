@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.scaffold;
 
+import dev.spectra.orchestrator.verify.CheckOutcome;
 import dev.spectra.orchestrator.verify.VerifyResult;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.scaffold;
 
+import dev.spectra.orchestrator.verify.CheckOutcome;
 import dev.spectra.orchestrator.verify.VerifyResult;
 
 /** Renders {@code BUILD-REPORT.md}: the same facts as {@code build-report.json}, for people. */

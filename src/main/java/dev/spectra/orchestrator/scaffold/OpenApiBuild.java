@@ -2,10 +2,12 @@ package dev.spectra.orchestrator.scaffold;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spectra.orchestrator.verify.CheckOutcome;
 import dev.spectra.orchestrator.verify.ProgressListener;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.verify.VerifyOptions;
+import dev.spectra.orchestrator.verify.ServiceCheck;
 import dev.spectra.orchestrator.verify.VerifyResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -50,9 +50,18 @@ final class Coder {
    */
   record Reply(String text, boolean json, boolean truncated, String note) {}
 
+  private static final Pattern CONTRACT = Pattern.compile("(?m)^Contract: (\\{.*)$");
+  private static final Pattern BEHAVIOUR = Pattern.compile("(?m)^Behaviour: (.*)$");
+  private static final Pattern GIVEN_OPERATION = Pattern.compile("(?m)^(GET|POST|PUT|PATCH|DELETE) (/\\S*) \\((\\S+)\\)$");
+
   private final List<Task> tasks;
   private final DefectModel defects;
   private final ObjectMapper mapper;
+  /**
+   * The files this coder wrote itself (no reference), clean, by project path: what its fix call repairs towards.
+   * Paths carry the service's package, so two services do not share an entry.
+   */
+  private final Map<String, String> written = new java.util.concurrent.ConcurrentHashMap<>();
 
   Coder(List<Task> tasks, DefectModel defects, ObjectMapper mapper) {
     this.tasks = List.copyOf(tasks);
@@ -133,6 +142,9 @@ final class Coder {
         break;
       }
     }
+    if (task == null && prompt.contains("The OpenAPI document is given and authoritative")) {
+      return new Reply(pretty(planForContract(prompt)), true, false, "coder: plan for the given contract");
+    }
     if (task == null) {
       ObjectNode unknown = mapper.createObjectNode().put("clarification_needed", "This is the model simulator: it "
           + "writes services only for the requests it has reference solutions of (" + String.join(", ", ids())
@@ -152,6 +164,37 @@ final class Coder {
       }
     }
     return new Reply(pretty(plan), true, false, note);
+  }
+
+  /**
+   * A plan for a request the coder has no reference of, when the contract is given: a behaviour per operation as
+   * its contract describes it, no scenarios of its own (the contract's tests and the check cover the operations).
+   */
+  private ObjectNode planForContract(String prompt) {
+    int at = prompt.lastIndexOf("Request: ");
+    String request = at < 0 ? "" : prompt.substring(at + "Request: ".length());
+    int ops = request.indexOf("\nOperations of the given OpenAPI document:");
+    if (ops >= 0) request = request.substring(0, ops);
+    Matcher m = GIVEN_OPERATION.matcher(at < 0 ? prompt : prompt.substring(at));
+    ObjectNode plan = mapper.createObjectNode();
+    ArrayNode behaviours = mapper.createArrayNode();
+    String first = null;
+    while (m.find()) {
+      if (first == null) first = m.group(2).replaceAll("^/+", "").replaceAll("[/{].*$", "");
+      behaviours.addObject().put("operationId", m.group(3)).put("behaviour", "Implements " + m.group(1) + " "
+          + m.group(2) + " as the contract describes it: its status codes, its schemas, 404 for an unknown id.");
+    }
+    String service = (first == null ? "" : first.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"))
+        .replaceAll("^-+|-+$", "");
+    if (service.isEmpty() || !Character.isLetter(service.charAt(0))) service = "service";
+    String summary = request.strip().isEmpty() ? "A service implementing the given contract." : request.strip();
+    plan.put("service", (service.length() > 30 ? service.substring(0, 30).replaceAll("-+$", "") : service)
+        + "-service");
+    plan.put("summary", summary.length() > 400 ? summary.substring(0, 400) : summary);
+    plan.putArray("entities");
+    plan.set("behaviours", behaviours);
+    plan.putArray("scenarios");
+    return plan;
   }
 
   private List<String> ids() {
@@ -227,12 +270,18 @@ final class Coder {
     Matcher pkg = PACKAGE.matcher(user.substring(file.end()));
     String actualPackage = pkg.find() ? pkg.group(1) : null;
     Optional<String> reference = reference(path, actualPackage);
+    String note = "coder: implement " + operationId;
     if (reference.isEmpty()) {
-      return unknownCode("no reference implementation of operation " + operationId + " (" + path + ")");
+      if (actualPackage == null) {
+        return unknownCode("an implement call without the handler's package (" + path + ")");
+      }
+      // No reference: the coder writes the operation from what the prompt shows, and remembers it for its fixes.
+      reference = Optional.of(writeOwn(user, op, path, actualPackage));
+      written.put(path, reference.get());
+      note += " (own implementation from the contract)";
     }
     ArrayNode files = mapper.createArrayNode();
     String content = reference.get();
-    String note = "coder: implement " + operationId;
     Defect defect = null;
     if (rng.nextDouble() < defectRate) {
       Set<Defect> tried = EnumSet.noneOf(Defect.class);
@@ -266,6 +315,24 @@ final class Coder {
       return new Reply(text.substring(0, cut), true, true, note);
     }
     return new Reply(text, true, false, note);
+  }
+
+  private String writeOwn(String user, Matcher op, String path, String pkg) {
+    JsonNode slice = mapper.createObjectNode();
+    Matcher contract = CONTRACT.matcher(user);
+    if (contract.find()) {
+      try {
+        slice = mapper.readTree(contract.group(1));
+      } catch (IOException e) {
+        // A contract line that is not JSON leaves the coder with the operation line alone.
+      }
+    }
+    Matcher behaviour = BEHAVIOUR.matcher(user);
+    String text = ((behaviour.find() ? behaviour.group(1) : "") + " " + slice.toString()).toLowerCase(Locale.ROOT);
+    String className = path.substring(path.lastIndexOf('/') + 1).replaceFirst("\\.java$", "");
+    HandlerWriter.Operation operation = new HandlerWriter.Operation(op.group(1).toUpperCase(Locale.ROOT), op.group(2),
+        op.group(3), slice.path("spec"), slice.path("schemas"), HandlerWriter.stores(user), text);
+    return HandlerWriter.write(operation, pkg, className);
   }
 
   private static Reply unknownCode(String what) {
@@ -321,7 +388,8 @@ final class Coder {
       String shown = user.substring(spans.get(i)[0], spans.get(i)[1]);
       String path = paths.get(i);
       Matcher pkg = PACKAGE.matcher(shown);
-      Optional<String> reference = reference(path, pkg.find() ? pkg.group(1) : packageFromPath(path));
+      Optional<String> reference = reference(path, pkg.find() ? pkg.group(1) : packageFromPath(path))
+          .or(() -> Optional.ofNullable(written.get(path)));
       if (reference.isEmpty()) continue;
       String clean = reference.get();
       String name = path.substring(path.lastIndexOf('/') + 1);

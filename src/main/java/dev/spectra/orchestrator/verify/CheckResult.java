@@ -2,7 +2,6 @@ package dev.spectra.orchestrator.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spectra.orchestrator.scaffold.CheckOutcome;
 import dev.spectra.orchestrator.verify.workspace.Names;
 import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 import java.io.IOException;

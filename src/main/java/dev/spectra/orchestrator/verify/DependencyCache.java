@@ -50,6 +50,7 @@ final class DependencyCache {
   /** Bumped when the layout of a cache entry changes, so old entries are not misread. */
   private static final String FORMAT = "v1";
   private static final String DEPENDENCY_PLUGIN = "3.8.1";
+  private static final String GRAPH_FILE = "graph.txt";
   private static final Pattern DOWNLOADED = Pattern.compile(
       "^\\[INFO\\] Downloaded from [^:]+: (\\S+)(?: \\(([0-9.]+) (B|kB|KB|MB|GB)[ )])?");
   /** What Maven and the JDK say when the repository cannot be reached at all (as opposed to a missing artifact). */
@@ -111,9 +112,9 @@ final class DependencyCache {
         fill(deps, dir, progress);
       }
     } catch (IOException e) {
-      throw new SandboxUnavailableException("could not fill the dependency cache in " + root + ": " + e.getMessage(), e);
+      throw new VerifySetupException("could not fill the dependency cache in " + root + ": " + e.getMessage(), e);
     }
-    return read(key, dir).orElseThrow(() -> new SandboxUnavailableException(
+    return read(key, dir).orElseThrow(() -> new VerifySetupException(
         "the dependency cache in " + dir + " is incomplete after filling it; delete that directory and retry"));
   }
 
@@ -153,13 +154,13 @@ final class DependencyCache {
 
   private void fill(List<ProjectDescriptor.Dependency> deps, Path dir, ProgressListener progress)
       throws IOException, InterruptedException, SandboxUnavailableException {
-    List<String> mvn = maven.orElseThrow(() -> new SandboxUnavailableException(
+    List<String> mvn = maven.orElseThrow(() -> new VerifySetupException(
         "the dependency cache has no entry for this project's dependencies and no Maven was found to fill it"
             + " (looked for the orchestrator's ./mvnw and for mvn on PATH)"));
     String jupiter = deps.stream()
         .filter(d -> d.groupId().equals("org.junit.jupiter"))
         .map(ProjectDescriptor.Dependency::version).findFirst()
-        .orElseThrow(() -> new SandboxUnavailableException(
+        .orElseThrow(() -> new VerifySetupException(
             "the project has no org.junit.jupiter dependency; the verifier runs JUnit Platform tests only"));
     Path work = Files.createTempDirectory(root, "fill-");
     try {
@@ -173,13 +174,15 @@ final class DependencyCache {
       cmd.addAll(List.of("-B", "-U", "-f", pom.toString(), "-Dmaven.repo.local=" + repository()));
       // Maven 3.9 reads a "tail" of further local repositories before going to the network.
       userRepository.ifPresent(r -> cmd.add("-Dmaven.repo.local.tail=" + r));
-      cmd.addAll(List.of("dependency:build-classpath@main", "dependency:build-classpath@test"));
+      cmd.addAll(List.of("dependency:tree@graph", "dependency:build-classpath@main", "dependency:build-classpath@test"));
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true);
       pb.environment().putAll(mavenEnv);
       Process p = pb.start();
       Deque<String> last = new ArrayDeque<>();
       int downloaded = 0;
       long bytes = 0;
+      // Unknown until the graph is resolved; then the files so far plus the libraries neither repository holds.
+      long total = -1;
       String offline = null;
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -190,9 +193,17 @@ final class DependencyCache {
           if (m.find()) {
             downloaded++;
             bytes += size(m.group(2), m.group(3));
+            // A download the graph did not foresee (a library's extra file) moves the total along with it.
+            if (total >= 0 && downloaded > total) total = downloaded;
             String url = m.group(1);
-            progress.onCount("cache", "files downloaded", downloaded, -1, bytes,
+            progress.onCount("cache", "files downloaded", downloaded, total, bytes,
                 "downloaded " + url.substring(url.lastIndexOf('/') + 1));
+          } else if (total < 0 && line.contains(":build-classpath (main)")) {
+            long missing = missingLibraries(work.resolve(GRAPH_FILE));
+            if (missing >= 0) {
+              total = downloaded + missing;
+              progress.onCount("cache", "files downloaded", downloaded, total, bytes, null);
+            }
           } else if (offline == null && line.startsWith("[ERROR]")) {
             Matcher n = NO_NETWORK.matcher(line);
             if (n.find()) offline = line.substring("[ERROR]".length()).strip();
@@ -215,7 +226,7 @@ final class DependencyCache {
             + " same command again; later builds run offline.");
       }
       if (code != 0) {
-        throw new SandboxUnavailableException("could not resolve the project's dependencies (Maven exit " + code
+        throw new VerifySetupException("could not resolve the project's dependencies (Maven exit " + code
             + "); the last lines of its output:\n" + String.join("\n", last));
       }
       Path staged = work.resolve("entry");
@@ -236,6 +247,34 @@ final class DependencyCache {
     } finally {
       deleteTree(work);
     }
+  }
+
+  /**
+   * {@return how many libraries of the resolved graph neither the cache nor the user's repository holds yet, or -1
+   * when the graph file is missing or unreadable} The graph is Maven's text tree: a root line, then one
+   * {@code group:artifact:type[:classifier]:version:scope} per library behind the tree's drawing characters.
+   */
+  long missingLibraries(Path graphFile) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(graphFile);
+    } catch (IOException e) {
+      return -1;
+    }
+    long missing = 0;
+    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+      String[] parts = line.replaceFirst("^[\\s|+\\\\-]+", "").strip().split(":");
+      if (parts.length != 5 && parts.length != 6) continue;
+      if (!parts[2].equals("jar")) continue;
+      String classifier = parts.length == 6 ? "-" + parts[3] : "";
+      String version = parts[parts.length - 2];
+      String relative = parts[0].replace('.', '/') + "/" + parts[1] + "/" + version + "/" + parts[1] + "-" + version
+          + classifier + ".jar";
+      boolean held = Files.isRegularFile(repository().resolve(relative))
+          || userRepository.map(r -> Files.isRegularFile(r.resolve(relative))).orElse(false);
+      if (!held) missing++;
+    }
+    return missing;
   }
 
   /**
@@ -322,6 +361,10 @@ final class DependencyCache {
                 <artifactId>maven-dependency-plugin</artifactId>
                 <version>%s</version>
                 <executions>
+                  <!-- The graph first (POM files only): it tells how many libraries are still to download. -->
+                  <execution><id>graph</id><phase>none</phase>
+                    <configuration><outputType>text</outputType><outputFile>%s</outputFile></configuration>
+                  </execution>
                   <execution><id>main</id><phase>none</phase>
                     <configuration><includeScope>compile</includeScope><outputFile>%s</outputFile></configuration>
                   </execution>
@@ -333,8 +376,8 @@ final class DependencyCache {
             </plugins>
           </build>
         </project>
-        """.formatted(xml(jupiterVersion), d, DEPENDENCY_PLUGIN, xml(work.resolve("main.classpath").toString()),
-        xml(work.resolve("test.classpath").toString()));
+        """.formatted(xml(jupiterVersion), d, DEPENDENCY_PLUGIN, xml(work.resolve(GRAPH_FILE).toString()),
+        xml(work.resolve("main.classpath").toString()), xml(work.resolve("test.classpath").toString()));
   }
 
   private static String xml(String s) {

@@ -1,10 +1,8 @@
 package dev.spectra.orchestrator.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spectra.orchestrator.scaffold.CheckOutcome;
 import dev.spectra.orchestrator.verify.ProgressListener;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
-import dev.spectra.orchestrator.scaffold.ServiceCheck;
 import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.verify.VerifyOptions;
 import dev.spectra.orchestrator.verify.VerifyResult;
@@ -109,7 +107,7 @@ public final class SandboxVerifier implements Verifier {
     try {
       runner = RunnerClasses.extract(settings.cacheRoot());
     } catch (IOException e) {
-      throw new SandboxUnavailableException("cannot prepare the verify runner in " + settings.cacheRoot() + ": "
+      throw new VerifySetupException("cannot prepare the verify runner in " + settings.cacheRoot() + ": "
           + e.getMessage(), e);
     }
     Path target = project.resolve("target");

@@ -1,6 +1,5 @@
 package dev.spectra.orchestrator.verify;
 
-import dev.spectra.orchestrator.scaffold.ServiceCheck;
 import java.time.Duration;
 import java.util.Objects;
 

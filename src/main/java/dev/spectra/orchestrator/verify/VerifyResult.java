@@ -1,6 +1,5 @@
 package dev.spectra.orchestrator.verify;
 
-import dev.spectra.orchestrator.scaffold.CheckOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -28,9 +28,56 @@ class CheckCommandTest {
   final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    Io io = new Io(new PrintWriter(out), new PrintWriter(err), new ByteArrayInputStream(new byte[0]),
-        Map.of("HOME", dir.toString()), Path.of("."));
+    return run(Map.of("HOME", dir.toString()), args);
+  }
+
+  private int run(Map<String, String> env, String... args) {
+    Io io = new Io(new PrintWriter(out), new PrintWriter(err), new ByteArrayInputStream(new byte[0]), env,
+        Path.of("."));
     return Main.run(args, io);
+  }
+
+  @Test
+  void progressIsPlainCountedLinesWhenStderrIsNotATerminal() throws Exception {
+    try (JdkBank bank = new JdkBank(Set.of())) {
+      int code = run("check", "--openapi", "examples/bank-api.yaml", "--url", bank.url(), "--scenarios",
+          "examples/bank-scenarios.yaml", "--fuzz", "3", "--seed", "3");
+      assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
+    }
+    assertThat(err.toString()).doesNotContain("\r").doesNotContain("\u001b")
+        .containsPattern("scenarios +\\d+ of \\d+ scenarios \\(100%\\), \\d+:\\d\\d elapsed")
+        .containsPattern("fuzz +\\d+ of \\d+ operations \\(100%\\)");
+    assertThat(out.toString()).contains("PASSED");
+  }
+
+  @Test
+  void onATerminalEachPhaseIsOneLineUpdatedInPlace() throws Exception {
+    try (JdkBank bank = new JdkBank(Set.of())) {
+      int code = run(Map.of("HOME", dir.toString(), "ORCHESTRATOR_TERMINAL_COLUMNS", "80"), "check", "--openapi",
+          "examples/bank-api.yaml", "--url", bank.url(), "--scenarios", "examples/bank-scenarios.yaml", "--fuzz", "3",
+          "--seed", "3");
+      assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
+    }
+    String progress = err.toString();
+    assertThat(progress).contains("\r").contains("\u001b[K");
+    // One finished line per phase that ran (scenarios, stateful, fuzz): updates rewrite the line, never add one.
+    long lines = progress.chars().filter(c -> c == '\n').count();
+    assertThat(lines).isBetween(1L, 4L);
+    for (String line : progress.split("\n")) {
+      String shown = line.substring(line.lastIndexOf('\r') + 1).replace("\u001b[K", "");
+      assertThat(shown.length()).isLessThan(80);
+    }
+  }
+
+  @Test
+  void withJsonStderrCarriesNoProgress() throws Exception {
+    try (JdkBank bank = new JdkBank(Set.of())) {
+      int code = run("check", "--openapi", "examples/bank-api.yaml", "--url", bank.url(), "--fuzz", "3", "--seed",
+          "3", "--json");
+      assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
+    }
+    assertThat(err.toString()).isEmpty();
+    assertThat(new ObjectMapper().readTree(out.toString()).path("passed").asBoolean()).isTrue();
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.verify.VerifyResult;
+import dev.spectra.orchestrator.verify.VerifySetupException;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -125,6 +126,18 @@ class BuildCommandTest {
         dir.resolve("o").toString());
     assertThat(code).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("swagger.yaml").contains("OpenAPI 2").doesNotContain("Exception");
+    assertThat(dir.resolve("o")).doesNotExist();
+  }
+
+  @Test
+  void aVerificationThatCannotBeSetUpExitsOneNotNoSandbox() {
+    Verifier broken = (project, options) -> {
+      throw new VerifySetupException("could not resolve the project's dependencies (Maven exit 1)");
+    };
+    int code = run(new BuildCommand(io(), () -> Optional.of(broken)), "--openapi",
+        Path.of("examples/todo-api.yaml").toAbsolutePath().toString(), "--out", dir.resolve("o").toString());
+    assertThat(code).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("Maven exit 1").doesNotContain("unsafe");
     assertThat(dir.resolve("o")).doesNotExist();
   }
 

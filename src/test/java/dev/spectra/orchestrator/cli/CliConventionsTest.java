@@ -102,6 +102,74 @@ class CliConventionsTest {
   }
 
   @Test
+  void everyHelpFitsEightyColumns() {
+    List<String> tooWide = new ArrayList<>();
+    collectWide(Main.commandLine(io(dir)), tooWide);
+    assertThat(tooWide).isEmpty();
+  }
+
+  private static void collectWide(CommandLine cl, List<String> tooWide) {
+    for (String line : cl.getUsageMessage(CommandLine.Help.Ansi.OFF).split("\\R")) {
+      if (line.length() > 80) tooWide.add(cl.getCommandSpec().qualifiedName() + ": " + line);
+    }
+    for (CommandLine sub : cl.getSubcommands().values()) collectWide(sub, tooWide);
+  }
+
+  @Test
+  void aSentenceBrokenAcrossSourceLinesWrapsAsOneWithNoStubLine() {
+    assertThat(Main.reflow(new String[] {"Nothing is called done", "  until it compiles.", "Exit 2: bad input."}))
+        .containsExactly("Nothing is called done until it compiles.", "Exit 2: bad input.");
+    assertThat(run("run", "--help")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("nothing is called done until it").doesNotContain("(default: .");
+    out.getBuffer().setLength(0);
+    assertThat(run("--help")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("  4 model error").contains("7 first run needs Maven Central");
+  }
+
+  @Test
+  void noParameterLabelHasASpaceWhereTheUsageLineCouldSplitIt() {
+    List<String> spaced = new ArrayList<>();
+    collectSpacedLabels(Main.commandLine(io(dir)), spaced);
+    assertThat(spaced).isEmpty();
+  }
+
+  private static void collectSpacedLabels(CommandLine cl, List<String> spaced) {
+    for (CommandLine.Model.ArgSpec arg : cl.getCommandSpec().args()) {
+      if (arg.paramLabel().contains(" ")) spaced.add(cl.getCommandSpec().qualifiedName() + ": " + arg.paramLabel());
+    }
+    for (CommandLine sub : cl.getSubcommands().values()) collectSpacedLabels(sub, spaced);
+  }
+
+  @Test
+  void theUsageIsTheSameWhetherTheCommandsAreBuiltInFullOrAsSummaries() {
+    String full = Main.commandLine(io(dir)).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    String summaries = Main.commandLine(io(dir), "").getUsageMessage(CommandLine.Help.Ansi.OFF);
+    assertThat(summaries).isEqualTo(full);
+    assertThat(Main.commandLine(io(dir), "").getSubcommands().keySet())
+        .isEqualTo(Main.commandLine(io(dir)).getSubcommands().keySet());
+  }
+
+  @Test
+  void onlyTheCommandTheArgumentsNameIsBuiltInFull() {
+    assertThat(Main.requested(new String[] {"--verbose", "models", "--json"})).isEqualTo("models");
+    assertThat(Main.requested(new String[] {"help", "build"})).isEqualTo("build");
+    assertThat(Main.requested(new String[] {"--help"})).isEmpty();
+    assertThat(Main.requested(new String[] {"biuld"})).isEmpty();
+    assertThat(Main.requested(new String[] {})).isEmpty();
+    CommandLine forModels = Main.commandLine(io(dir), "models");
+    assertThat(forModels.getSubcommands().get("models").getCommandSpec().findOption("--json")).isNotNull();
+    assertThat(forModels.getSubcommands().get("build").getCommandSpec().findOption("--openapi")).isNull();
+  }
+
+  @Test
+  void aMisspeltCommandIsStillSuggestedAndHelpOfOneCommandIsWhole() {
+    assertThat(run("biuld")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("build");
+    assertThat(run("help", "build")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("--openapi");
+  }
+
+  @Test
   void helpWithJsonDescribesTheCommand() throws Exception {
     assertThat(run("help", "build", "--json")).isEqualTo(ExitCodes.OK);
     JsonNode build = new ObjectMapper().readTree(out.toString());

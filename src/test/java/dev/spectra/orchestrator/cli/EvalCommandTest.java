@@ -81,6 +81,20 @@ class EvalCommandTest {
   }
 
   @Test
+  void partOfTheBuiltinSuiteRunsByIdAndAnUnknownIdIsRefusedWithTheKnownOnes(@TempDir Path cwd) throws Exception {
+    int code = Main.run(new String[] {"eval", "--simulate", "--models", "qwen2.5-coder-32b", "--suite",
+        "builtin:01-notes,no-such-task", "--out", cwd.resolve("out").toString()}, io(cwd));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("no-such-task").contains("01-notes").contains("13-bank-accounts");
+    assertThat(cwd.resolve("out/samples.jsonl")).doesNotExist();
+
+    code = Main.run(new String[] {"eval", "--simulate", "--models", "qwen2.5-coder-32b", "--suite",
+        "builtin:01-notes,04-todos", "--out", cwd.resolve("part").toString(), "--quiet"}, io(cwd));
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(Files.readAllLines(cwd.resolve("part/samples.jsonl"))).hasSize(2);
+  }
+
+  @Test
   void anEmptySuiteIsAUsageError(@TempDir Path cwd) throws Exception {
     Files.createDirectories(cwd.resolve("empty"));
     int code = Main.run(new String[] {"eval", "--suite", cwd.resolve("empty").toString()}, io(cwd));

@@ -104,7 +104,7 @@ class ModelsAndDoctorCommandTest {
     assertThat(root.at("/configuration/files/0").asText()).endsWith("orchestrator.yaml");
     assertThat(root.at("/configuration/settings").toString()).contains("environment ORCHESTRATOR_FALLBACK_MODEL");
     assertThat(root.at("/models/0/role").asText()).isEqualTo("default");
-    assertThat(root.at("/models/0/usable").asBoolean()).isTrue();
+    assertThat(root.at("/models/0/usable").asBoolean()).as(root.at("/models/0").toString()).isTrue();
     assertThat(root.at("/models/1/role").asText()).isEqualTo("fallback");
     assertThat(root.at("/java/version").asText()).isNotEmpty();
     assertThat(root.path("database").asText()).contains("SQLite").endsWith(": ok");

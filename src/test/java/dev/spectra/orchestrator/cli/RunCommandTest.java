@@ -71,6 +71,19 @@ class RunCommandTest {
   }
 
   @Test
+  void aBuildStoppedForWantOfTheNetworkExitsWithTheNeedsNetworkCodeAndSaysSo() throws Exception {
+    Io io = new Io(new PrintWriter(out, true), new PrintWriter(err, true), new ByteArrayInputStream(new byte[0]),
+        Map.of(), dir);
+    var stopped = new dev.spectra.orchestrator.run.RunOutcome.Stopped("run-1",
+        dev.spectra.orchestrator.run.RunOutcome.Reason.NEEDS_NETWORK, dir,
+        "the first build needs Maven Central once, to fill the dependency cache", "orchestrator resume run-1", null);
+    assertThat(RunCommand.print(io, stopped, false)).isEqualTo(ExitCodes.NEEDS_NETWORK).isNotEqualTo(ExitCodes.NO_SANDBOX);
+    assertThat(err.toString()).contains("needs Maven Central once").contains("orchestrator resume run-1");
+    assertThat(RunCommand.print(io, stopped, true)).isEqualTo(ExitCodes.NEEDS_NETWORK);
+    assertThat(out.toString()).contains("\"status\" : \"needs-network\"").contains("\"exitCode\" : 7");
+  }
+
+  @Test
   void resumingAnUnknownBuildIsAUsageError() {
     assertThat(run("resume", "run-nope", "--quiet")).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("no stopped build 'run-nope'");

@@ -247,11 +247,85 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void unknownModelSettingListsTheKnownOnes() throws Exception {
+  void unknownModelSettingNamesTheNearestKnownOne() throws Exception {
     write(cwd.resolve("orchestrator.yaml"), "models:\n  x:\n    kind: ollama\n    context_window: 4096\n");
     assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
-        assertThat(e.getMessage()).contains(":4: models.x.context_window: unknown model setting")
-            .contains("context-window"));
+        assertThat(e.getMessage()).contains(":4: models.x.context_window: unknown key; did you mean 'context-window'?")
+            .contains("known: api-key-env, capabilities, context-window"));
+  }
+
+  @Test
+  void aTypoInRoutingNamesFileLineKeyAndTheNearestKnownKey() throws Exception {
+    Path file = cwd.resolve("orchestrator.yaml");
+    write(file, "routing:\n  retry:\n    max-atempts: 2\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e -> {
+      assertThat(e.getMessage()).startsWith(file + ":3: routing.retry.max-atempts: unknown key; did you mean "
+          + "'max-attempts'?");
+      assertThat(e.line()).isEqualTo(3);
+    });
+  }
+
+  @Test
+  void aTypoInBudgetsOrLedgerIsAnErrorToo() throws Exception {
+    write(cwd.resolve("orchestrator.yaml"), "budgets:\n  monthly_usd: 5\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.getMessage()).contains(":2: budgets.monthly_usd: unknown key; did you mean 'monthly-usd'?"));
+    write(cwd.resolve("orchestrator.yaml"), "ledger:\n  path: /tmp/ledger.db\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.getMessage()).contains(":2: ledger.path: unknown key").contains("(known: file, url)"));
+  }
+
+  @Test
+  void aSectionThatNothingReadsIsRefused() throws Exception {
+    write(cwd.resolve("orchestrator.yaml"), "llm:\n  model: qwen2.5-coder-32b\ngateway:\n  port: 8080\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.getMessage()).contains(":3: gateway: unknown key")
+            .contains("(known: budgets, fallback, ledger, llm, models, ollama, reference-model, routing)"));
+    write(cwd.resolve("orchestrator.yaml"), "model: qwen2.5-coder-32b\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.getMessage()).contains(":1: model: unknown key; did you mean 'models'?"));
+  }
+
+  @Test
+  void routingDurationsAreWrittenLikeEveryOtherDuration() throws Exception {
+    write(cwd.resolve("orchestrator.yaml"), """
+        routing:
+          retry: {base-delay: 250ms, max-delay: 2s, max-retry-after: 1m}
+          breaker: {cooldown: 45}
+        """);
+    ConfigFile.Routing r = load().routing().value();
+    assertThat(r.retry().baseDelay()).isEqualTo(Duration.ofMillis(250));
+    assertThat(r.retry().maxDelay()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(r.retry().maxRetryAfter()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(r.breaker().cooldown()).isEqualTo(Duration.ofSeconds(45));
+    // The millisecond keys of earlier versions are a second syntax: refused, pointing at the one to use.
+    write(cwd.resolve("orchestrator.yaml"), "routing:\n  retry:\n    base-delay-ms: 250\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.getMessage()).contains(":3: routing.retry.base-delay-ms: unknown key; did you mean 'base-delay'?"));
+    write(cwd.resolve("orchestrator.yaml"), "routing:\n  breaker:\n    cooldown: a while\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.getMessage()).contains(":3: routing.breaker.cooldown: expected a duration such as 500ms, 30s or "
+            + "2m, got 'a while'"));
+  }
+
+  @Test
+  void anOutOfRangeRoutingValueStopsLoadingAtItsLine() throws Exception {
+    write(cwd.resolve("orchestrator.yaml"), "routing:\n  retry:\n    max-attempts: 0\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.getMessage()).contains(":3: routing.retry.max-attempts: expected a whole number >= 1"));
+    write(cwd.resolve("orchestrator.yaml"), "routing:\n  breaker:\n    failure-ratio: 2\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.getMessage()).contains(":3: routing.breaker.failure-ratio: expected a number above 0"));
+    write(cwd.resolve("orchestrator.yaml"), "budgets:\n  monthly-usd: -1\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.getMessage()).contains(":2: budgets.monthly-usd: expected an amount in US dollars >= 0"));
+  }
+
+  @Test
+  void aFractionWhereAWholeNumberBelongsIsNotTruncated() throws Exception {
+    write(cwd.resolve("orchestrator.yaml"), "models:\n  x:\n    kind: ollama\n    context-window: 1.5\n");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.getMessage()).contains(":4: models.x.context-window: expected a whole number, got '1.5'"));
   }
 
   @Test
@@ -313,16 +387,17 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void sectionsForOtherComponentsAreKeptWithTheirLocation() throws Exception {
+  void sectionsForOtherComponentsAreBoundWithTheirLocation() throws Exception {
     Path file = cwd.resolve("orchestrator.yaml");
-    write(file, "routing:\n  policy: local-first\nbudgets:\n  per-build:\n    usd: 0.50\nmodel: typo\n");
+    write(file, "routing:\n  default: hybrid\n  fallbacks: gpt-4o-mini\nbudgets:\n  build-usd: 0.50\n");
     Config c = load();
-    assertThat(c.routing().node().path("policy").asText()).isEqualTo("local-first");
-    assertThat(c.budgets().node().at("/per-build/usd").decimalValue()).isEqualByComparingTo("0.50");
-    assertThat(c.ledger().node().isMissingNode()).isTrue();
-    assertThat(c.budgets().error("/per-build/usd", "expected less").getMessage())
-        .isEqualTo(file + ":5: budgets.per-build.usd: expected less");
-    assertThat(c.warnings()).singleElement().asString().contains("unknown top-level key 'model'");
+    assertThat(c.routing().value().defaultName()).isEqualTo("hybrid");
+    assertThat(c.routing().value().fallbacks()).containsExactly("gpt-4o-mini");
+    assertThat(c.budgets().value().buildUsd()).isEqualByComparingTo("0.50");
+    assertThat(c.ledger().value()).isEqualTo(ConfigFile.LedgerLocation.NONE);
+    assertThat(c.budgets().error("/build-usd", "expected less").getMessage())
+        .isEqualTo(file + ":5: budgets.build-usd: expected less");
+    assertThat(c.warnings()).isEmpty();
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.spectra.orchestrator.app.Verifiers;
 import dev.spectra.orchestrator.scaffold.Scaffolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * from the deterministic builder) started in the sandbox and graded by task 01-notes' hidden scenarios; the same
  * service with one rule left out is not functional, and the reason names the rule.
  */
+@Tag("e2e")   // A real built service started in the sandbox and graded: end to end; runs with ./test --all.
 class BuildGradingTest {
   @TempDir Path dir;
 

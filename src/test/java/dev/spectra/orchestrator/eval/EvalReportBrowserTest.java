@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * label outside its chart, no two chart labels on top of each other. Screenshots are kept under
  * {@code target/eval-report-screenshots} for a person to look at. Skipped, saying so, where no Chromium is installed.
  */
+@Tag("e2e")   // A real headless browser: end to end; runs with ./test --all.
 class EvalReportBrowserTest {
   /** Measures the laid-out page and writes the problems found into the title, which --dump-dom prints. */
   private static final String PROBE = """

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spectra.orchestrator.run.PlanProbe;
 import dev.spectra.orchestrator.model.FinishReason;
-import dev.spectra.orchestrator.model.Model;
+import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.ModelReply;
-import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.Money;
-import dev.spectra.orchestrator.model.TokenListener;
 import dev.spectra.orchestrator.model.Usage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,23 +16,43 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PlanFixturesTest {
-  /** Answers every call with the given JSON, as a model that understood the request would. */
-  record FakeModel(JsonNode answer) implements Model {
-    @Override public String name() { return "fake"; }
-    @Override public ModelReply chat(ModelRequest r, TokenListener l) {
-      return new ModelReply(answer.toString(), answer, new Usage(1, 1, false), FinishReason.STOP, "fake", "fake",
-          Duration.ZERO, Duration.ZERO, Money.ZERO, Money.ZERO, List.of());
-    }
-  }
-
   @Test
   void everyBuiltinTasksFixturePassesThePlannersChecksAndCoversItsTask(@TempDir Path scratch) throws Exception {
     PlanProbe probe = new PlanProbe();
     for (EvalTask task : Suite.builtin().tasks()) {
-      JsonNode plan = probe.plan(new FakeModel(PlanFixtures.plan(task)), task.request(), scratch);
+      JsonNode plan = probe.plan(answering(PlanFixtures.plan(task)), task.request(), scratch);
       assertThat(plan).as(task.id()).isNotNull();
       assertThat(PlanSampleTaker.coverageProblem(plan, task)).as(task.id()).isNull();
     }
+  }
+
+  static EvalTask task(String id) {
+    return Suite.builtin().tasks().stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void theRequestsFieldRulesBecomeSchemaConstraintsSoTheServiceEnforcesThemOnCreateAndReplace() {
+    JsonNode product = PlanFixtures.plan(task("05-products")).at("/openapi/components/schemas/Product/properties");
+    assertThat(product.at("/priceCents/minimum").asInt()).isEqualTo(1);
+    assertThat(product.at("/stock/minimum").asInt()).isZero();
+    assertThat(product.at("/id/readOnly").asBoolean()).isTrue();
+    JsonNode contact = PlanFixtures.plan(task("03-contacts")).at("/openapi/components/schemas/Contact");
+    assertThat(contact.path("required").toString()).contains("\"email\"");
+    // The plan says what CRUD answers, so the scaffold implements it without a model.
+    JsonNode get = PlanFixtures.plan(task("01-notes")).at("/openapi/paths/~1notes~1{id}/get/responses/200/content");
+    assertThat(get.at("/application~1json/schema/$ref").asText()).isEqualTo("#/components/schemas/Note");
+  }
+
+  @Test
+  void thePlanFixtureAnswersOnlyThePlanningCallNotAnImplementPromptThatQuotesTheRequest(@TempDir Path dir)
+      throws Exception {
+    PlanFixtures.write(new Suite("one", List.of(task("01-notes")), List.of()), dir);
+    String regex = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("01-notes.json").toFile())
+        .at("/match/regex").asText();
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+    assertThat(p.matcher("Request: " + task("01-notes").request()).find()).isTrue();
+    assertThat(p.matcher("Operation: POST /notes/{id}/x (x)\nBehaviour: From the request: "
+        + task("01-notes").request()).find()).isFalse();
   }
 
   @Test
@@ -42,5 +60,11 @@ class PlanFixturesTest {
     assertThat(PlanFixtures.template("/posts/999999/comments?x=1")).isEqualTo("/posts/{id}/comments");
     assertThat(PlanFixtures.template("/r/doesnotexist")).isEqualTo("/r/doesnotexist");
     assertThat(PlanFixtures.kebab("MenuItem")).isEqualTo("menu-item");
+  }
+
+  /** {@return a model whose every answer is {@code answer}, as a model that understood the request would give} */
+  static FakeModel answering(JsonNode answer) {
+    return new FakeModel("fake", (r, l) -> new ModelReply(answer.toString(), answer, new Usage(1, 1, false),
+        FinishReason.STOP, "fake", "fake", Duration.ZERO, Duration.ZERO, Money.ZERO, Money.ZERO, List.of()));
   }
 }

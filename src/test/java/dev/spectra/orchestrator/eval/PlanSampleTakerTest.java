@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.model.Attempt;
+import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.FinishReason;
 import dev.spectra.orchestrator.model.Model;
 import dev.spectra.orchestrator.model.ModelError;
@@ -12,7 +13,6 @@ import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.ModelReply;
 import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.Money;
-import dev.spectra.orchestrator.model.TokenListener;
 import dev.spectra.orchestrator.model.Usage;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,14 +45,14 @@ class PlanSampleTakerTest {
       + "\"/notes/{id}\":{\"get\":{\"responses\":{\"200\":{},\"404\":{}}}}}";
 
   /** Answers every call with the given attempts, or fails with the given error. */
-  record FakeModel(List<Attempt> attempts, ModelError error) implements Model {
-    @Override public String name() { return "fake"; }
-    @Override public ModelReply chat(ModelRequest r, TokenListener l) throws ModelException {
+  /** {@return a model that fails with {@code error} after {@code attempts}, or answers "{}" after them} */
+  static Model fake(List<Attempt> attempts, ModelError error) {
+    return new FakeModel("fake", (r, l) -> {
       if (error != null) throw new ModelException(error, attempts, null);
       Attempt last = attempts.get(attempts.size() - 1);
       return new ModelReply("{}", JSON.createObjectNode(), new Usage(10, 10, false), FinishReason.STOP, last.model(),
           last.model(), Duration.ofMillis(5), Duration.ofMillis(9), Money.ZERO, Money.ZERO, attempts);
-    }
+    });
   }
 
   static Attempt attempt(String model, Attempt.JsonStage stage, ModelError error, String cost) {
@@ -74,7 +74,7 @@ class PlanSampleTakerTest {
   @Test
   void aRepairedPlanThatCoversTheTaskIsEngineValidButNotRawValid() throws Exception {
     JsonNode p = plan(COVERING);
-    Model m = new FakeModel(List.of(attempt("local-7b", Attempt.JsonStage.REPAIRED, null, "0")), null);
+    Model m = fake(List.of(attempt("local-7b", Attempt.JsonStage.REPAIRED, null, "0")), null);
     Sample s = taker(p).take(new Subject("local-7b", m, true, true, 1), notes, 0);
     assertThat(s.rawValid()).isFalse();
     assertThat(s.engineValid()).isTrue();
@@ -86,7 +86,7 @@ class PlanSampleTakerTest {
   @Test
   void aPlanWithoutAnOperationForAScenarioFailsWithWhatIsMissing() throws Exception {
     JsonNode p = plan("{\"/notes\":{\"post\":{\"requestBody\":{},\"responses\":{\"201\":{}}}}}");
-    Model m = new FakeModel(List.of(attempt("local-7b", Attempt.JsonStage.RAW_VALID, null, "0")), null);
+    Model m = fake(List.of(attempt("local-7b", Attempt.JsonStage.RAW_VALID, null, "0")), null);
     Sample s = taker(p).take(new Subject("local-7b", m, false, true, 1), notes, 0);
     assertThat(s.rawValid()).isTrue();
     assertThat(s.planOk()).isFalse();
@@ -97,7 +97,7 @@ class PlanSampleTakerTest {
   void aPlanThatDoesNotDeclareAStatusAHiddenScenarioExpectsCannotCarryIt() throws Exception {
     JsonNode p = plan("{\"/notes\":{\"post\":{\"requestBody\":{},\"responses\":{\"201\":{}}}},"
         + "\"/notes/{id}\":{\"get\":{\"responses\":{\"200\":{}}}}}");
-    Model m = new FakeModel(List.of(attempt("local-7b", Attempt.JsonStage.RAW_VALID, null, "0")), null);
+    Model m = fake(List.of(attempt("local-7b", Attempt.JsonStage.RAW_VALID, null, "0")), null);
     Sample s = taker(p).take(new Subject("local-7b", m, false, true, 1), notes, 0);
     assertThat(s.planOk()).isFalse();
     assertThat(s.error()).contains("status 404 on GET /notes/{p}");
@@ -107,7 +107,7 @@ class PlanSampleTakerTest {
   void anEscalationIsCountedWithItsReasonAndTheCloudTokensAreNotLocal() throws Exception {
     JsonNode p = plan(COVERING);
     var invalid = new ModelError.InvalidOutput(ModelError.InvalidOutput.Kind.SCHEMA_INVALID, List.of("/x: missing"), "{}", "local-7b");
-    Model m = new FakeModel(List.of(attempt("local-7b", Attempt.JsonStage.FAILED, invalid, "0"),
+    Model m = fake(List.of(attempt("local-7b", Attempt.JsonStage.FAILED, invalid, "0"),
         attempt("gpt-4o-mini", Attempt.JsonStage.RAW_VALID, null, "0.0001")), null);
     Sample s = taker(p).take(new Subject("local-first", m, false, false, 1), notes, 0);
     assertThat(s.escalations()).containsExactly("invalid_output");
@@ -119,7 +119,7 @@ class PlanSampleTakerTest {
 
   @Test
   void anUnreachableEndpointMakesTheSampleUnavailable() throws Exception {
-    Model m = new FakeModel(List.of(), new ModelError.ConnectionRefused("http://127.0.0.1:9", "start it"));
+    Model m = fake(List.of(), new ModelError.ConnectionRefused("http://127.0.0.1:9", "start it"));
     Sample s = taker(null).take(new Subject("gone", m, false, true, 1), notes, 0);
     assertThat(s.available()).isFalse();
     assertThat(s.error()).contains("127.0.0.1:9");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.ledger.Database;
 import dev.spectra.orchestrator.ledger.GatewayKeys;
+import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.Model;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.ModelException;

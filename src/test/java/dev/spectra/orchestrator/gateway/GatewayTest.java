@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.ledger.Database;
 import dev.spectra.orchestrator.ledger.GatewayKeys;
 import dev.spectra.orchestrator.ledger.SqlBudgetStore;
+import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.reliability.BudgetStore;
 import dev.spectra.orchestrator.model.ModelException;

@@ -16,6 +16,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.Money;
 import dev.spectra.orchestrator.model.Usage;

@@ -122,6 +122,35 @@ class LedgerTest {
   }
 
   @Test
+  void anEvalRunSelectsTheCallsOfEverySampleBuildAndItsTotalsAreTheirSum() {
+    try (Ledger ledger = Ledger.openFile(dir.resolve("l.db"), clock)) {
+      String run = "eval-20260315-120000-ab_1";
+      ledger.buildStarted(run, BuildRecord.Kind.EVAL, "eval a,b on builtin");
+      ledger.record(call("c1", run + ".gpt-4o-mini.01-notes.0-1a2b", "gpt-4o-mini", false, "ok", 0, "0.0003", "0",
+          clock.instant()));
+      ledger.record(call("c2", run + ".qwen.13-bank.1-ffff", "small", true, "failed", 0, "0", "0.0001",
+          clock.instant()));
+      ledger.record(call("c3", run + ".qwen.13-bank.1-ffff", "gpt-4o-mini", false, "ok", 1, "0.0002", "0",
+          clock.instant()));
+      // Another run whose id only looks alike: the '_' of the first run's id is not a wildcard.
+      ledger.record(call("c4", "eval-20260315-120000-abX1.gpt-4o-mini.01-notes.0-0000", "gpt-4o-mini", false, "ok", 0,
+          "0.5", "0", clock.instant()));
+      ledger.record(call("c5", "run-other", "gpt-4o-mini", false, "ok", 0, "0.7", "0", clock.instant()));
+      ledger.buildFinished(run, "done", null);
+
+      assertThat(ledger.calls(new Ledger.CallFilter(null, run, null, false, null, 100)))
+          .extracting(CallRecord::id).containsExactlyInAnyOrder("c1", "c2", "c3");
+      BuildRecord row = ledger.build(run).orElseThrow();
+      assertThat(row.calls()).isEqualTo(3);
+      assertThat(row.cost().usd()).isEqualByComparingTo("0.0005");
+      LedgerStats stats = ledger.stats(Instant.EPOCH, 100, run);
+      assertThat(stats.calls()).isEqualTo(3);
+      assertThat(stats.totalCost().usd()).isEqualByComparingTo("0.0005");
+      assertThat(stats.units()).as("one unit per sample build").isEqualTo(2);
+    }
+  }
+
+  @Test
   void tracksBuildsAndStepsForResume() {
     try (Ledger ledger = Ledger.openFile(dir.resolve("l.db"), clock)) {
       ledger.buildStarted("b1", BuildRecord.Kind.RUN, "a todo service", dir.resolve("out"), dir.resolve("stage"));

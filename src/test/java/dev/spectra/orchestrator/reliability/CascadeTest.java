@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.Message;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.ModelException;
@@ -29,7 +30,7 @@ class CascadeTest {
   final ModelSpec mini = TestCatalog.cloud("gpt-4o-mini", "0.15", "0.60", 128_000);
   final Map<String, FakeModel> fakes = new HashMap<>();
 
-  FakeModel fake(String name) { return fakes.computeIfAbsent(name, FakeModel::new); }
+  FakeModel fake(String name) { return fakes.computeIfAbsent(name, n -> new FakeModel(n).whenDone("ok")); }
 
   CascadeSettings settings() {
     return CascadeSettings.defaults(List.of(small, big, mini), "test-1", List.of("gpt-4o-mini"));
@@ -61,6 +62,23 @@ class CascadeTest {
     assertThat(reply.cost().usd()).isEqualByComparingTo("0.000045");
     assertThat(reply.attempts()).extracting(a -> a.model()).containsExactly("small", "big", "gpt-4o-mini");
     assertThat(reply.attempts().get(2).route()).isEqualTo("local-first#3");
+  }
+
+  @Test
+  void everyAttemptIsStartedThenEndedWithItsDecisionInOrder() throws Exception {
+    fake("small").then(invalid("small"));
+    cascade(settings()).chat(ModelRequest.of("give me json"));
+
+    List<RecordingAttemptListener.CallEvent> log = events.log();
+    assertThat(log).hasSize(4);
+    assertThat(log.get(0)).isInstanceOfSatisfying(RecordingAttemptListener.CallEvent.AttemptStarted.class,
+        s -> assertThat(s.model().name()).isEqualTo("small"));
+    assertThat(log.get(1)).isInstanceOfSatisfying(RecordingAttemptListener.CallEvent.AttemptEnded.class,
+        e -> assertThat(e.ended().decision()).isEqualTo("next-route"));
+    assertThat(log.get(2)).isInstanceOfSatisfying(RecordingAttemptListener.CallEvent.AttemptStarted.class,
+        s -> assertThat(s.model().name()).isEqualTo("big"));
+    assertThat(log.get(3)).isInstanceOfSatisfying(RecordingAttemptListener.CallEvent.AttemptEnded.class,
+        e -> assertThat(e.ended().decision()).isEqualTo("served"));
   }
 
   @Test

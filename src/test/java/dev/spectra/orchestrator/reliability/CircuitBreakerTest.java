@@ -2,6 +2,7 @@ package dev.spectra.orchestrator.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.ModelSpec;
@@ -20,7 +21,7 @@ class CircuitBreakerTest {
   final ModelSpec mini = TestCatalog.cloud("gpt-4o-mini", "0.15", "0.60", 128_000);
   final Map<String, FakeModel> fakes = new HashMap<>();
 
-  FakeModel fake(String name) { return fakes.computeIfAbsent(name, FakeModel::new); }
+  FakeModel fake(String name) { return fakes.computeIfAbsent(name, n -> new FakeModel(n).whenDone("ok")); }
 
   Cascade cascade(CascadeSettings.BreakerPolicy breaker) {
     CascadeSettings s = CascadeSettings.defaults(List.of(dead, mini), "v", List.of("gpt-4o-mini"))

@@ -1,7 +1,7 @@
 package dev.spectra.orchestrator.run;
 
-import dev.spectra.orchestrator.scaffold.CheckOutcome;
-import dev.spectra.orchestrator.scaffold.ServiceCheck;
+import dev.spectra.orchestrator.verify.CheckOutcome;
+import dev.spectra.orchestrator.verify.ServiceCheck;
 import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.verify.VerifyOptions;
 import dev.spectra.orchestrator.verify.VerifyResult;

@@ -13,9 +13,15 @@ import java.util.List;
 final class FakeVerifier implements Ports.ProjectVerifier {
   final List<String> seen = new ArrayList<>();
   boolean noSandbox;
+  boolean noNetwork;
+  boolean setupFails;
 
-  @Override public Verification verify(Path projectDir, Path contract) throws IOException, Ports.SandboxMissing {
+  @Override public Verification verify(Path projectDir, Path contract) throws IOException, Ports.CannotVerify {
     if (noSandbox) throw new Ports.SandboxMissing("no sandbox tool found: install bubblewrap or pass --unsafe-no-sandbox");
+    if (setupFails) throw new Ports.SetupFailed("could not resolve the project's dependencies (Maven exit 1)");
+    if (noNetwork) {
+      throw new Ports.NetworkNeeded("the first build needs Maven Central once, to fill the dependency cache");
+    }
     String handler = Files.readString(projectDir.resolve(FakeScaffolder.HANDLER));
     seen.add(handler);
     if (handler.contains("BROKEN")) {

@@ -26,7 +26,7 @@ class HostileModelRunTest {
 
   @TempDir Path dir;
   @TempDir Path host;
-  final FakeModel model = new FakeModel("local", "cloud");
+  final FakeCascadeSession model = new FakeCascadeSession("local", "cloud");
   final FakeScaffolder scaffolder = new FakeScaffolder();
   final List<String> stopAfter = new ArrayList<>();
 

@@ -25,7 +25,7 @@ class RunPipelineTest {
   static final String GOOD = "package com.example.library.ops;\npublic final class ReturnLoanHandler { /* ok */ }\n";
 
   @TempDir Path dir;
-  final FakeModel model = new FakeModel("local", "cloud");
+  final FakeCascadeSession model = new FakeCascadeSession("local", "cloud");
   final FakeScaffolder scaffolder = new FakeScaffolder();
   final FakeVerifier verifier = new FakeVerifier();
   final List<String> stopAfter = new ArrayList<>();
@@ -207,6 +207,47 @@ class RunPipelineTest {
     outcome.report().path("refusedPaths").forEach(r -> reasons.add(r.path("reason").asText()));
     assertThat(reasons).hasSize(3).anyMatch(r -> r.contains("..")).anyMatch(r -> r.contains("absolute"))
         .anyMatch(r -> r.contains("contract tests are read-only"));
+  }
+
+  @Test
+  void aDependencyCacheWithoutNetworkStopsAsNeedingTheNetworkNotAsAMissingSandbox() throws Exception {
+    verifier.noNetwork = true;
+    model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, GOOD));
+    RunOutcome first = pipeline().run(request());
+    assertThat(first).isInstanceOfSatisfying(RunOutcome.Stopped.class, s -> {
+      assertThat(s.reason()).isEqualTo(RunOutcome.Reason.NEEDS_NETWORK);
+      assertThat(s.message()).contains("needs Maven Central once");
+      // Resuming needs only the network back, not an unsafe flag.
+      assertThat(s.resumeCommand()).isEqualTo("orchestrator resume run-test");
+      assertThat(s.staging()).isDirectory();
+    });
+    verifier.noNetwork = false;
+    RunOutcome second = pipeline().resume("run-test", null, null, null, false);
+    assertThat(second).isInstanceOf(RunOutcome.Verified.class);
+    assertThat(model.steps()).containsExactly("plan", "implement:returnLoan");
+  }
+
+  @Test
+  void aVerificationThatCannotBeSetUpIsAFailureThatNeverSuggestsRunningUnsandboxed() throws Exception {
+    verifier.setupFails = true;
+    model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, GOOD));
+    RunOutcome outcome = pipeline().run(request());
+    assertThat(outcome).isInstanceOfSatisfying(RunOutcome.Stopped.class, s -> {
+      assertThat(s.reason()).isEqualTo(RunOutcome.Reason.FAILED);
+      assertThat(s.message()).contains("could not be set up").contains("Maven exit 1");
+      assertThat(s.resumeCommand()).isEqualTo("orchestrator resume run-test");
+    });
+  }
+
+  @Test
+  void noSandboxStopsAsNoSandboxAndResumesOnlyWithTheUnsafeFlag() throws Exception {
+    verifier.noSandbox = true;
+    model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, GOOD));
+    RunOutcome outcome = pipeline().run(request());
+    assertThat(outcome).isInstanceOfSatisfying(RunOutcome.Stopped.class, s -> {
+      assertThat(s.reason()).isEqualTo(RunOutcome.Reason.NO_SANDBOX);
+      assertThat(s.resumeCommand()).endsWith("--unsafe-no-sandbox");
+    });
   }
 
   @Test

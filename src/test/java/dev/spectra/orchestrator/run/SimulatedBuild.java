@@ -97,11 +97,16 @@ final class SimulatedBuild implements AutoCloseable {
   }
 
   static String example() throws IOException {
+    return Files.readString(Path.of(examplePath("library-loans.txt"))).strip();
+  }
+
+  /** {@return the absolute path of a file of {@code examples/}} */
+  static String examplePath(String name) throws IOException {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path f = p.resolve("examples/library-loans.txt");
-      if (Files.isRegularFile(f)) return Files.readString(f).strip();
+      Path f = p.resolve("examples").resolve(name);
+      if (Files.isRegularFile(f)) return f.toString();
     }
-    throw new IOException("examples/library-loans.txt not found");
+    throw new IOException("examples/" + name + " not found");
   }
 
   /** The benchmark's scripted replies: a plan and the handlers a capable model writes. */

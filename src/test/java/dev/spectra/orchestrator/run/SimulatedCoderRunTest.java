@@ -99,6 +99,26 @@ class SimulatedCoderRunTest {
   }
 
   @Test
+  void aContractTheCoderHasNoReferenceOfIsPlannedWrittenFixedAndVerified() throws Exception {
+    // The bookshop example is in no reference solution and no eval task: the coder writes its handlers itself.
+    Path api = Path.of(SimulatedBuild.examplePath("bookshop-api.yaml"));
+    try (SimulatedBuild build = build(profile("missing-import", 0, 1.0).toString(), 11)) {
+      RunOutcome outcome = build.pipeline().run(new RunRequest("A bookshop: authors, books and orders that are "
+          + "checked out", api, null, Path.of("library"), 3, null, false));
+
+      assertThat(outcome).as(outcome.message() + "\n" + build.progress).isInstanceOf(RunOutcome.Verified.class);
+      assertThat(build.progress.toString()).contains("[implement:checkoutOrder]").contains("[fix-1]");
+      Path handler;
+      try (Stream<Path> files = Files.walk(build.dir.resolve("library/src/main/java"))) {
+        handler = files.filter(p -> p.getFileName().toString().equals("CheckoutOrderHandler.java")).findFirst()
+            .orElseThrow();
+      }
+      assertThat(Files.readString(handler)).contains("stores.orders().find(id)").doesNotContain("501");
+      assertNothingOutside(build.dir);
+    }
+  }
+
+  @Test
   void aBuildKilledAfterEachStepInTurnResumesToAVerifiedService() throws Exception {
     try (SimulatedBuild build = build(profile("missing-import", 0, 1.0).toString(), 3)) {
       List<String> steps = List.of("plan", "scaffold", "implement:memberFines", "implement:borrowBook",

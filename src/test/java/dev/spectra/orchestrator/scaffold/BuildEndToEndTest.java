@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spectra.orchestrator.app.Verifiers;
+import dev.spectra.orchestrator.verify.CheckOutcome;
 import dev.spectra.orchestrator.verify.ProgressListener;
 import dev.spectra.orchestrator.verify.SandboxUnavailableException;
 import dev.spectra.orchestrator.verify.Verifier;

@@ -86,12 +86,105 @@ class CoderTest {
   }
 
   @Test
-  void saysSoWhenAskedToImplementAnOperationItHasNoReferenceFor() {
+  void saysSoWhenAnImplementCallShowsNoHandlerPackage() {
     try (Simulator sim = Simulator.start(SimOptions.defaults())) {
       String text = reply(new SimHttp(sim), chat(IMPLEMENT_SYSTEM, "Operation: POST /hives/{id}/swarm (swarmHive)\n"
-          + "File to replace, src/main/java/a/ops/SwarmHiveHandler.java:\npackage a.ops;\n"));
-      assertThat(text).contains("model simulator", "swarmHive", "real model");
+          + "File to replace, src/main/java/a/ops/SwarmHiveHandler.java:\n(the file is missing; write it whole)\n"));
+      assertThat(text).contains("model simulator", "package", "real model");
     }
+  }
+
+  /** An implement prompt of an operation no reference solution has, shaped as the pipeline writes it. */
+  static String unseenPrompt(String operation, String behaviour, String contract) {
+    return "Operation: " + operation + "\nBehaviour: " + behaviour + "\nContract: " + contract + "\n"
+        + "Types you can use (signatures):\n// org/hives/Stores.java\npublic record Stores(ResourceStore hives, "
+        + "ResourceStore harvests, ResourceStore keepers)\n"
+        + "File to replace, src/main/java/org/hives/ops/RecordHarvestHandler.java:\npackage org.hives.ops;\n\n"
+        + "public final class RecordHarvestHandler implements Handler {}\n";
+  }
+
+  static final String HARVEST_CONTRACT = """
+      {"operation":"POST /hives/{hiveId}/harvests","spec":{"operationId":"recordHarvest","requestBody":{"content":
+      {"application/json":{"schema":{"$ref":"#/components/schemas/Harvest"}}}},"responses":{"201":{"description":
+      "ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Harvest"}}}},"400":{"description":
+      "bad"},"404":{"description":"no hive"},"409":{"description":"taken"}}},"schemas":{"Harvest":{"type":"object",
+      "properties":{"id":{"type":"integer","readOnly":true},"kilos":{"type":"number"},"keeperId":{"type":"integer"},
+      "label":{"type":"string"}}}}}""".replace("\n", "");
+
+  @Test
+  void writesItsOwnHandlerFromTheContractWhenNoReferenceSolutionHasTheOperation() {
+    try (Simulator sim = Simulator.start(SimOptions.defaults())) {
+      JsonNode files = SimHttp.json(reply(new SimHttp(sim), chat(IMPLEMENT_SYSTEM, unseenPrompt(
+          "POST /hives/{hiveId}/harvests (recordHarvest)", "kilos must be positive; the label is unique",
+          HARVEST_CONTRACT))));
+      assertThat(files.path("files")).hasSize(1);
+      assertThat(files.at("/files/0/path").asText()).isEqualTo("src/main/java/org/hives/ops/RecordHarvestHandler.java");
+      String java = files.at("/files/0/content").asText();
+      assertThat(java).startsWith("package org.hives.ops;").contains("public final class RecordHarvestHandler")
+          // the parent must exist, the item is linked to it and stored in the store the path names
+          .contains("stores.hives().find(id)").contains("body.set(\"hiveId\"").contains("stores.harvests().create(body)")
+          // only what a client may set is kept (mass assignment), the id being read-only
+          .contains("body.retain(List.of(\"kilos\", \"keeperId\", \"label\"))")
+          // the rules stated in words it knows, each marked so a defect can leave it out
+          .contains("// rule: kilos must be positive").contains("// rule: keeperId names an existing keeper")
+          .contains("// rule: label is unique")
+          .contains("Http.json(ctx, 201, created)")
+          .doesNotContain("com.example");
+    }
+  }
+
+  @Test
+  void anActionNamedAfterAFlagSetsItAndAViewAnswersTheItem() {
+    String contract = """
+        {"operation":"POST /todos/{id}/done","spec":{"operationId":"markDone","responses":{"200":{"description":"ok",
+        "content":{"application/json":{"schema":{"$ref":"#/components/schemas/Todo"}}}},"404":{"description":"no"}}},
+        "schemas":{"Todo":{"type":"object","properties":{"id":{"type":"integer"},"title":{"type":"string"},
+        "done":{"type":"boolean"}}}}}""".replace("\n", "");
+    String prompt = unseenPrompt("POST /todos/{id}/done (markDone)", "marks it done", contract)
+        .replace("ResourceStore hives", "ResourceStore todos");
+    try (Simulator sim = Simulator.start(SimOptions.defaults())) {
+      String java = SimHttp.json(reply(new SimHttp(sim), chat(IMPLEMENT_SYSTEM, prompt))).at("/files/0/content")
+          .asText();
+      assertThat(java).contains("stores.todos().update(id").contains("next.put(\"done\", true)")
+          .contains("ApiError.notFound(").contains("Http.json(ctx, 200, item)");
+    }
+  }
+
+  @Test
+  void plansAGivenContractItHasNeverSeenWithABehaviourPerOperation() {
+    String user = "Request: Keep bee hives and their harvests\nOperations of the given OpenAPI document:\n"
+        + "GET /hives (listHives)\nPOST /hives/{hiveId}/harvests (recordHarvest)\n";
+    try (Simulator sim = Simulator.start(SimOptions.defaults())) {
+      JsonNode plan = SimHttp.json(reply(new SimHttp(sim), chat(PLAN_SYSTEM + " The OpenAPI document is given and "
+          + "authoritative: do not return one; use its operationIds.", user)));
+      assertThat(plan.path("service").asText()).isEqualTo("hives-service");
+      assertThat(plan.path("summary").asText()).isEqualTo("Keep bee hives and their harvests");
+      assertThat(plan.has("openapi")).isFalse();
+      assertThat(plan.path("behaviours").findValuesAsText("operationId")).containsExactly("listHives", "recordHarvest");
+    }
+  }
+
+  @Test
+  void aFixRepairsItsOwnHandlerTowardsWhatItFirstMeantToWrite() {
+    Coder coder = new Coder(List.of(), new DefectModel(0, 1.0, 1.0, 0, java.util.Map.of(Defect.MISSING_IMPORT, 1.0)),
+        JSON);
+    String prompt = unseenPrompt("POST /hives/{hiveId}/harvests (recordHarvest)", "kilos must be positive",
+        HARVEST_CONTRACT);
+    Coder.Reply first = coder.answer(request(IMPLEMENT_SYSTEM, prompt), new SplittableRandom(5)).orElseThrow();
+    assertThat(first.note()).contains("own implementation", "missing-import");
+    String broken = SimHttp.json(first.text()).at("/files/0/content").asText();
+    String path = "src/main/java/org/hives/ops/RecordHarvestHandler.java";
+    String fixPrompt = "Compilation failed:\n- " + path + ":9: cannot find symbol\n=== " + path + " (editable) ===\n"
+        + broken + "\n";
+
+    JsonNode fixed = SimHttp.json(coder.answer(request(FIX_SYSTEM, fixPrompt), new SplittableRandom(5)).orElseThrow()
+        .text());
+
+    String repaired = fixed.at("/files/0/content").asText();
+    assertThat(repaired).isNotEqualTo(broken).contains("import org.hives.support.Http;")
+        .contains("import org.hives.support.ApiError;").contains("import java.util.List;");
+    assertThat(repaired.lines().filter(l -> l.startsWith("import ")).count())
+        .isEqualTo(broken.lines().filter(l -> l.startsWith("import ")).count() + 1);
   }
 
   @Test

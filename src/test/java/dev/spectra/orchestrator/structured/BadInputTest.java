@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.ModelError.InvalidOutput;
 import dev.spectra.orchestrator.model.ModelError.InvalidOutput.Kind;
 import dev.spectra.orchestrator.model.ModelException;
@@ -41,7 +42,7 @@ class BadInputTest {
 
   @Test
   void engineReasksAnEmptyReplyThenFailsTyped() {
-    FakeModel fake = new FakeModel().reply("").reply("  ").reply("\n");
+    FakeModel fake = FakeModel.strict().reply("").reply("  ").reply("\n");
     StructuredOutput engine = new StructuredOutput(fake, StructuredOutputTest.spec(ProviderKind.OLLAMA),
         StructuredOptions.defaults());
     assertThatThrownBy(() -> engine.chat(StructuredOutputTest.ask(StructuredOutputTest.PERSON)))

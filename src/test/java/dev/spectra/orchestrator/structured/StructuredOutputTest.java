@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.model.Attempt;
 import dev.spectra.orchestrator.model.Capability;
+import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.Message;
 import dev.spectra.orchestrator.model.ModelError.InvalidOutput;
 import dev.spectra.orchestrator.model.ModelException;
@@ -50,7 +51,7 @@ class StructuredOutputTest {
 
   @Test
   void returnsValidatedJsonAndRecordsRepairsWhenReplyIsRepairable() throws Exception {
-    FakeModel fake = new FakeModel().reply("Sure:\n```json\n{\"name\": \"Ana\", \"age\": 3,}\n```");
+    FakeModel fake = FakeModel.strict().reply("Sure:\n```json\n{\"name\": \"Ana\", \"age\": 3,}\n```");
     StructuredOutput engine = new StructuredOutput(fake, spec(ProviderKind.OLLAMA), StructuredOptions.defaults());
     ModelReply reply = engine.chat(ask(PERSON));
     assertThat(reply.json()).isEqualTo(json("{\"name\":\"Ana\",\"age\":3}"));
@@ -64,7 +65,7 @@ class StructuredOutputTest {
   @Test
   void lenientRepairOnlyWhenTheRequestAsksAndEveryGuessGoesWithTheAttempt() throws Exception {
     String cut = "{\"name\": \"Ana\", \"age\": 3, \"nick\": \"An";
-    FakeModel lenientFake = new FakeModel().reply(cut);
+    FakeModel lenientFake = FakeModel.strict().reply(cut);
     StructuredOutput lenient = new StructuredOutput(lenientFake, spec(ProviderKind.OLLAMA), StructuredOptions.defaults());
     ModelRequest asked = ask(PERSON).withFormat(ask(PERSON).format().withLenientRepair());
 
@@ -76,7 +77,7 @@ class StructuredOutputTest {
         .allSatisfy(g -> assertThat(g).matches("truncated[-a-z]*@1:\\d+"));
     assertThat(reply.attempts().get(0).repairs()).filteredOn(r -> !r.startsWith("guess:")).isNotNull();
 
-    FakeModel defaultFake = new FakeModel().reply(cut).reply("{\"name\":\"Ana\",\"age\":3}");
+    FakeModel defaultFake = FakeModel.strict().reply(cut).reply("{\"name\":\"Ana\",\"age\":3}");
     StructuredOutput engine = new StructuredOutput(defaultFake, spec(ProviderKind.OLLAMA), StructuredOptions.defaults());
     ModelReply reasked = engine.chat(ask(PERSON));
     assertThat(reasked.json()).isEqualTo(json("{\"name\":\"Ana\",\"age\":3}"));
@@ -86,7 +87,7 @@ class StructuredOutputTest {
 
   @Test
   void reasksWithTheExactViolationAndSucceedsOnTheSecondReply() throws Exception {
-    FakeModel fake = new FakeModel().reply("{\"name\":\"Ana\",\"age\":\"three\"}").reply("{\"name\":\"Ana\",\"age\":3}");
+    FakeModel fake = FakeModel.strict().reply("{\"name\":\"Ana\",\"age\":\"three\"}").reply("{\"name\":\"Ana\",\"age\":3}");
     StructuredOutput engine = new StructuredOutput(fake, spec(ProviderKind.OLLAMA), StructuredOptions.defaults());
     ModelReply reply = engine.chat(ask(PERSON));
     assertThat(reply.json().get("age").asInt()).isEqualTo(3);
@@ -100,7 +101,7 @@ class StructuredOutputTest {
 
   @Test
   void failsWithSchemaInvalidAfterTheBoundedNumberOfReasks() {
-    FakeModel fake = new FakeModel().reply("{}").reply("{}").reply("{}");
+    FakeModel fake = FakeModel.strict().reply("{}").reply("{}").reply("{}");
     StructuredOutput engine = new StructuredOutput(fake, spec(ProviderKind.OLLAMA), StructuredOptions.defaults());
     assertThatThrownBy(() -> engine.chat(ask(PERSON))).isInstanceOfSatisfying(ModelException.class, e -> {
       assertThat(e.error()).isInstanceOfSatisfying(InvalidOutput.class, io -> {
@@ -115,7 +116,7 @@ class StructuredOutputTest {
 
   @Test
   void retriesWithALargerTokenLimitInsteadOfRepairingATruncatedReply() throws Exception {
-    FakeModel fake = new FakeModel().replyCutOff("{\"name\":\"Ana\",\"age\":3").reply("{\"name\":\"Ana\",\"age\":3}");
+    FakeModel fake = FakeModel.strict().replyCutOff("{\"name\":\"Ana\",\"age\":3").reply("{\"name\":\"Ana\",\"age\":3}");
     StructuredOutput engine = new StructuredOutput(fake, spec(ProviderKind.OLLAMA), StructuredOptions.defaults());
     ModelReply reply = engine.chat(ask(PERSON));
     assertThat(fake.requests.get(1).maxTokens()).isEqualTo(512);
@@ -126,7 +127,7 @@ class StructuredOutputTest {
 
   @Test
   void openAiStrictOptionalNullsAreDroppedBeforeValidation() throws Exception {
-    FakeModel fake = new FakeModel().reply("{\"name\":\"Ana\",\"age\":3,\"nick\":null}");
+    FakeModel fake = FakeModel.strict().reply("{\"name\":\"Ana\",\"age\":3,\"nick\":null}");
     StructuredOutput engine = new StructuredOutput(fake, spec(ProviderKind.OPENAI, Capability.JSON_SCHEMA),
         StructuredOptions.defaults());
     ModelReply reply = engine.chat(ask(PERSON));
@@ -140,7 +141,7 @@ class StructuredOutputTest {
 
   @Test
   void textRequestsPassThroughUntouched() throws Exception {
-    FakeModel fake = new FakeModel().reply("hello");
+    FakeModel fake = FakeModel.strict().reply("hello");
     StructuredOutput engine = new StructuredOutput(fake, spec(ProviderKind.OLLAMA), StructuredOptions.defaults());
     ModelReply reply = engine.chat(ModelRequest.of("hi"));
     assertThat(reply.text()).isEqualTo("hello");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spectra.orchestrator.scaffold.CheckOutcome;
 import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
 import java.nio.file.Files;
 import java.nio.file.Path;

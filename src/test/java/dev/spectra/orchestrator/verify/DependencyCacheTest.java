@@ -84,6 +84,53 @@ class DependencyCacheTest {
   }
 
   @Test
+  void onceTheGraphIsResolvedTheCountHasATotalOfTheLibrariesNeitherRepositoryHolds() throws Exception {
+    Path userRepo = dir.resolve("home/.m2/repository");
+    Path held = userRepo.resolve("org/example/held/1.0/held-1.0.jar");
+    Files.createDirectories(held.getParent());
+    Files.writeString(held, "already here");
+    jar = Files.writeString(dir.resolve("lib.jar"), "not really a jar");
+    Path script = dir.resolve("graph-mvn");
+    // Maven's order: the graph's POM files, the graph written, then the libraries it lacked.
+    Files.writeString(script, """
+        #!/bin/sh
+        echo "[INFO] Downloaded from central: https://repo.example/a/1.0/a-1.0.pom (2 kB at 1 kB/s)"
+        echo "[INFO] Downloaded from central: https://repo.example/b/1.0/b-1.0.pom (2 kB at 1 kB/s)"
+        cat > graph.txt <<'TREE'
+        dev.spectra.orchestrator.cache:dependency-set:pom:1
+        +- org.example:a:jar:1.0:compile
+        |  \\- org.example:held:jar:1.0:compile
+        \\- org.example:b:jar:linux:1.0:test (optional)
+        TREE
+        echo "[INFO] --- dependency:3.8.1:build-classpath (main) @ dependency-set ---"
+        echo "[INFO] Downloaded from central: https://repo.example/a/1.0/a-1.0.jar (1.5 MB at 1 MB/s)"
+        echo "[INFO] Downloaded from central: https://repo.example/b/1.0/b-1.0-linux.jar (0.5 MB at 1 MB/s)"
+        printf '%%s' '%s' > main.classpath
+        printf '%%s' '%s' > test.classpath
+        """.formatted(jar, jar));
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    List<String> counts = new ArrayList<>();
+    ProgressListener listener = new ProgressListener() {
+      @Override public void onProgress(String step, String detail) {}
+
+      @Override public void onCount(String step, String unit, long done, long total, long bytes, String item) {
+        counts.add(done + "/" + total);
+      }
+    };
+    new DependencyCache(dir.resolve("cache"), Optional.of(List.of(script.toString())), Map.of(), Optional.of(userRepo))
+        .resolve(DEPS, listener);
+
+    // Two POM files with no total yet; then 2 done of 2 + the 2 libraries missing (held is in ~/.m2).
+    assertThat(counts).containsExactly("1/-1", "2/-1", "2/4", "3/4", "4/4");
+  }
+
+  @Test
+  void withoutAGraphTheCountStaysWithoutATotal() throws Exception {
+    DependencyCache cache = new DependencyCache(dir.resolve("cache"), Optional.empty(), Map.of());
+    assertThat(cache.missingLibraries(dir.resolve("no-such-graph.txt"))).isEqualTo(-1);
+  }
+
+  @Test
   void refillsWhenAJarOfTheEntryWasCleanedAway() throws Exception {
     Optional<List<String>> maven = fakeMaven(0);
     DependencyCache cache = new DependencyCache(dir.resolve("cache"), maven, Map.of());
@@ -153,8 +200,9 @@ class DependencyCacheTest {
   void mavenFailureIsReportedWithItsOutput() throws Exception {
     DependencyCache cache = new DependencyCache(dir.resolve("cache"), fakeMaven(1), Map.of());
 
+    // Neither a sandbox nor the network would help: a failed setup, not "no sandbox".
     assertThatThrownBy(() -> cache.resolve(DEPS, (s, d) -> {}))
-        .isInstanceOf(SandboxUnavailableException.class)
+        .isInstanceOf(VerifySetupException.class)
         .hasMessageContaining("Maven exit 1").hasMessageContaining("lib-1.0.jar");
   }
 
@@ -163,6 +211,6 @@ class DependencyCacheTest {
     DependencyCache cache = new DependencyCache(dir.resolve("cache"), Optional.empty(), Map.of());
 
     assertThatThrownBy(() -> cache.resolve(DEPS, (s, d) -> {}))
-        .isInstanceOf(SandboxUnavailableException.class).hasMessageContaining("no Maven");
+        .isInstanceOf(VerifySetupException.class).hasMessageContaining("no Maven");
   }
 }

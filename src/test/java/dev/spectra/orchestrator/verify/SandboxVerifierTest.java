@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("e2e")   // Real compiles and test runs in the bubblewrap sandbox: minutes; runs with ./test --all.
 class SandboxVerifierTest {
   /** Shared by every test run: the first fill needs the network, later runs reuse it like users do. */
   static final Path CACHE = Path.of("target", "sandbox-test-cache").toAbsolutePath();

@@ -2,20 +2,20 @@ package dev.spectra.orchestrator.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spectra.orchestrator.scaffold.CheckOutcome;
 import dev.spectra.orchestrator.verify.ProgressListener;
 import dev.spectra.orchestrator.scaffold.Scaffolder;
-import dev.spectra.orchestrator.scaffold.ServiceCheck;
 import dev.spectra.orchestrator.verify.VerifyOptions;
 import dev.spectra.orchestrator.verify.VerifyResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The service started inside the sandbox and checked there: no model-written code runs on the host. */
+@Tag("e2e")   // A real service started and checked in the sandbox: end to end; runs with ./test --all.
 class SandboxedCheckTest {
   @TempDir Path dir;
 

@@ -90,16 +90,7 @@ final class OllamaChat extends HttpChatModel {
       if (cap != null) g.writeNumberField("num_predict", cap);
       if (request.temperature() != null) g.writeNumberField("temperature", request.temperature());
       // Ollama takes the sampling settings inside options, under OpenAI's names.
-      var sampling = request.sampling();
-      if (sampling.topP() != null) g.writeNumberField("top_p", sampling.topP());
-      if (sampling.seed() != null) g.writeNumberField("seed", sampling.seed());
-      if (!sampling.stop().isEmpty()) {
-        g.writeArrayFieldStart("stop");
-        for (String stop : sampling.stop()) g.writeString(stop);
-        g.writeEndArray();
-      }
-      if (sampling.frequencyPenalty() != null) g.writeNumberField("frequency_penalty", sampling.frequencyPenalty());
-      if (sampling.presencePenalty() != null) g.writeNumberField("presence_penalty", sampling.presencePenalty());
+      request.sampling().writeOpenAiFields(g);
       g.writeEndObject();
       if (keepAlive != null) g.writeStringField("keep_alive", keepAlive);
       g.writeEndObject();

@@ -68,7 +68,8 @@ final class OpenAiChat extends HttpChatModel {
             request.maxTokens());
       }
       if (request.temperature() != null) g.writeNumberField("temperature", request.temperature());
-      writeSampling(g, request.sampling());
+      // OpenAI's own names; compatible servers (vLLM, llama.cpp, LM Studio) take the same fields.
+      request.sampling().writeOpenAiFields(g);
       if (request.stream()) {
         g.writeBooleanField("stream", true);
         // Without this OpenAI sends no usage in a stream; servers that do not know it ignore it.
@@ -82,19 +83,6 @@ final class OpenAiChat extends HttpChatModel {
       throw new ModelException(new ModelError.BadRequest(0, "cannot encode the request: " + e.getMessage(), endpoint()));
     }
     return out.toByteArray();
-  }
-
-  /** OpenAI's own names; compatible servers (vLLM, llama.cpp, LM Studio) take the same fields. */
-  private static void writeSampling(JsonGenerator g, dev.spectra.orchestrator.model.Sampling s) throws IOException {
-    if (s.topP() != null) g.writeNumberField("top_p", s.topP());
-    if (s.seed() != null) g.writeNumberField("seed", s.seed());
-    if (!s.stop().isEmpty()) {
-      g.writeArrayFieldStart("stop");
-      for (String stop : s.stop()) g.writeString(stop);
-      g.writeEndArray();
-    }
-    if (s.frequencyPenalty() != null) g.writeNumberField("frequency_penalty", s.frequencyPenalty());
-    if (s.presencePenalty() != null) g.writeNumberField("presence_penalty", s.presencePenalty());
   }
 
   /** The provider rule: native constrained decoding for a constrained schema, else JSON mode when there is one. */

@@ -2,6 +2,7 @@ package dev.spectra.orchestrator.verify.checkrunner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spectra.orchestrator.verify.runner.RunnerLaunch;
 import dev.spectra.orchestrator.check.CheckInputException;
 import dev.spectra.orchestrator.check.CheckReport;
 import dev.spectra.orchestrator.check.CheckRequest;
@@ -23,9 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -41,7 +40,7 @@ import java.util.stream.Collectors;
  */
 public final class CheckRunner {
   /** The verify runner's prefix: the host turns these lines into progress events. */
-  public static final String PROGRESS_PREFIX = "##spectra-verify ";
+  public static final String PROGRESS_PREFIX = RunnerLaunch.PROGRESS_PREFIX;
   private static final Duration START_LIMIT = Duration.ofSeconds(90);
   private static final int LOG_TAIL = 4000;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,53 +48,31 @@ public final class CheckRunner {
   private CheckRunner() {}
 
   public static void main(String[] args) {
-    Map<String, List<String>> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) a.computeIfAbsent(args[i], k -> new ArrayList<>()).add(args[i + 1]);
-    for (String required : List.of("--project", "--main-class", "--service-classpath", "--java", "--contract",
-        "--result")) {
-      if (!a.containsKey(required)) {
-        System.err.println("check runner: missing " + required);
-        Runtime.getRuntime().halt(3);
-      }
-    }
-    int code;
-    try {
-      code = run(a);
-    } catch (Throwable t) {
-      t.printStackTrace();
-      code = 4;
-    }
-    System.out.flush();
-    System.err.flush();
-    // halt: the service is killed below, but a stray thread must not keep this JVM alive.
-    Runtime.getRuntime().halt(code);
+    RunnerLaunch.runAndHalt("check runner", args,
+        List.of("--project", "--main-class", "--service-classpath", "--java", "--contract", "--result"),
+        CheckRunner::run);
   }
 
-  private static String one(Map<String, List<String>> a, String key, String otherwise) {
-    List<String> v = a.get(key);
-    return v == null || v.isEmpty() ? otherwise : v.get(v.size() - 1);
-  }
-
-  private static int run(Map<String, List<String>> a) throws IOException, InterruptedException {
-    Path project = Path.of(one(a, "--project", ".")).toAbsolutePath().normalize();
-    Path result = Path.of(one(a, "--result", ""));
+  private static int run(RunnerLaunch.Args a) throws IOException, InterruptedException {
+    Path project = Path.of(a.one("--project", ".")).toAbsolutePath().normalize();
+    Path result = Path.of(a.one("--result", ""));
     Path log = result.resolveSibling("service.log");
-    String mainClass = one(a, "--main-class", "");
+    String mainClass = a.one("--main-class", "");
     if (!mainClass.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*")) {
       write(result, notRun("the project descriptor names no usable main class: '" + cut(mainClass, 200) + "'", ""));
       return 0;
     }
     List<String> classpath = new ArrayList<>();
     classpath.add(project.resolve("target/classes").toString());
-    for (String line : Files.readString(Path.of(one(a, "--service-classpath", ""))).split("[\\n" + File.pathSeparator + "]")) {
+    for (String line : Files.readString(Path.of(a.one("--service-classpath", ""))).split("[\\n" + File.pathSeparator + "]")) {
       if (!line.isBlank()) classpath.add(line.strip());
     }
     int port = freePort();
-    List<String> argv = List.of(one(a, "--java", "java"), "-Xmx" + one(a, "--heap", "384m"),
+    List<String> argv = List.of(a.one("--java", "java"), "-Xmx" + a.one("--heap", "384m"),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData",
         "-Djava.io.tmpdir=" + project.resolve("target/tmp"), "-Dfile.encoding=UTF-8",
         "-cp", String.join(File.pathSeparator, classpath), mainClass, "--port", Integer.toString(port));
-    progress("check", "starting the service on 127.0.0.1:" + port);
+    RunnerLaunch.progress("check", "starting the service on 127.0.0.1:" + port);
     Process service = new ProcessBuilder(argv).directory(project.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
     try {
@@ -104,16 +81,16 @@ public final class CheckRunner {
         write(result, notRun(notStarted, tail(log)));
         return 0;
       }
-      CheckRequest request = CheckRequest.of(Path.of(one(a, "--contract", "")), URI.create("http://127.0.0.1:" + port))
-          .withScenarios(a.getOrDefault("--scenarios", List.of()).stream().map(Path::of).toList())
-          .withFuzz(Integer.parseInt(one(a, "--fuzz", "0")))
-          .withSeed(Long.parseLong(one(a, "--seed", "1")))
-          .withSecurity(Boolean.parseBoolean(one(a, "--security", "false")));
-      progress("check", "checking the service against its contract");
+      CheckRequest request = CheckRequest.of(Path.of(a.one("--contract", "")), URI.create("http://127.0.0.1:" + port))
+          .withScenarios(a.all("--scenarios").stream().map(Path::of).toList())
+          .withFuzz(Integer.parseInt(a.one("--fuzz", "0")))
+          .withSeed(Long.parseLong(a.one("--seed", "1")))
+          .withSecurity(Boolean.parseBoolean(a.one("--security", "false")));
+      RunnerLaunch.progress("check", "checking the service against its contract");
       CheckReport report;
       try {
         report = new Checker((phase, done, total) -> {
-          if (done == 0 || done == total) progress("check", phase + " " + done + "/" + total);
+          if (done == 0 || done == total) RunnerLaunch.progress("check", phase + " " + done + "/" + total);
         }, Clock.systemUTC()).check(request);
       } catch (CheckInputException e) {
         String why = e.problems().stream().map(InputProblem::toString).collect(Collectors.joining("; "));
@@ -186,10 +163,5 @@ public final class CheckRunner {
     Path tmp = result.resolveSibling(result.getFileName() + ".tmp");
     Files.writeString(tmp, JSON.writeValueAsString(out), StandardCharsets.UTF_8);
     Files.move(tmp, result, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static void progress(String step, String detail) {
-    System.err.println(PROGRESS_PREFIX + step + " " + detail);
-    System.err.flush();
   }
 }

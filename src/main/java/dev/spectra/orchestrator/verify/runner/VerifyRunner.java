@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,45 +33,28 @@ import java.util.Map;
  */
 public final class VerifyRunner {
   /** Prefix of the progress lines the host turns into progress events. */
-  public static final String PROGRESS_PREFIX = "##spectra-verify ";
+  public static final String PROGRESS_PREFIX = RunnerLaunch.PROGRESS_PREFIX;
 
   private VerifyRunner() {}
 
   public static void main(String[] args) {
-    Map<String, String> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i], args[i + 1]);
-    for (String required : List.of("--project", "--release", "--main-classpath", "--test-classpath", "--result")) {
-      if (!a.containsKey(required)) {
-        System.err.println("verify runner: missing " + required);
-        Runtime.getRuntime().halt(3);
-      }
-    }
-    int code;
-    try {
-      code = run(a);
-    } catch (Throwable t) {
-      t.printStackTrace();
-      code = 4;
-    }
-    System.out.flush();
-    System.err.flush();
-    // halt, not exit: a test may leave a server thread or a shutdown hook behind that would keep the JVM alive.
-    Runtime.getRuntime().halt(code);
+    RunnerLaunch.runAndHalt("verify runner", args,
+        List.of("--project", "--release", "--main-classpath", "--test-classpath", "--result"), VerifyRunner::run);
   }
 
-  private static int run(Map<String, String> a) throws IOException {
-    Path project = Path.of(a.get("--project")).toAbsolutePath().normalize();
-    int release = Integer.parseInt(a.get("--release"));
+  private static int run(RunnerLaunch.Args a) throws IOException {
+    Path project = Path.of(a.one("--project", null)).toAbsolutePath().normalize();
+    int release = Integer.parseInt(a.one("--release", null));
     Path target = project.resolve("target");
     Path classes = target.resolve("classes");
     Path testClasses = target.resolve("test-classes");
     Path state = target.resolve("spectra-verify");
     Files.createDirectories(state);
-    Path result = Path.of(a.get("--result"));
-    List<Path> mainCp = Compilation.readClasspathFile(Path.of(a.get("--main-classpath")));
+    Path result = Path.of(a.one("--result", null));
+    List<Path> mainCp = Compilation.readClasspathFile(Path.of(a.one("--main-classpath", null)));
     List<Path> testCp = new ArrayList<>();
     testCp.add(classes);
-    testCp.addAll(Compilation.readClasspathFile(Path.of(a.get("--test-classpath"))));
+    testCp.addAll(Compilation.readClasspathFile(Path.of(a.one("--test-classpath", null))));
 
     Map<String, Object> out = new LinkedHashMap<>();
     List<Map<String, Object>> errors = new ArrayList<>();
@@ -80,16 +62,16 @@ public final class VerifyRunner {
     Compilation javac = new Compilation(project);
 
     long t0 = System.nanoTime();
-    progress("compile", "compiling main sources");
-    Compilation.Outcome main = javac.compile("main", project.resolve(a.getOrDefault("--main-sources", "src/main/java")),
-        project.resolve(a.getOrDefault("--main-resources", "src/main/resources")), classes, mainCp, release, "", state);
+    RunnerLaunch.progress("compile", "compiling main sources");
+    Compilation.Outcome main = javac.compile("main", project.resolve(a.one("--main-sources", "src/main/java")),
+        project.resolve(a.one("--main-resources", "src/main/resources")), classes, mainCp, release, "", state);
     errors.addAll(main.errors());
     log.append(main.log());
     Compilation.Outcome test = null;
     if (main.ok()) {
-      progress("compile", main.skipped() ? "main unchanged; compiling tests" : "compiling tests");
-      test = javac.compile("test", project.resolve(a.getOrDefault("--test-sources", "src/test/java")),
-          project.resolve(a.getOrDefault("--test-resources", "src/test/resources")), testClasses, testCp, release,
+      RunnerLaunch.progress("compile", main.skipped() ? "main unchanged; compiling tests" : "compiling tests");
+      test = javac.compile("test", project.resolve(a.one("--test-sources", "src/test/java")),
+          project.resolve(a.one("--test-resources", "src/test/resources")), testClasses, testCp, release,
           main.hash(), state);
       errors.addAll(test.errors());
       log.append(test.log());
@@ -102,7 +84,7 @@ public final class VerifyRunner {
     out.put("compileLog", log.toString());
     out.put("compileMillis", (System.nanoTime() - t0) / 1_000_000);
 
-    if (compiled && "false".equals(a.get("--run-tests"))) {
+    if (compiled && "false".equals(a.one("--run-tests", null))) {
       out.put("testsRun", 0);
       out.put("testsPassed", 0);
       out.put("testsFailed", 0);
@@ -113,7 +95,7 @@ public final class VerifyRunner {
       out.put("complete", false);
       write(result, out);
       long t1 = System.nanoTime();
-      progress("test", "running tests");
+      RunnerLaunch.progress("test", "running tests");
       try {
         out.putAll(runTests(classes, testClasses));
       } catch (Throwable t) {
@@ -159,10 +141,5 @@ public final class VerifyRunner {
     Path tmp = result.resolveSibling(result.getFileName() + ".tmp");
     Files.writeString(tmp, JsonOut.write(out), StandardCharsets.UTF_8);
     Files.move(tmp, result, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static void progress(String step, String detail) {
-    System.err.println(PROGRESS_PREFIX + step + " " + detail);
-    System.err.flush();
   }
 }

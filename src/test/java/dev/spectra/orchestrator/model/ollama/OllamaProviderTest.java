@@ -94,6 +94,19 @@ class OllamaProviderTest {
   }
 
   @Test
+  void sendsTopPSeedStopAndPenaltiesInsideOptionsUnderOpenAisNames() throws Exception {
+    sim.enqueue(id, Scripted.text("ok"));
+    model().chat(ModelRequest.of("hi").withSampling(new dev.spectra.orchestrator.model.Sampling(0.5, 7L,
+        List.of("END"), 0.25, -0.5)));
+    JsonNode options = sim.requests().getLast().body().path("options");
+    assertThat(options.path("top_p").asDouble()).isEqualTo(0.5);
+    assertThat(options.path("seed").asLong()).isEqualTo(7L);
+    assertThat(options.path("stop").toString()).isEqualTo("[\"END\"]");
+    assertThat(options.path("frequency_penalty").asDouble()).isEqualTo(0.25);
+    assertThat(options.path("presence_penalty").asDouble()).isEqualTo(-0.5);
+  }
+
+  @Test
   void streamsNdjsonTokensToTheListener() throws Exception {
     sim.enqueue(id, Scripted.text("alpha beta gamma delta"));
     List<String> deltas = new ArrayList<>();

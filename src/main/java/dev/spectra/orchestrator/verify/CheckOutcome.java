@@ -1,4 +1,4 @@
-package dev.spectra.orchestrator.scaffold;
+package dev.spectra.orchestrator.verify;
 
 import java.util.List;
 

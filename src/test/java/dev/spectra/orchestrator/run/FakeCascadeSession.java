@@ -21,7 +21,7 @@ import java.util.Map;
  * A cascade session in miniature: routes in order, each with scripted replies (text, or an error), escalation to
  * the next route, every request recorded. Usage is one token per four characters, like an estimate.
  */
-final class FakeModel implements Model {
+final class FakeCascadeSession implements Model {
   final Map<String, Deque<Object>> scripts = new LinkedHashMap<>();
   final List<String> routes;
   final List<Call> calls = new ArrayList<>();
@@ -30,12 +30,12 @@ final class FakeModel implements Model {
 
   record Call(String route, ModelRequest request) {}
 
-  FakeModel(String... routes) {
+  FakeCascadeSession(String... routes) {
     this.routes = List.of(routes);
     for (String r : routes) scripts.put(r, new ArrayDeque<>());
   }
 
-  FakeModel enqueue(String route, Object... replies) {
+  FakeCascadeSession enqueue(String route, Object... replies) {
     for (Object r : replies) scripts.get(route).add(r);
     return this;
   }
