@@ -78,7 +78,13 @@ public final class Providers implements AutoCloseable {
    */
   public Probe probe(ModelSpec spec, Duration limit) {
     Timeouts t = new Timeouts(min(spec.timeouts().connect(), limit), limit, limit);
-    if (spec.kind() == ProviderKind.OLLAMA) {
+    String base = spec.endpoint().toString().replaceAll("/+$", "");
+    boolean ollama = spec.kind() == ProviderKind.OLLAMA;
+    String hint = ollama ? OllamaProvider.serveHint() : "check the URL and that the server runs";
+    // A server that is not running is found without an HTTP client (see Transport.refusesConnection).
+    var refused = Transport.refusesConnection(spec.endpoint(), t.connect(), ollama ? base + "/api/tags" : base, hint);
+    if (refused.isPresent()) return unreachable(spec, refused.get());
+    if (ollama) {
       try {
         List<String> pulled = new OllamaServer(spec.endpoint(), transport, t).pulledModels();
         boolean has = OllamaServer.isPulled(spec.modelId(), pulled);
@@ -87,12 +93,11 @@ public final class Providers implements AutoCloseable {
         return unreachable(spec, e.error());
       }
     }
-    String base = spec.endpoint().toString().replaceAll("/+$", "");
     URI uri = URI.create(base + "/models");
     HttpRequest.Builder b = Transport.request(uri).GET();
     if (spec.kind() == ProviderKind.ANTHROPIC) b.header("anthropic-version", "2023-06-01");
     // Probes send no key: whether a server is there must not depend on, or leak, a credential.
-    try (Exchange exchange = transport.open(b.build(), t, base, "check the URL and that the server runs")) {
+    try (Exchange exchange = transport.open(b.build(), t, base, hint)) {
       exchange.readErrorBody();
       return new Probe(spec, true, null, exchange.status() == 401 || exchange.status() == 403
           ? (keys.key(spec.apiKeyEnv()).isPresent() || spec.apiKeyEnv() == null ? "" : spec.apiKeyEnv() + " is not set")

@@ -8,6 +8,9 @@ import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.Timeouts;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -19,6 +22,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
@@ -65,6 +69,30 @@ public final class Transport implements AutoCloseable {
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NORMAL)
         .build());
+  }
+
+  /**
+   * {@return why nothing accepts a TCP connection at {@code uri}'s host and port within {@code timeout}, or empty
+   * when something does}. Probes call this first: a server that is not running is then reported without building
+   * an HTTP client, whose TLS set-up alone is most of a short command's start-up time. The errors are the ones a
+   * request would have failed with.
+   */
+  public static Optional<ModelError> refusesConnection(URI uri, Duration timeout, String endpoint, String hint) {
+    String host = uri.getHost();
+    if (host == null) return Optional.empty(); // let the request itself report a URL without a host
+    int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      return Optional.of(new ModelError.ConnectionRefused(endpoint, "cannot resolve the host name; check the URL"));
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+      return Optional.empty();
+    } catch (SocketTimeoutException e) {
+      return Optional.of(new Timeout(Timeout.Phase.CONNECT, timeout, endpoint));
+    } catch (IOException e) {
+      return Optional.of(new ModelError.ConnectionRefused(endpoint, hint));
+    }
   }
 
   /** {@return a request builder for {@code uri}, with HTTP/2 allowed on TLS} */
