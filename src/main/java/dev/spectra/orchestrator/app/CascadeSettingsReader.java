@@ -127,6 +127,12 @@ final class CascadeSettingsReader {
     return n.asInt();
   }
 
+  /** {@return the monthly budget the configuration sets, or null} */
+  static Money monthlyBudget(Config config) throws ConfigException {
+    Config.Section budgets = config.budgets();
+    return money(config.setting(BUDGET_MONTHLY_ENV), budgets, budgets.node(), "monthly-usd", BUDGET_MONTHLY_ENV);
+  }
+
   private static Money money(Optional<String> env, Config.Section s, JsonNode parent, String key, String envName)
       throws ConfigException {
     if (env.isPresent()) {

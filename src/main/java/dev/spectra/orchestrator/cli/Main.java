@@ -31,7 +31,7 @@ public final class Main implements Callable<Integer> {
   static {
     GROUPS.put("Build services", List.of("run", "build", "resume", "builds"));
     GROUPS.put("Talk to models", List.of("ask", "repair", "models"));
-    GROUPS.put("Gateway", List.of("serve", "keys"));
+    GROUPS.put("Gateway", List.of("serve", "ui", "keys"));
     GROUPS.put("Cost and history", List.of("stats", "ledger"));
     GROUPS.put("Check services", List.of("check"));
     GROUPS.put("Measure", List.of("eval", "bench"));
@@ -137,6 +137,7 @@ public final class Main implements Callable<Integer> {
     cl.addSubcommand(new RepairCommand(io));
     cl.addSubcommand(new ModelsCommand(io));
     cl.addSubcommand("serve", new ServeCommand(io));
+    cl.addSubcommand("ui", new UiCommand(io));
     cl.addSubcommand("keys", new KeysCommand(io));
     cl.addSubcommand(new StatsCommand(io));
     cl.addSubcommand(new LedgerCommand(io));

@@ -123,7 +123,7 @@ public final class Gateway implements AutoCloseable {
   private Gateway(Builder b) {
     this.options = b.options;
     this.onStopped = b.onStopped;
-    this.keysRequired = options.requireKeys() || !isLoopback(options.host());
+    this.keysRequired = keysRequired(options);
     if (keysRequired && (b.keys == null || !b.keys.hasActiveKeys())) {
       throw new IllegalStateException(options.requireKeys() && isLoopback(options.host())
           ? "gateway keys are required but none exists; create one with 'orchestrator keys create --name NAME'"
@@ -146,6 +146,7 @@ public final class Gateway implements AutoCloseable {
       // GET on the completions path is 405 (with Allow), not 404: the path exists.
       cfg.http.prefer405over404 = true;
       cfg.router.ignoreTrailingSlashes = true;
+      b.mounts.forEach(m -> m.accept(cfg.routes));
       routes.register(cfg.routes);
     });
   }
@@ -163,6 +164,8 @@ public final class Gateway implements AutoCloseable {
     private Listener listener = Listener.NONE;
     private Runnable onStopped = () -> {};
     private Clock clock = Clock.systemUTC();
+    private final java.util.List<java.util.function.Consumer<io.javalin.config.RoutesConfig>> mounts =
+        new java.util.ArrayList<>();
 
     private Builder(Directory directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -182,6 +185,15 @@ public final class Gateway implements AutoCloseable {
     public Builder onStopped(Runnable r) { this.onStopped = Objects.requireNonNull(r); return this; }
 
     public Builder clock(Clock c) { this.clock = Objects.requireNonNull(c); return this; }
+
+    /**
+     * Serves more routes beside the API (the dashboard under {@code /ui}) on the same port. They do their own
+     * admission, and must stay off the API's paths.
+     */
+    public Builder mount(java.util.function.Consumer<io.javalin.config.RoutesConfig> routes) {
+      this.mounts.add(Objects.requireNonNull(routes));
+      return this;
+    }
 
     /** Binds and starts serving. */
     public Gateway start() {
@@ -242,6 +254,11 @@ public final class Gateway implements AutoCloseable {
   /** Blocks until {@link #close} has finished (from a shutdown hook, say). */
   public void awaitClosed() throws InterruptedException {
     stopped.await();
+  }
+
+  /** {@return true when these options make the gateway ask for keys: asked to, or bound beyond loopback} */
+  public static boolean keysRequired(GatewayOptions options) {
+    return options.requireKeys() || !isLoopback(options.host());
   }
 
   static boolean isLoopback(String host) {
