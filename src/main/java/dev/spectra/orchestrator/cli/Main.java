@@ -148,6 +148,7 @@ public final class Main implements Callable<Integer> {
     bench.addSubcommand(new BenchGatewayCommand(io));
     bench.addSubcommand(new BenchVerifyCommand(io));
     bench.addSubcommand(new BenchRunCommand(io));
+    bench.addSubcommand(new BenchUiCommand(io));
     cl.addSubcommand(bench);
     cl.addSubcommand(new EvalCommand(io));
     cl.addSubcommand("sim", new SimCommand(io));

@@ -143,13 +143,12 @@ public final class ServeCommand implements Callable<Integer> {
           .onStopped(() -> {
             // Last, after every in-flight request finished or was cancelled: commits every queued ledger row.
             try {
-              if (dashboard != null) dashboard.close();
               ledger.close();
             } finally {
               providers.close();
             }
           });
-      if (dashboard != null) gb.mount(dashboard::register);
+      if (dashboard != null) gb.mount(dashboard::register).onDraining(dashboard::close);
       gateway = gb.start();
     } catch (IllegalStateException | LedgerException e) {
       if (dashboard != null) dashboard.close();

@@ -206,7 +206,8 @@ final class Pages {
   void calls(Context ctx, Access.Viewer viewer) {
     String model = param(ctx, "model");
     String route = param(ctx, "route");
-    String key = param(ctx, "key");
+    // "keyid", not "key": a parameter called key is refused everywhere, as keys never travel in URLs.
+    String key = param(ctx, "keyid");
     String outcome = param(ctx, "outcome");
     if (outcome != null && !OUTCOMES.contains(outcome)) {
       throw new IllegalArgumentException("outcome must be ok, failed or skipped, got '" + outcome + "'");
@@ -224,7 +225,7 @@ final class Pages {
     select(h, "model", "Model", options.get(0), model);
     select(h, "route", "Route", options.get(1), route);
     Map<String, String> keyOptions = new LinkedHashMap<>(keyNames);
-    selectMap(h, "key", "Key", keyOptions, key);
+    selectMap(h, "keyid", "Key", keyOptions, key);
     select(h, "outcome", "Outcome", List.of("ok", "failed", "skipped"), outcome);
     h.raw("<label>From <input type=\"datetime-local\" name=\"from\" value=\"").text(param(ctx, "from") == null ? ""
         : param(ctx, "from")).raw("\"></label>");
@@ -253,7 +254,7 @@ final class Pages {
     if (page.calls().isEmpty()) h.raw("<p id=\"no-calls\">No calls match.</p>");
     if (page.next() != null) {
       Map<String, String> q = new LinkedHashMap<>();
-      for (String p : List.of("model", "route", "key", "outcome", "from", "to", "tz")) {
+      for (String p : List.of("model", "route", "keyid", "outcome", "from", "to", "tz")) {
         if (param(ctx, p) != null) q.put(p, param(ctx, p));
       }
       q.put("before", page.next());

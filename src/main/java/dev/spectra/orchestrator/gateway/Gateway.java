@@ -114,6 +114,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayOptions options;
   private final boolean keysRequired;
   private final Runnable onStopped;
+  private final Runnable onDraining;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -123,6 +124,7 @@ public final class Gateway implements AutoCloseable {
   private Gateway(Builder b) {
     this.options = b.options;
     this.onStopped = b.onStopped;
+    this.onDraining = b.onDraining;
     this.keysRequired = keysRequired(options);
     if (keysRequired && (b.keys == null || !b.keys.hasActiveKeys())) {
       throw new IllegalStateException(options.requireKeys() && isLoopback(options.host())
@@ -163,6 +165,7 @@ public final class Gateway implements AutoCloseable {
     private Map<String, String> environment = Map.of();
     private Listener listener = Listener.NONE;
     private Runnable onStopped = () -> {};
+    private Runnable onDraining = () -> {};
     private Clock clock = Clock.systemUTC();
     private final java.util.List<java.util.function.Consumer<io.javalin.config.RoutesConfig>> mounts =
         new java.util.ArrayList<>();
@@ -183,6 +186,12 @@ public final class Gateway implements AutoCloseable {
 
     /** Runs once after the last request finished at shutdown: flush the ledger here. */
     public Builder onStopped(Runnable r) { this.onStopped = Objects.requireNonNull(r); return this; }
+
+    /**
+     * Runs once when draining starts, before the server stops: end long-lived streams (the dashboard's live
+     * updates) here, so that stopping does not wait for them or find them half-closed.
+     */
+    public Builder onDraining(Runnable r) { this.onDraining = Objects.requireNonNull(r); return this; }
 
     public Builder clock(Clock c) { this.clock = Objects.requireNonNull(c); return this; }
 
@@ -228,6 +237,11 @@ public final class Gateway implements AutoCloseable {
   @Override public void close() {
     if (!closed.compareAndSet(false, true)) return;
     draining.set(true);
+    try {
+      onDraining.run();
+    } catch (RuntimeException e) {
+      // Stopping goes on: a stream that failed to end is cut when the server stops.
+    }
     long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
     while (metrics.inFlight() > 0 && System.nanoTime() < deadline) {
       try {

@@ -15,13 +15,13 @@ import java.util.Random;
  * keys, outcomes, builds, unpriced calls and costs with many decimals, so that any rounding or boundary mistake in
  * the dashboard's figures shows against {@code stats}.
  */
-final class LedgerSeed {
-  static final String[] MODELS = {"mistral-7b", "qwen2.5-coder-32b", "gpt-4o-mini", "claude-3-5-sonnet"};
+public final class LedgerSeed {
+  public static final String[] MODELS = {"mistral-7b", "qwen2.5-coder-32b", "gpt-4o-mini", "claude-3-5-sonnet"};
 
   private LedgerSeed() {}
 
   /** Records {@code n} calls with ids {@code prefix-N}; keys cycle through {@code keyIds} (null entries: no key). */
-  static void seed(Ledger ledger, int n, long seed, Instant now, String... keyIds) {
+  public static void seed(Ledger ledger, int n, long seed, Instant now, String... keyIds) {
     Random r = new Random(seed);
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     Instant monthStart = today.withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
