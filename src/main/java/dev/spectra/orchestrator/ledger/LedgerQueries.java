@@ -184,7 +184,8 @@ public final class LedgerQueries {
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("not a page cursor: " + q.before());
         }
-        sql.append(" AND (started_at < ? OR (started_at = ? AND id < ?))");
+        // The range on started_at alone lets the index bound the scan; an OR at the top would make it read all.
+        sql.append(" AND started_at <= ? AND (started_at < ? OR id < ?)");
         args.add(at);
         args.add(at);
         args.add(q.before().substring(sep + 1));
