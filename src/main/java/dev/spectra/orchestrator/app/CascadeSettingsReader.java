@@ -74,6 +74,11 @@ final class CascadeSettingsReader {
   /** The configuration checked every name is not blank when it loaded. */
   private static List<String> stripped(List<String> names) { return names.stream().map(String::strip).toList(); }
 
+  /** {@return the monthly budget the configuration sets, or null} */
+  static Money monthlyBudget(Config config) throws ConfigException {
+    return money(config.setting(BUDGET_MONTHLY_ENV), config.budgets().value().monthlyUsd(), BUDGET_MONTHLY_ENV);
+  }
+
   /** An amount from the environment (which wins) or the file; the file's amounts were checked when it loaded. */
   private static Money money(Optional<String> env, BigDecimal inFile, String envName) throws ConfigException {
     if (env.isPresent()) {

@@ -39,6 +39,6 @@ final class LedgerAttemptRecorder implements AttemptListener {
         a.usage().completionTokens(), a.usage().estimated(), a.timeToFirstToken(), a.latency(), outcome,
         error == null ? null : error.type(), error == null ? null : error.message(), e.decision(),
         a.json().name().toLowerCase(Locale.ROOT), String.join(",", a.repairs()), a.reasks(), a.cost(), a.saved(),
-        e.catalogVersion()));
+        e.catalogVersion(), e.context().apiKeyId()));
   }
 }

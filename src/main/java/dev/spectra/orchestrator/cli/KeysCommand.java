@@ -60,6 +60,7 @@ public final class KeysCommand implements java.util.concurrent.Callable<Integer>
     o.put("spent_usd", k.spent().usd().toPlainString());
     o.put("held_usd", k.held().usd().toPlainString());
     if (k.rateLimitRpm() == null) o.putNull("rate_limit_rpm"); else o.put("rate_limit_rpm", k.rateLimitRpm());
+    o.put("admin", k.admin());
     o.put("active", k.active());
     if (k.revoked() == null) o.putNull("revoked"); else o.put("revoked", k.revoked().toString());
     return o;
@@ -79,6 +80,9 @@ public final class KeysCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--rate-limit", paramLabel = "RPM", description = "Requests per minute allowed for this key.")
     Integer rateLimit;
 
+    @Option(names = "--admin", description = "The key may also create and revoke keys in the dashboard (/ui/keys).")
+    boolean admin;
+
     @Option(names = "--json", description = "Print JSON (includes the key, once).")
     boolean json;
 
@@ -88,7 +92,7 @@ public final class KeysCommand implements java.util.concurrent.Callable<Integer>
       String[] where = new String[1];
       GatewayKeys.Created c = parent.withKeys(keys -> {
         where[0] = keys.location();
-        return keys.create(name, budget == null ? null : new Money(budget), rateLimit);
+        return keys.create(name, budget == null ? null : new Money(budget), rateLimit, admin);
       });
       var out = parent.io.out();
       if (json) {

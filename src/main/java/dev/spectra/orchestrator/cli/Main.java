@@ -33,7 +33,7 @@ public final class Main implements Callable<Integer> {
   static {
     GROUPS.put("Build services", List.of("run", "build", "resume", "builds"));
     GROUPS.put("Talk to models", List.of("ask", "repair", "models"));
-    GROUPS.put("Gateway", List.of("serve", "keys"));
+    GROUPS.put("Gateway", List.of("serve", "ui", "keys"));
     GROUPS.put("Cost and history", List.of("stats", "ledger"));
     GROUPS.put("Check services", List.of("check"));
     GROUPS.put("Measure", List.of("eval", "bench"));
@@ -145,6 +145,7 @@ public final class Main implements Callable<Integer> {
         new TopLevelCommand(RepairCommand.class, () -> new RepairCommand(io)),
         new TopLevelCommand(ModelsCommand.class, () -> new ModelsCommand(io)),
         new TopLevelCommand(ServeCommand.class, () -> new ServeCommand(io)),
+        new TopLevelCommand(UiCommand.class, () -> new UiCommand(io)),
         new TopLevelCommand(KeysCommand.class, () -> new KeysCommand(io)),
         new TopLevelCommand(StatsCommand.class, () -> new StatsCommand(io)),
         new TopLevelCommand(LedgerCommand.class, () -> new LedgerCommand(io)),
@@ -156,6 +157,7 @@ public final class Main implements Callable<Integer> {
           bench.addSubcommand(new BenchGatewayCommand(io));
           bench.addSubcommand(new BenchVerifyCommand(io));
           bench.addSubcommand(new BenchRunCommand(io));
+          bench.addSubcommand(new BenchUiCommand(io));
           return bench;
         }),
         new TopLevelCommand(EvalCommand.class, () -> new EvalCommand(io)),
@@ -170,9 +172,10 @@ public final class Main implements Callable<Integer> {
 
   /**
    * Builds the command tree with {@code only} (a top-level command name, or null for all) in full and the other
-   * commands ({@code help} excepted, which is small) as their name and summary alone, enough for the usage and for "did you mean". Making a command builds
-   * its picocli model by reflection and loads what its fields need (Jackson, the HTTP client, the ledger); short
-   * commands such as {@code --version} or {@code models} start in a fraction of the time without the rest.
+   * commands ({@code help} excepted, which is small) as their name and summary alone, enough for the usage and for
+   * "did you mean". Making a command builds its picocli model by reflection and loads what its fields need (Jackson,
+   * the HTTP client, the ledger); short commands such as {@code --version} or {@code models} start in a fraction of
+   * the time without the rest.
    */
   static CommandLine commandLine(Io io, String only) {
     CommandLine cl = new CommandLine(new Main());

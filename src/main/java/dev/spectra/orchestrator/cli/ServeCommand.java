@@ -3,7 +3,10 @@ package dev.spectra.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spectra.orchestrator.app.Cascades;
+import dev.spectra.orchestrator.app.Dashboards;
 import dev.spectra.orchestrator.app.Ledgers;
+import dev.spectra.orchestrator.app.SetupException;
+import dev.spectra.orchestrator.dashboard.Dashboard;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
@@ -75,6 +78,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No per-request log lines.")
   boolean quiet;
 
+  @Option(names = "--no-ui", description = "Do not serve the dashboard at /ui.")
+  boolean noUi;
+
+  @Option(names = "--evals", paramLabel = "DIR", description = "Eval runs the dashboard lists (default: ./eval-results).")
+  Path evals;
+
   public ServeCommand(Io io) {
     this(io, g -> {});
   }
@@ -117,9 +126,18 @@ public final class ServeCommand implements Callable<Integer> {
     GatewayKeys keys = new GatewayKeys(ledger.database(), Clock.systemUTC());
     GatewayOptions options = new GatewayOptions(host, port, maxBodyBytes, requireKeys, corsOrigins,
         Duration.ofSeconds(shutdownGraceSeconds));
+    Dashboard dashboard;
+    try {
+      dashboard = noUi ? null : Dashboards.create(config, io.env(), ledger, Gateway.keysRequired(options),
+          evals != null ? evals.toAbsolutePath().normalize() : io.cwd().resolve("eval-results"), Clock.systemUTC());
+    } catch (SetupException e) {
+      ledger.close();
+      providers.close();
+      throw ExitException.usage(e.getMessage());
+    }
     Gateway gateway;
     try {
-      gateway = Gateway.builder(Gateway.directory(cascade::resolve, () -> listing(config, cascade)))
+      Gateway.Builder gb = Gateway.builder(Gateway.directory(cascade::resolve, () -> listing(config, cascade)))
           .options(options).keys(keys).environment(redactable(config)).listener(this::log)
           .onStopped(() -> {
             // Last, after every in-flight request finished or was cancelled: commits every queued ledger row.
@@ -128,12 +146,16 @@ public final class ServeCommand implements Callable<Integer> {
             } finally {
               providers.close();
             }
-          }).start();
+          });
+      if (dashboard != null) gb.mount(dashboard::register).onDraining(dashboard::close);
+      gateway = gb.start();
     } catch (IllegalStateException | LedgerException e) {
+      if (dashboard != null) dashboard.close();
       ledger.close();
       providers.close();
       throw ExitException.usage(e.getMessage());
     } catch (JavalinBindException e) {
+      if (dashboard != null) dashboard.close();
       ledger.close();
       providers.close();
       throw ExitException.usage("cannot listen on " + host + ":" + port + " (" + e.getMessage()
@@ -142,7 +164,7 @@ public final class ServeCommand implements Callable<Integer> {
     // Ctrl-C and SIGTERM: stop accepting, let in-flight requests finish within the grace period, flush the ledger.
     Thread hook = new Thread(gateway::close, "gateway-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    banner(config, gateway, keys, ledger);
+    banner(config, gateway, keys, ledger, dashboard != null);
     started.accept(gateway);
     gateway.awaitClosed();
     try {
@@ -180,7 +202,7 @@ public final class ServeCommand implements Callable<Integer> {
     return env;
   }
 
-  private void banner(Config config, Gateway gateway, GatewayKeys keys, Ledger ledger) {
+  private void banner(Config config, Gateway gateway, GatewayKeys keys, Ledger ledger, boolean ui) {
     String base = gateway.baseUrl() + "/v1";
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
@@ -191,6 +213,7 @@ public final class ServeCommand implements Callable<Integer> {
       o.put("keys_required", gateway.keysRequired());
       o.put("keys", keys.location());
       o.put("ledger", ledger.location());
+      if (ui) o.put("dashboard_url", gateway.baseUrl() + "/ui");
       io.out().println(o);
       io.out().flush();
       return;
@@ -202,6 +225,7 @@ public final class ServeCommand implements Callable<Integer> {
     err.println("  ORCHESTRATOR_LLM_URL=" + base + "/chat/completions");
     err.println(gateway.keysRequired() ? "Gateway keys required (Authorization: Bearer ...), from " + keys.location()
         : "No gateway key needed on loopback; any API key a client sends is ignored and never forwarded.");
+    if (ui) err.println("Dashboard: " + gateway.baseUrl() + "/ui");
     err.println("Ledger: " + ledger.location() + ". Ctrl-C stops (in-flight requests get " + shutdownGraceSeconds
         + " s to finish).");
     err.flush();

@@ -116,6 +116,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayOptions options;
   private final boolean keysRequired;
   private final Runnable onStopped;
+  private final Runnable onDraining;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -125,7 +126,8 @@ public final class Gateway implements AutoCloseable {
   private Gateway(Builder b) {
     this.options = b.options;
     this.onStopped = b.onStopped;
-    this.keysRequired = options.requireKeys() || !isLoopback(options.host());
+    this.onDraining = b.onDraining;
+    this.keysRequired = keysRequired(options);
     if (keysRequired && (b.keys == null || !b.keys.hasActiveKeys())) {
       throw new IllegalStateException(options.requireKeys() && isLoopback(options.host())
           ? "gateway keys are required but none exists; create one with 'orchestrator keys create --name NAME'"
@@ -148,6 +150,7 @@ public final class Gateway implements AutoCloseable {
       // GET on the completions path is 405 (with Allow), not 404: the path exists.
       cfg.http.prefer405over404 = true;
       cfg.router.ignoreTrailingSlashes = true;
+      b.mounts.forEach(m -> m.accept(cfg.routes));
       routes.register(cfg.routes);
     });
   }
@@ -164,7 +167,10 @@ public final class Gateway implements AutoCloseable {
     private Map<String, String> environment = Map.of();
     private Listener listener = Listener.NONE;
     private Runnable onStopped = () -> {};
+    private Runnable onDraining = () -> {};
     private Clock clock = Clock.systemUTC();
+    private final java.util.List<java.util.function.Consumer<io.javalin.config.RoutesConfig>> mounts =
+        new java.util.ArrayList<>();
 
     private Builder(Directory directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -183,7 +189,22 @@ public final class Gateway implements AutoCloseable {
     /** Runs once after the last request finished at shutdown: flush the ledger here. */
     public Builder onStopped(Runnable r) { this.onStopped = Objects.requireNonNull(r); return this; }
 
+    /**
+     * Runs once when draining starts, before the server stops: end long-lived streams (the dashboard's live
+     * updates) here, so that stopping does not wait for them or find them half-closed.
+     */
+    public Builder onDraining(Runnable r) { this.onDraining = Objects.requireNonNull(r); return this; }
+
     public Builder clock(Clock c) { this.clock = Objects.requireNonNull(c); return this; }
+
+    /**
+     * Serves more routes beside the API (the dashboard under {@code /ui}) on the same port. They do their own
+     * admission, and must stay off the API's paths.
+     */
+    public Builder mount(java.util.function.Consumer<io.javalin.config.RoutesConfig> routes) {
+      this.mounts.add(Objects.requireNonNull(routes));
+      return this;
+    }
 
     /** Binds and starts serving. */
     public Gateway start() {
@@ -218,6 +239,11 @@ public final class Gateway implements AutoCloseable {
   @Override public void close() {
     if (!closed.compareAndSet(false, true)) return;
     draining.set(true);
+    try {
+      onDraining.run();
+    } catch (RuntimeException e) {
+      // Stopping goes on: a stream that failed to end is cut when the server stops.
+    }
     long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
     while (metrics.inFlight() > 0 && System.nanoTime() < deadline) {
       try {
@@ -244,6 +270,11 @@ public final class Gateway implements AutoCloseable {
   /** Blocks until {@link #close} has finished (from a shutdown hook, say). */
   public void awaitClosed() throws InterruptedException {
     stopped.await();
+  }
+
+  /** {@return true when these options make the gateway ask for keys: asked to, or bound beyond loopback} */
+  public static boolean keysRequired(GatewayOptions options) {
+    return options.requireKeys() || !isLoopback(options.host());
   }
 
   static boolean isLoopback(String host) {

@@ -48,7 +48,7 @@ final class Routes {
     r.get("/metrics", this::metricsEndpoint);
     // Our own 404/405 answers are already JSON errors; only Javalin's plain-text ones are replaced.
     r.error(404, ctx -> {
-      if (ctx.res().isCommitted() || isJson(ctx)) return;
+      if (ctx.res().isCommitted() || isJson(ctx) || isHtml(ctx)) return;
       replies.send(ctx, GatewayError.notFound(ctx.method() + " " + ctx.path()), null);
     });
     r.error(405, ctx -> {
@@ -58,6 +58,12 @@ final class Routes {
     });
     // A bug, not a client mistake: the client gets a one-liner, never a stack trace.
     r.exception(Exception.class, (e, ctx) -> accounting.internal(ctx, e));
+  }
+
+  /** A page mounted beside the API (the dashboard) answers its own 404s in HTML. */
+  private static boolean isHtml(Context ctx) {
+    String type = ctx.res().getContentType();
+    return type != null && type.startsWith("text/html");
   }
 
   private static boolean isJson(Context ctx) {

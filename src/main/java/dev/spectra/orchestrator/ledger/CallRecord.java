@@ -35,6 +35,7 @@ import java.util.Objects;
  * @param cost priced by the model that served; {@code null} when unpriced
  * @param saved for a local model, the same tokens priced on the reference cloud model
  * @param catalogVersion the version of the price catalog used
+ * @param keyId the gateway key the request came with, or {@code null}
  */
 public record CallRecord(
     String id,
@@ -62,7 +63,8 @@ public record CallRecord(
     int reasks,
     Money cost,
     Money saved,
-    String catalogVersion) {
+    String catalogVersion,
+    String keyId) {
 
   public CallRecord {
     Objects.requireNonNull(id, "id");
@@ -70,6 +72,17 @@ public record CallRecord(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(outcome, "outcome");
     saved = saved == null ? Money.ZERO : saved;
+  }
+
+  /** A row without a gateway key (commands, builds, a gateway on loopback). */
+  public CallRecord(String id, Instant started, String requestId, String buildId, String step, String requestedAs,
+      String route, int tier, String model, String servedModelId, boolean local, int tokensIn, int tokensOut,
+      boolean estimated, Duration timeToFirstToken, Duration latency, String outcome, String failureType,
+      String failureMessage, String decision, String jsonStage, String repairs, int reasks, Money cost, Money saved,
+      String catalogVersion) {
+    this(id, started, requestId, buildId, step, requestedAs, route, tier, model, servedModelId, local, tokensIn,
+        tokensOut, estimated, timeToFirstToken, latency, outcome, failureType, failureMessage, decision, jsonStage,
+        repairs, reasks, cost, saved, catalogVersion, null);
   }
 
   public boolean succeeded() { return "ok".equals(outcome); }

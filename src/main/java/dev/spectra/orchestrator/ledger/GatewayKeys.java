@@ -30,11 +30,15 @@ import java.util.Optional;
 public final class GatewayKeys {
   private static final String PREFIX = "sko_";
   private static final String COLUMNS = "id, name, created_at, budget_nanos, spent_nanos, held_nanos, rate_limit_rpm, "
-      + "revoked_at";
+      + "revoked_at, admin_key";
 
-  /** What the database says about one key; never the secret or its hash. */
+  /**
+   * What the database says about one key; never the secret or its hash.
+   *
+   * @param admin the key may manage keys in the dashboard (every key may use the gateway and read the dashboard)
+   */
   public record KeyInfo(String id, String name, Instant created, Money budget, Money spent, Money held,
-      Integer rateLimitRpm, Instant revoked) {
+      Integer rateLimitRpm, Instant revoked, boolean admin) {
     public boolean active() { return revoked == null; }
 
     /** {@return true when the key has a budget and its settled spend has reached it} */
@@ -61,6 +65,11 @@ public final class GatewayKeys {
   public String location() { return db.location(); }
 
   public Created create(String name, Money budget, Integer rateLimitRpm) {
+    return create(name, budget, rateLimitRpm, false);
+  }
+
+  /** Creates a key; an {@code admin} key may also create and revoke keys in the dashboard. */
+  public Created create(String name, Money budget, Integer rateLimitRpm, boolean admin) {
     if (budget != null && budget.usd().signum() < 0) throw new IllegalArgumentException("budget must be >= 0");
     if (rateLimitRpm != null && rateLimitRpm <= 0) throw new IllegalArgumentException("rate limit must be > 0");
     byte[] secretBytes = new byte[32];
@@ -74,8 +83,8 @@ public final class GatewayKeys {
     Instant created = Instant.ofEpochSecond(clock.instant().getEpochSecond());
     String label = name == null || name.isBlank() ? "key-" + id : name;
     try (Connection c = db.connection(); PreparedStatement p = c.prepareStatement("INSERT INTO gateway_keys (id, name, "
-        + "created_at, salt, sha256, budget_nanos, spent_nanos, held_nanos, rate_limit_rpm, revoked_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, NULL)")) {
+        + "created_at, salt, sha256, budget_nanos, spent_nanos, held_nanos, rate_limit_rpm, revoked_at, admin_key) "
+        + "VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, NULL, ?)")) {
       p.setString(1, id);
       p.setString(2, label);
       p.setLong(3, created.toEpochMilli());
@@ -83,11 +92,13 @@ public final class GatewayKeys {
       p.setString(5, HexFormat.of().formatHex(hash(salt, secret)));
       if (budget == null) p.setNull(6, Types.BIGINT); else p.setLong(6, budget.nanosRoundedUp());
       if (rateLimitRpm == null) p.setNull(7, Types.INTEGER); else p.setInt(7, rateLimitRpm);
+      p.setInt(8, admin ? 1 : 0);
       p.executeUpdate();
     } catch (SQLException e) {
       throw new LedgerException("cannot create a gateway key in " + db.location() + ": " + e.getMessage(), e);
     }
-    return new Created(new KeyInfo(id, label, created, budget, Money.ZERO, Money.ZERO, rateLimitRpm, null),
+    return new Created(new KeyInfo(id, label, created, budget, Money.ZERO, Money.ZERO, rateLimitRpm, null,
+        admin),
         PREFIX + id + "_" + secret);
   }
 
@@ -125,6 +136,38 @@ public final class GatewayKeys {
     }
   }
 
+  /** {@return the key with this id, active or revoked} */
+  public Optional<KeyInfo> byId(String id) {
+    try (Connection c = db.connection(); PreparedStatement p = c.prepareStatement(
+        "SELECT " + COLUMNS + " FROM gateway_keys WHERE id = ?")) {
+      p.setString(1, id);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? Optional.of(info(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new LedgerException("cannot read gateway keys from " + db.location() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sets a key's budget and rate limit (null: none), effective on its next request everywhere.
+   *
+   * @return false when no key has that id
+   */
+  public boolean updateLimits(String id, Money budget, Integer rateLimitRpm) {
+    if (budget != null && budget.usd().signum() < 0) throw new IllegalArgumentException("budget must be >= 0");
+    if (rateLimitRpm != null && rateLimitRpm <= 0) throw new IllegalArgumentException("rate limit must be > 0");
+    try (Connection c = db.connection(); PreparedStatement p = c.prepareStatement(
+        "UPDATE gateway_keys SET budget_nanos = ?, rate_limit_rpm = ? WHERE id = ?")) {
+      if (budget == null) p.setNull(1, Types.BIGINT); else p.setLong(1, budget.nanosRoundedUp());
+      if (rateLimitRpm == null) p.setNull(2, Types.INTEGER); else p.setInt(2, rateLimitRpm);
+      p.setString(3, id);
+      return p.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new LedgerException("cannot update gateway key in " + db.location() + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * {@return the active key matching {@code presented}, or empty} One primary-key read per call, so a key revoked
    * by any process is refused from the next request on. Never says which part was wrong.
@@ -141,8 +184,8 @@ public final class GatewayKeys {
       try (ResultSet rs = p.executeQuery()) {
         if (!rs.next()) return Optional.empty();
         KeyInfo info = info(rs);
-        byte[] salt = Base64.getDecoder().decode(rs.getString(9));
-        byte[] expected = HexFormat.of().parseHex(rs.getString(10));
+        byte[] salt = Base64.getDecoder().decode(rs.getString(10));
+        byte[] expected = HexFormat.of().parseHex(rs.getString(11));
         if (!MessageDigest.isEqual(expected, hash(salt, secret)) || !info.active()) return Optional.empty();
         return Optional.of(info);
       }
@@ -246,7 +289,7 @@ public final class GatewayKeys {
     long revoked = rs.getLong(8);
     Instant revokedAt = rs.wasNull() ? null : Instant.ofEpochMilli(revoked);
     return new KeyInfo(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), budgetMoney,
-        Money.ofNanos(rs.getLong(5)), Money.ofNanos(rs.getLong(6)), rate, revokedAt);
+        Money.ofNanos(rs.getLong(5)), Money.ofNanos(rs.getLong(6)), rate, revokedAt, rs.getInt(9) != 0);
   }
 
   private static byte[] hash(byte[] salt, String secret) {

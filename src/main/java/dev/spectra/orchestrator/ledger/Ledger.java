@@ -34,19 +34,21 @@ public final class Ledger implements AutoCloseable {
   /** Environment variable holding a JDBC URL that replaces the default SQLite file. */
   public static final String DB_URL_ENV = "ORCHESTRATOR_DB_URL";
 
-  private static final String CALL_COLUMNS = "id, started_at, request_id, build_id, step, requested_as, route, tier, "
+  static final String CALL_COLUMNS = "id, started_at, request_id, build_id, step, requested_as, route, tier, "
       + "model, served_model_id, local_model, tokens_in, tokens_out, tokens_estimated, ttft_ms, latency_ms, outcome, "
-      + "failure_type, failure_message, decision, json_stage, repairs, reasks, cost_usd, saved_usd, catalog_version";
+      + "failure_type, failure_message, decision, json_stage, repairs, reasks, cost_usd, saved_usd, catalog_version, key_id";
   private static final String BUILD_COLUMNS = "id, kind, request, started_at, finished_at, outcome, out_dir, "
       + "staging_dir, calls, tokens_in, tokens_out, cost_usd, saved_usd";
 
   private static final String INSERT_CALL = "INSERT INTO calls (" + CALL_COLUMNS + ") VALUES "
-      + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final String where;
   private final Clock clock;
   private final BatchWriter writer;
   private final Database database;
+  private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.Consumer<CallRecord>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Ledger(String where, Clock clock, BatchWriter writer, Database database) {
     this.where = where;
@@ -128,10 +130,25 @@ public final class Ledger implements AutoCloseable {
         p.setInt(i++, call.reasks());
         p.setString(i++, call.cost() == null ? null : call.cost().usd().toPlainString());
         p.setString(i++, call.saved().usd().toPlainString());
-        p.setString(i, call.catalogVersion());
+        p.setString(i++, call.catalogVersion());
+        p.setString(i, call.keyId());
         p.executeUpdate();
       }
+      DailyFigures.add(call, st.get(DailyFigures.UPSERT_FIGURES), st.get(DailyFigures.UPSERT_BUILD));
     });
+    for (var l : listeners) l.accept(call);
+  }
+
+  /**
+   * Tells {@code listener} about every call recorded by this process from now on, on the recording thread, as it is
+   * queued: a live view stays current without reading the database. The listener must return at once.
+   */
+  public void addCallListener(java.util.function.Consumer<CallRecord> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeCallListener(java.util.function.Consumer<CallRecord> listener) {
+    listeners.remove(listener);
   }
 
   /** Records that a build started. Ids are chosen by the caller and must be unique. */
@@ -469,13 +486,13 @@ public final class Ledger implements AutoCloseable {
     return new Totals(calls, in, out, cost, saved);
   }
 
-  private static CallRecord call(ResultSet rs) throws SQLException {
+  static CallRecord call(ResultSet rs) throws SQLException {
     return new CallRecord(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
         rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9), rs.getString(10),
         rs.getInt(11) != 0, rs.getInt(12), rs.getInt(13), rs.getInt(14) != 0, millis(rs, 15), millis(rs, 16),
         rs.getString(17), rs.getString(18), rs.getString(19), rs.getString(20), rs.getString(21), rs.getString(22),
         rs.getInt(23), rs.getString(24) == null ? null : money(rs.getString(24)), money(rs.getString(25)),
-        rs.getString(26));
+        rs.getString(26), rs.getString(27));
   }
 
   private static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {

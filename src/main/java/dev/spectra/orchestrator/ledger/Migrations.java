@@ -19,7 +19,9 @@ import org.flywaydb.core.api.MigrationInfo;
 final class Migrations {
   static final String LOCATION = "classpath:dev/spectra/orchestrator/ledger/migrations";
   /** The newest script this build knows; a database past it was migrated by a newer orchestrator. */
-  static final int LATEST = 2;
+  static final int LATEST = 3;
+  /** Migrations a new database gets: V1, V2, V3 and the Java backfill 3.1. */
+  static final int APPLIED = 4;
 
   private Migrations() {}
 
@@ -34,6 +36,7 @@ final class Migrations {
     Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
         .dataSource(dataSource)
         .locations(LOCATION)
+        .javaMigrations(new DailyFiguresBackfill())
         // Only a database the built-in migrator made is adopted; any other non-empty database is refused by Flyway
         // rather than assumed to hold our tables.
         .baselineOnMigrate(legacy)

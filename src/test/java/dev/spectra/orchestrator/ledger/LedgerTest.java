@@ -73,7 +73,7 @@ class LedgerTest {
         ResultSet rs = c.createStatement().executeQuery(
             "SELECT COUNT(*), MAX(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success = 1")) {
       rs.next();
-      assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
+      assertThat(rs.getInt(1)).isEqualTo(Migrations.APPLIED);
       assertThat(rs.getInt(2)).isEqualTo(Migrations.LATEST);
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);

@@ -62,7 +62,7 @@ class SqlBudgetStoreTest {
         var rs = s.executeQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE success = "
             + (engine.equals("sqlite") ? "1" : "true"))) {
       rs.next();
-      assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
+      assertThat(rs.getInt(1)).isEqualTo(Migrations.APPLIED);
       for (String table : List.of("calls", "builds", "steps", "gateway_keys", "budget_counters", "budget_holds",
           "rate_windows")) {
         try (var t = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
