@@ -243,7 +243,7 @@ public final class LedgerQueries {
       List<BuildRecord> out = new ArrayList<>();
       try (PreparedStatement p = c.prepareStatement("SELECT id, kind, request, started_at, finished_at, outcome, "
           + "out_dir, staging_dir, calls, tokens_in, tokens_out, cost_usd, saved_usd FROM builds "
-          + "WHERE started_at < ? ORDER BY started_at DESC LIMIT ?")) {
+          + "WHERE started_at < ? ORDER BY started_at DESC, id DESC LIMIT ?")) {
         p.setLong(1, before == null ? Long.MAX_VALUE : before.toEpochMilli());
         p.setInt(2, limit);
         try (ResultSet rs = p.executeQuery()) {
