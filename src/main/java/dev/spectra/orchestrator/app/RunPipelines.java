@@ -10,6 +10,7 @@ import dev.spectra.orchestrator.reliability.CascadeSession;
 import dev.spectra.orchestrator.run.Ports;
 import dev.spectra.orchestrator.run.RunPipeline;
 import dev.spectra.orchestrator.run.Steps;
+import dev.spectra.orchestrator.verify.Verifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,9 +42,20 @@ public final class RunPipelines {
   /** The same with a hook between steps and fixed build ids, for tests that stop a build on purpose. */
   public static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd, Options options,
       Steps.Hook hook, Supplier<String> ids) {
+    return create(config, ledger, env, cwd, options, hook, ids, Verifiers.sandboxed(env));
+  }
+
+  /** The same over a given verifier: eval shares one across its samples (see {@link Verifiers#reusing}). */
+  public static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd, Options options,
+      Verifier verifier) {
+    return create(config, ledger, env, cwd, options, Steps.Hook.NONE, null, verifier);
+  }
+
+  private static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd, Options options,
+      Steps.Hook hook, Supplier<String> ids, Verifier verifier) {
     Dirs dirs = Dirs.from(env);
     return RunPipeline.create(cascadeSessions(config, ledger, options.model()),
-        Verifiers.sandboxed(env), new LedgerBuildJournal(ledger, BuildRecord.Kind.RUN),
+        verifier, new LedgerBuildJournal(ledger, BuildRecord.Kind.RUN),
         new RunPipeline.Setup(options.unsafeNoSandbox(), options.progress(), options.interactive(), options.clock(),
             dirs.runsDir(), cwd, hook, ids));
   }

@@ -7,10 +7,13 @@ import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.app.Configs;
 import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.app.RunPipelines;
+import dev.spectra.orchestrator.app.Verifiers;
 import dev.spectra.orchestrator.app.SimulatedModels;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
+import dev.spectra.orchestrator.verify.ReusingVerifier;
+import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.eval.EvalReport;
 import dev.spectra.orchestrator.eval.BuildProjection;
 import dev.spectra.orchestrator.eval.EvalRunner;
@@ -210,17 +213,24 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
             dir, null);
         EvalRunner.Options options = new EvalRunner.Options(mode, repeat, concurrency, buildsPerMonth, w,
             maxIterations);
+        // One verifier for every build and grading of the run: identical projects are verified once.
+        ReusingVerifier.Memory verified = new ReusingVerifier.Memory();
+        Verifier verifier = Verifiers.reusing(runIo.env(), verified);
         EvalRunner.SampleTaker taker = mode.equals("plan")
             ? SampleTakers.plans(config, dir, runId)
             : SampleTakers.builds(ledger, runId, name -> RunPipelines.create(config, ledger, runIo.env(), runIo.cwd(),
-                new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC())), dir, maxIterations,
-                HiddenGraders.sandboxed(runIo.env(), unsafeNoSandbox, dir.resolve("grading")));
+                new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC()), verifier), dir,
+                maxIterations, HiddenGraders.over(verifier, unsafeNoSandbox, dir.resolve("grading")));
         EvalRunner runner = new EvalRunner(taker, options, quiet || json ? EvalRunner.Progress.NONE
             : progressLine(), Clock.systemUTC());
         RunInfo info = new RunInfo(runId, mode, tasks.name(), tasks.tasks().size(), repeat, started, buildsPerMonth,
             w, command, Main.Version.version(), simulate ? seed : null, BuildProjection.fromLedger(ledger), infos);
         EvalSession.Outcome outcome = new EvalSession(runner, io.err()).run(info, tasks, subjects, previous, dir,
             defaultPlace, report -> ledger.buildFinished(runId, report.partial() ? "partial" : "done", dir));
+        if (mode.equals("build") && !quiet && !json) {
+          io.err().println("Verifications: " + verified.ran() + " run in the sandbox, " + verified.reused()
+              + " reused for identical sources.");
+        }
         print(outcome.report(), outcome.written(), runId);
         return outcome instanceof EvalSession.Outcome.Interrupted ? ExitCodes.INTERRUPTED : ExitCodes.OK;
       }

@@ -112,6 +112,26 @@ class CoderTest {
       "label":{"type":"string"}}}}}""".replace("\n", "");
 
   @Test
+  void listsASubCollectionByTheParentLinkItsItemsCarry() {
+    String contract = """
+        {"operation":"GET /warehouses/{id}/items","spec":{"operationId":"listWarehouseItems","responses":{"200":
+        {"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"$ref":
+        "#/components/schemas/Item"}}}}},"404":{"description":"no warehouse"}}},"schemas":{"Item":{"type":"object",
+        "properties":{"id":{"type":"integer"},"name":{"type":"string"},"warehouseId":{"type":"integer"}}}}}"""
+        .replace("\n", "");
+    String prompt = unseenPrompt("GET /warehouses/{id}/items (listWarehouseItems)", "lists a warehouse's items",
+        contract).replace("ResourceStore hives, ResourceStore harvests, ResourceStore keepers",
+        "ResourceStore warehouses, ResourceStore items");
+    try (Simulator sim = Simulator.start(SimOptions.defaults())) {
+      String java = SimHttp.json(reply(new SimHttp(sim), chat(IMPLEMENT_SYSTEM, prompt))).at("/files/0/content")
+          .asText();
+      // "warehouses" is not "warehous" + "es": the filter must name the property the items really carry
+      assertThat(java).contains("filters.put(\"warehouseId\", id)").contains("no warehouse \"")
+          .contains("stores.items().list(filters");
+    }
+  }
+
+  @Test
   void writesItsOwnHandlerFromTheContractWhenNoReferenceSolutionHasTheOperation() {
     try (Simulator sim = Simulator.start(SimOptions.defaults())) {
       JsonNode files = SimHttp.json(reply(new SimHttp(sim), chat(IMPLEMENT_SYSTEM, unseenPrompt(
