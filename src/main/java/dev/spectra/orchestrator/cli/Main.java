@@ -140,6 +140,7 @@ public final class Main implements Callable<Integer> {
         new TopLevelCommand(BuildCommand.class, () -> new BuildCommand(io)),
         new TopLevelCommand(ResumeCommand.class, () -> new ResumeCommand(io)),
         new TopLevelCommand(BuildsCommand.class, () -> new BuildsCommand(io)),
+        new TopLevelCommand(WorkerCommand.class, () -> new WorkerCommand(io)),
         new TopLevelCommand(CheckCommand.class, () -> new CheckCommand(io)),
         new TopLevelCommand(AskCommand.class, () -> new AskCommand(io)),
         new TopLevelCommand(RepairCommand.class, () -> new RepairCommand(io)),
