@@ -18,9 +18,10 @@ import java.util.stream.Stream;
  * as root the server runs as the {@code postgres} (else {@code nobody}) user through {@code runuser}.
  *
  * <p>{@link #start} returns empty, with the reason in {@link #unavailable}, when no server binaries are installed:
- * tests then skip with that message instead of failing on a machine without PostgreSQL.
+ * tests then skip with that message instead of failing on a machine without PostgreSQL. Public for the tests of
+ * other packages that need a shared database (gateway replicas).
  */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
   private static volatile String unavailableReason;
 
   private final Path bin;
@@ -36,11 +37,11 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** {@return why {@link #start} returned empty} */
-  static String unavailable() {
+  public static String unavailable() {
     return unavailableReason == null ? "PostgreSQL is available" : unavailableReason;
   }
 
-  static Optional<TestPostgres> start() {
+  public static Optional<TestPostgres> start() {
     Optional<Path> bin = binaries();
     if (bin.isEmpty()) {
       unavailableReason = "no PostgreSQL server binaries (initdb, pg_ctl): install the Debian package 'postgresql' "
@@ -74,7 +75,7 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** {@return a JDBC URL of a new, empty database in this cluster} */
-  String newDatabase(String name) throws IOException, InterruptedException {
+  public String newDatabase(String name) throws IOException, InterruptedException {
     as(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "test",
         name));
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + name + "?user=test";
