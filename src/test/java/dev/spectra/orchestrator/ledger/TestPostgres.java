@@ -18,8 +18,7 @@ import java.util.stream.Stream;
  * as root the server runs as the {@code postgres} (else {@code nobody}) user through {@code runuser}.
  *
  * <p>{@link #start} returns empty, with the reason in {@link #unavailable}, when no server binaries are installed:
- * tests then skip with that message instead of failing on a machine without PostgreSQL. Public for the tests of
- * other packages that need a shared database (gateway replicas).
+ * tests then skip with that message instead of failing on a machine without PostgreSQL.
  */
 public final class TestPostgres implements AutoCloseable {
   private static volatile String unavailableReason;
