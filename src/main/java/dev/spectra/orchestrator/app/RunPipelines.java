@@ -10,11 +10,13 @@ import dev.spectra.orchestrator.reliability.CascadeSession;
 import dev.spectra.orchestrator.run.Ports;
 import dev.spectra.orchestrator.run.RunPipeline;
 import dev.spectra.orchestrator.run.Steps;
+import dev.spectra.orchestrator.scaffold.BuildJournal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** Wires a {@link RunPipeline} from the configuration: the one place the real parts are plugged in. */
 public final class RunPipelines {
@@ -41,9 +43,17 @@ public final class RunPipelines {
   /** The same with a hook between steps and fixed build ids, for tests that stop a build on purpose. */
   public static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd, Options options,
       Steps.Hook hook, Supplier<String> ids) {
+    return create(config, ledger, env, cwd, options, hook, ids, UnaryOperator.identity());
+  }
+
+  /**
+   * The same with the ledger's journal wrapped, so a worker also keeps each step's journal in the job queue.
+   */
+  static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd, Options options,
+      Steps.Hook hook, Supplier<String> ids, UnaryOperator<BuildJournal> journal) {
     Dirs dirs = Dirs.from(env);
     return RunPipeline.create(cascadeSessions(config, ledger, options.model()),
-        Verifiers.sandboxed(env), new LedgerBuildJournal(ledger, BuildRecord.Kind.RUN),
+        Verifiers.sandboxed(env), journal.apply(new LedgerBuildJournal(ledger, BuildRecord.Kind.RUN)),
         new RunPipeline.Setup(options.unsafeNoSandbox(), options.progress(), options.interactive(), options.clock(),
             dirs.runsDir(), cwd, hook, ids));
   }

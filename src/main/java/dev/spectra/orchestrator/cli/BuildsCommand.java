@@ -9,6 +9,9 @@ import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.ledger.BuildRecord;
 import dev.spectra.orchestrator.ledger.Ledger;
+import dev.spectra.orchestrator.queue.BuildJob;
+import dev.spectra.orchestrator.queue.JobQueue;
+import dev.spectra.orchestrator.queue.JobRecord;
 import dev.spectra.orchestrator.scaffold.BuildHistory;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code orchestrator builds}: past builds, newest first, from the ledger and the builds index. */
 @Command(name = "builds", mixinStandardHelpOptions = true,
@@ -35,13 +39,24 @@ public final class BuildsCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", description = "Show at most N builds (default: 50).")
   int limit = 50;
 
+  @Parameters(index = "0", arity = "0..1", paramLabel = "BUILD_ID",
+      description = "Show only this build (with --json: one object); a submitted build shows queued or running.")
+  String buildId;
+
   public BuildsCommand(Io io) {
     this.io = io;
   }
 
   /** One line of the listing: a ledger row, an index entry, or both (same id). */
   private record Row(String id, String kind, String started, String finished, String outcome, String out,
-      String cost, BuildHistory.Entry details, String staging) {}
+      String cost, BuildHistory.Entry details, String staging, String worker) {
+    Row withQueue(JobRecord job) {
+      // The ledger cannot tell a build a worker runs now from one whose process died: the queue can.
+      // A build released by a stopping worker is recorded 'interrupted' but waits in the queue to be resumed.
+      return job.ended() ? new Row(id, kind, started, finished, outcome, out, cost, details, staging, job.worker())
+          : new Row(id, kind, started, null, job.status(), out, cost, details, null, job.worker());
+    }
+  }
 
   @Override public Integer call() throws Exception {
     if (limit <= 0) throw new ExitException(ExitCodes.USAGE, "--limit must be positive");
@@ -49,7 +64,7 @@ public final class BuildsCommand implements Callable<Integer> {
     Map<String, Row> rows = new LinkedHashMap<>();
     for (BuildHistory.Entry e : history.list()) {
       rows.put(e.id(), new Row(e.id(), "build", e.startedAt(), e.finishedAt(), outcome(e.outcome(), true), e.out(),
-          null, e, null));
+          null, e, null, null));
     }
     String ledgerWhere = null;
     // Sandboxes that outlived a killed orchestrator are stopped before their staging directories are judged.
@@ -66,12 +81,32 @@ public final class BuildsCommand implements Callable<Integer> {
             b.finished() == null ? null : b.finished().toString(),
             outcome(b.outcome(), b.finished() != null),
             b.outDir(), b.cost() == null ? null : b.cost().usd().toPlainString(),
-            known == null ? null : known.details(), StagingStatus.of(b, otherRunning)));
+            known == null ? null : known.details(), StagingStatus.of(b, otherRunning), null));
+      }
+      if (JobQueue.supported(h.ledger().database())) {
+        JobQueue queue = JobQueue.in(h.ledger().database(), java.time.Clock.systemUTC());
+        for (JobRecord job : queue.builds(limit)) {
+          Row known = rows.get(job.id());
+          if (known != null) {
+            rows.put(job.id(), known.withQueue(job));
+          } else if (!job.ended()) {
+            // Submitted, not started by a worker yet: the ledger has no row for it.
+            rows.put(job.id(), new Row(job.id(), "run", job.submitted().toString(), null, job.status(),
+                BuildJob.fromJson(job.payload()).out(), null, null, null, job.worker()));
+          }
+        }
       }
     } catch (ExitException | dev.spectra.orchestrator.app.SetupException e) {
       io.err().println("warning: the ledger cannot be read (" + e.getMessage() + "); listing the builds index only");
     }
     List<Row> shown = new ArrayList<>(rows.values());
+    if (buildId != null) {
+      shown = new ArrayList<>(shown.stream().filter(r -> r.id().equals(buildId)).toList());
+      if (shown.isEmpty()) {
+        throw ExitException.usage("no build '" + buildId + "' in the ledger, the job queue or the builds index; "
+            + "'orchestrator builds' lists them");
+      }
+    }
     shown.sort(Comparator.comparing(Row::started).reversed());
     if (shown.size() > limit) shown = shown.subList(0, limit);
 
@@ -79,7 +114,8 @@ public final class BuildsCommand implements Callable<Integer> {
       ArrayNode arr = JSON.createArrayNode();
       for (Row r : shown) {
         ObjectNode o = arr.addObject().put("id", r.id()).put("kind", r.kind()).put("startedAt", r.started())
-            .put("finishedAt", r.finished()).put("outcome", r.outcome()).put("out", r.out()).put("costUsd", r.cost());
+            .put("finishedAt", r.finished()).put("outcome", r.outcome()).put("out", r.out()).put("costUsd", r.cost())
+            .put("worker", r.worker());
         if (r.staging() != null) o.put("staging", r.staging());
         if (r.details() != null) {
           var d = r.details();
@@ -88,18 +124,22 @@ public final class BuildsCommand implements Callable<Integer> {
           o.putObject("operations").put("implemented", d.implemented()).put("needsModel", d.needsModel());
         }
       }
-      io.out().println(JSON.writeValueAsString(arr));
+      io.out().println(JSON.writeValueAsString(buildId != null ? arr.get(0) : arr));
       return ExitCodes.OK;
     }
     if (shown.isEmpty()) {
       io.out().println("no builds yet; try: orchestrator build --openapi examples/todo-api.yaml");
       return ExitCodes.OK;
     }
-    String format = "%-22s %-6s %-19s %-11s %-7s %-10s %-9s %s%n";
-    io.out().printf(format, "BUILD", "KIND", "STARTED", "OUTCOME", "TESTS", "OPERATIONS", "COST", "OUT");
+    // The WORKER column appears once any build shown ran on a worker; builds run in process have none.
+    boolean workers = shown.stream().anyMatch(r -> r.worker() != null);
+    String format = "%-22s %-6s %-19s %-11s " + (workers ? "%-16s " : "%s") + "%-7s %-10s %-9s %s%n";
+    io.out().printf(format, "BUILD", "KIND", "STARTED", "OUTCOME", workers ? "WORKER" : "", "TESTS", "OPERATIONS",
+        "COST", "OUT");
     for (Row r : shown) {
       var d = r.details();
       io.out().printf(format, r.id(), r.kind(), shorten(r.started()), r.outcome(),
+          workers ? (r.worker() == null ? "-" : r.worker()) : "",
           d == null ? "-" : d.testsPassed() + "/" + d.testsRun(),
           d == null ? "-" : d.implemented() + " + " + d.needsModel(),
           r.cost() == null ? "-" : "$" + r.cost(), (r.out() == null ? "-" : r.out())

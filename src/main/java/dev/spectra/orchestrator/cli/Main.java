@@ -31,7 +31,7 @@ public final class Main implements Callable<Integer> {
   /** Help lists commands by task; every registered command must belong to a group (see the CLI tests). */
   static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
   static {
-    GROUPS.put("Build services", List.of("run", "build", "resume", "builds"));
+    GROUPS.put("Build services", List.of("run", "build", "resume", "builds", "worker"));
     GROUPS.put("Talk to models", List.of("ask", "repair", "models"));
     GROUPS.put("Gateway", List.of("serve", "ui", "keys"));
     GROUPS.put("Cost and history", List.of("stats", "ledger"));
@@ -140,6 +140,7 @@ public final class Main implements Callable<Integer> {
         new TopLevelCommand(BuildCommand.class, () -> new BuildCommand(io)),
         new TopLevelCommand(ResumeCommand.class, () -> new ResumeCommand(io)),
         new TopLevelCommand(BuildsCommand.class, () -> new BuildsCommand(io)),
+        new TopLevelCommand(WorkerCommand.class, () -> new WorkerCommand(io)),
         new TopLevelCommand(CheckCommand.class, () -> new CheckCommand(io)),
         new TopLevelCommand(AskCommand.class, () -> new AskCommand(io)),
         new TopLevelCommand(RepairCommand.class, () -> new RepairCommand(io)),

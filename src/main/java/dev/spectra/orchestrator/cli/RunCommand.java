@@ -8,6 +8,11 @@ import dev.spectra.orchestrator.app.RunPipelines;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.Overrides;
 import dev.spectra.orchestrator.model.Money;
+import dev.spectra.orchestrator.queue.BuildJob;
+import dev.spectra.orchestrator.queue.Job;
+import dev.spectra.orchestrator.queue.JobQueue;
+import dev.spectra.orchestrator.queue.JobRecord;
+import dev.spectra.orchestrator.queue.QueueException;
 import dev.spectra.orchestrator.run.RunOutcome;
 import dev.spectra.orchestrator.run.RunPipeline;
 import dev.spectra.orchestrator.run.RunRequest;
@@ -60,6 +65,10 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--budget", paramLabel = "USD", description = "Most the whole build may spend, in US dollars.")
   BigDecimal budget;
 
+  @Option(names = "--submit", description = "Queue the build for 'orchestrator worker' processes instead of running "
+      + "it here; prints its id. Needs a PostgreSQL ORCHESTRATOR_DB_URL and an absolute --out the workers reach.")
+  boolean submit;
+
 
 
 
@@ -78,12 +87,74 @@ public final class RunCommand implements Callable<Integer> {
     }
     String text = requestText(request);
     Config config = config(io);
+    if (submit) return submit(config, text);
     try (Ledgers.Handle ledger = Ledgers.open(config, io.env(), io.err())) {
       RunPipeline pipeline = pipeline(io, config, ledger, model != null ? model : route, flags.unsafeNoSandbox,
           flags.silent());
       RunOutcome outcome = pipeline.run(new RunRequest(text, openApi, stack, out, maxIterations,
           budget == null ? null : new Money(budget), flags.force));
       return print(io, outcome, flags.json);
+    }
+  }
+
+  /**
+   * {@code run --submit}: checks what can be checked here (model name, documents, output directory), then queues the
+   * build with everything a worker on another machine needs.
+   */
+  private int submit(Config config, String text) throws IOException {
+    if (out == null) {
+      throw ExitException.usage("--submit needs --out DIR: an absolute directory that the workers can reach (they "
+          + "write the service there)");
+    }
+    if (!out.isAbsolute()) {
+      throw ExitException.usage("--out " + out + ": with --submit give an absolute path; a worker writes the "
+          + "service there, on its own machine, so it must name the same place for every worker (a shared disk)");
+    }
+    String openApiText = null;
+    if (openApi != null) {
+      Path file = io.cwd().resolve(openApi).normalize();
+      if (!Files.isRegularFile(file)) throw ExitException.usage("--openapi " + openApi + ": no such file");
+      openApiText = Files.readString(file);
+    }
+    if (text.isBlank() && openApi == null) {
+      throw ExitException.usage("nothing to build: give a request (\"Build a service that ...\" or @FILE) or "
+          + "--openapi FILE");
+    }
+    if (!flags.force && Files.isDirectory(out)) {
+      try (var entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {
+          throw ExitException.usage("--out " + out + " is not empty: choose another directory or pass --force to "
+              + "replace it");
+        }
+      }
+    }
+    try (Ledgers.Handle ledger = Ledgers.open(config, io.env(), io.err())) {
+      // The model or policy must be known here too; the workers resolve it again with their own configuration.
+      pipeline(io, config, ledger, model != null ? model : route, flags.unsafeNoSandbox, true);
+      JobQueue queue;
+      try {
+        queue = JobQueue.in(ledger.ledger().database(), java.time.Clock.systemUTC());
+      } catch (QueueException e) {
+        throw ExitException.usage(e.getMessage());
+      }
+      String id = "run-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+          .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + "-"
+          + java.util.HexFormat.of().toHexDigits((short) java.util.concurrent.ThreadLocalRandom.current()
+              .nextInt(1 << 16));
+      BuildJob job = new BuildJob(text, openApi == null ? null : openApi.getFileName().toString(), openApiText, stack,
+          out.normalize().toString(), maxIterations, budget == null ? null : budget.toPlainString(), flags.force,
+          model != null ? model : route, flags.unsafeNoSandbox);
+      queue.submit(new Job(id, Job.Kind.BUILD, null, job.toJson()));
+      String follow = "orchestrator builds " + id;
+      if (flags.json) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("build_id", id).put("status", JobRecord.QUEUED).put("out", job.out()).put("follow", follow);
+        io.out().println(JSON.writeValueAsString(node));
+      } else {
+        io.out().println("queued build " + id + " (output: " + job.out() + ")");
+        io.out().println("  follow it: " + follow);
+      }
+      return ExitCodes.OK;
     }
   }
 

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
  * The ledger database as shared state: a small connection pool for the statements that must run synchronously and
@@ -72,6 +73,11 @@ public final class Database implements AutoCloseable {
   /** {@return a pooled connection; close it to give it back} */
   public Connection connection() throws SQLException {
     return pool.getConnection();
+  }
+
+  /** {@return the pool itself, for libraries that take a data source (the job queue's scheduler)} */
+  public DataSource dataSource() {
+    return pool;
   }
 
   /** {@return where the database is, for messages: a file path or a URL without credentials} */

@@ -19,9 +19,9 @@ import org.flywaydb.core.api.MigrationInfo;
 final class Migrations {
   static final String LOCATION = "classpath:dev/spectra/orchestrator/ledger/migrations";
   /** The newest script this build knows; a database past it was migrated by a newer orchestrator. */
-  static final int LATEST = 3;
-  /** Migrations a new database gets: V1, V2, V3 and the Java backfill 3.1. */
-  static final int APPLIED = 4;
+  static final int LATEST = 4;
+  /** Migrations a new database gets: V1, V2, V3, the Java backfill 3.1 and V4. */
+  static final int APPLIED = 5;
 
   private Migrations() {}
 
