@@ -101,7 +101,7 @@ public final class BuildsCommand implements Callable<Integer> {
     }
     List<Row> shown = new ArrayList<>(rows.values());
     if (buildId != null) {
-      shown = shown.stream().filter(r -> r.id().equals(buildId)).toList();
+      shown = new ArrayList<>(shown.stream().filter(r -> r.id().equals(buildId)).toList());
       if (shown.isEmpty()) {
         throw ExitException.usage("no build '" + buildId + "' in the ledger, the job queue or the builds index; "
             + "'orchestrator builds' lists them");

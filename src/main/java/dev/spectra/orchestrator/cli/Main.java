@@ -31,7 +31,7 @@ public final class Main implements Callable<Integer> {
   /** Help lists commands by task; every registered command must belong to a group (see the CLI tests). */
   static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
   static {
-    GROUPS.put("Build services", List.of("run", "build", "resume", "builds"));
+    GROUPS.put("Build services", List.of("run", "build", "resume", "builds", "worker"));
     GROUPS.put("Talk to models", List.of("ask", "repair", "models"));
     GROUPS.put("Gateway", List.of("serve", "ui", "keys"));
     GROUPS.put("Cost and history", List.of("stats", "ledger"));
@@ -159,6 +159,7 @@ public final class Main implements Callable<Integer> {
           bench.addSubcommand(new BenchVerifyCommand(io));
           bench.addSubcommand(new BenchRunCommand(io));
           bench.addSubcommand(new BenchUiCommand(io));
+          bench.addSubcommand(new BenchLoadCommand(io));
           return bench;
         }),
         new TopLevelCommand(EvalCommand.class, () -> new EvalCommand(io)),

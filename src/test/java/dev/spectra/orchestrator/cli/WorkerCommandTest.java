@@ -1,0 +1,125 @@
+package dev.spectra.orchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.ledger.TestPostgres;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code worker}, {@code run --submit} and {@code builds BUILD_ID} as a user meets them, without running a build. */
+class WorkerCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static TestPostgres pg;
+  private static final AtomicInteger databases = new AtomicInteger();
+
+  @TempDir Path dir;
+  StringWriter out = new StringWriter();
+  StringWriter err = new StringWriter();
+
+  @BeforeAll
+  static void startPostgres() {
+    pg = TestPostgres.start().orElse(null);
+  }
+
+  @AfterAll
+  static void stopPostgres() {
+    if (pg != null) pg.close();
+  }
+
+  private String postgres() throws Exception {
+    assumeTrue(pg != null, TestPostgres::unavailable);
+    return pg.newDatabase("cli_" + databases.incrementAndGet());
+  }
+
+  int run(String dbUrl, String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", dir.toString());
+    env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
+    env.put("XDG_DATA_HOME", dir.resolve("data").toString());
+    env.put("ORCHESTRATOR_DB_URL", dbUrl);
+    env.put("ORCHESTRATOR_LLM_URL", "http://127.0.0.1:" + RunCommandTest.closedPort());
+    env.put("ORCHESTRATOR_LLM_KIND", "ollama");
+    env.put("ORCHESTRATOR_LLM_MODEL", "qwen2.5-coder:32b");
+    Io io = new Io(new PrintWriter(out, true), new PrintWriter(err, true), new ByteArrayInputStream(new byte[0]), env,
+        dir);
+    return Main.run(args, io);
+  }
+
+  @Test
+  void aWorkerWithoutPostgresqlIsAUsageErrorThatNamesTheVariable() {
+    int code = run("jdbc:sqlite:" + dir.resolve("ledger.db"), "worker", "--id", "w1");
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("ORCHESTRATOR_DB_URL=jdbc:postgresql://").contains("PostgreSQL")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void submittingWithoutPostgresqlIsAUsageErrorThatNamesTheVariable() {
+    int code = run("jdbc:sqlite:" + dir.resolve("ledger.db"), "run", "Build a todo service", "--submit", "--out",
+        dir.resolve("todo").toString());
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("ORCHESTRATOR_DB_URL=jdbc:postgresql://");
+  }
+
+  @Test
+  void aSubmittedBuildNeedsAnAbsoluteOutputDirectory() {
+    int code = run("jdbc:sqlite:" + dir.resolve("ledger.db"), "run", "Build a todo service", "--submit", "--out",
+        "todo");
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--out todo: with --submit give an absolute path");
+    assertThat(run("jdbc:sqlite:" + dir.resolve("ledger.db"), "run", "Build a todo service", "--submit"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--submit needs --out DIR");
+  }
+
+  @Test
+  void aSubmittedBuildIsQueuedWithItsIdAndBuildsShowsItQueued() throws Exception {
+    String db = postgres();
+    Path target = dir.resolve("todo").toAbsolutePath();
+
+    assertThat(run(db, "run", "Build a todo service", "--submit", "--out", target.toString(), "--json"))
+        .as(err.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode queued = JSON.readTree(out.toString());
+    String id = queued.path("build_id").asText();
+    assertThat(id).startsWith("run-");
+    assertThat(queued.path("status").asText()).isEqualTo("queued");
+    assertThat(queued.path("out").asText()).isEqualTo(target.toString());
+    assertThat(queued.path("follow").asText()).isEqualTo("orchestrator builds " + id);
+    assertThat(Files.exists(target)).as("nothing is written before a worker runs it").isFalse();
+
+    assertThat(run(db, "builds", id, "--json")).as(err.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode row = JSON.readTree(out.toString());
+    assertThat(row.path("id").asText()).isEqualTo(id);
+    assertThat(row.path("outcome").asText()).isEqualTo("queued");
+    assertThat(row.path("worker").isNull()).isTrue();
+
+    assertThat(run(db, "run", "Build a todo service", "--submit", "--out", target.toString())).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("queued build run-").contains("follow it: orchestrator builds run-");
+    assertThat(run(db, "builds")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains(id).contains("queued");
+  }
+
+  @Test
+  void anUnknownBuildIdIsAUsageError() throws Exception {
+    assertThat(run("jdbc:sqlite:" + dir.resolve("ledger.db"), "builds", "run-nope")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("no build 'run-nope'");
+  }
+}
