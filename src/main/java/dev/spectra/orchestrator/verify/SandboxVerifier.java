@@ -105,10 +105,9 @@ public final class SandboxVerifier implements Verifier {
     DependencyCache.Classpaths classpaths = cache.resolve(descriptor.dependencies(), progress);
     Path runner;
     try {
-      runner = RunnerClasses.extract(settings.cacheRoot());
+      runner = RunnerJar.locate();
     } catch (IOException e) {
-      throw new VerifySetupException("cannot prepare the verify runner in " + settings.cacheRoot() + ": "
-          + e.getMessage(), e);
+      throw new VerifySetupException("cannot prepare the verify runner: " + e.getMessage(), e);
     }
     Path target = project.resolve("target");
     Path state = target.resolve("spectra-verify");
