@@ -66,17 +66,25 @@ final class EvalWorkers {
         while (true) {
           Thread.sleep(POLL);
           if (waiting.isEmpty()) continue;
-          for (JobRecord job : queue.jobsOfRun(settings.runId())) {
+          List<JobRecord> jobs;
+          try {
+            jobs = queue.jobsOfRun(settings.runId());
+          } catch (RuntimeException e) {
+            // The database cannot be read: the samples waiting now fail with the reason; later ones try again.
+            for (String id : List.copyOf(waiting.keySet())) {
+              CompletableFuture<JobRecord> f = waiting.remove(id);
+              if (f != null) f.completeExceptionally(e);
+            }
+            continue;
+          }
+          for (JobRecord job : jobs) {
             if (!job.ended()) continue;
             CompletableFuture<JobRecord> f = waiting.remove(job.id());
             if (f != null) f.complete(job);
           }
         }
       } catch (InterruptedException e) {
-        // The run is over.
-      } catch (RuntimeException e) {
-        // The database went away: every waiting sample fails with the reason.
-        waiting.values().forEach(f -> f.completeExceptionally(e));
+        // The process is ending.
       }
     });
     watcher.setDaemon(true);
