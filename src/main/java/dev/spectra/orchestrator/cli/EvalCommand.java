@@ -7,13 +7,11 @@ import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.app.Configs;
 import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.app.RunPipelines;
-import dev.spectra.orchestrator.app.Verifiers;
 import dev.spectra.orchestrator.app.SimulatedModels;
+import dev.spectra.orchestrator.app.Verifiers;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
-import dev.spectra.orchestrator.verify.ReusingVerifier;
-import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.eval.EvalReport;
 import dev.spectra.orchestrator.eval.BuildProjection;
 import dev.spectra.orchestrator.eval.EvalRunner;
@@ -31,6 +29,10 @@ import dev.spectra.orchestrator.ledger.Ledger;
 import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Providers;
+import dev.spectra.orchestrator.queue.JobQueue;
+import dev.spectra.orchestrator.queue.QueueException;
+import dev.spectra.orchestrator.verify.ReusingVerifier;
+import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.reliability.Cascade;
 import dev.spectra.orchestrator.run.PlanProbe;
 import dev.spectra.orchestrator.run.RunOutcome;
@@ -134,6 +136,10 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--quiet", description = "No progress on stderr.")
   boolean quiet;
 
+  @Option(names = "--workers", description = "Queue every sample for 'orchestrator worker' processes (needs a "
+      + "PostgreSQL ORCHESTRATOR_DB_URL) and wait for them; the same reports, naming each sample's worker.")
+  boolean workers;
+
   @Spec
   CommandSpec spec;
 
@@ -162,6 +168,10 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     }
     defaultPlace = dir.equals(io.cwd().resolve("eval-results").resolve(runId).toAbsolutePath().normalize());
     validateOptions();
+    if (workers && !suite.startsWith("builtin")) {
+      // Workers load a suite directory themselves: by the path every worker sees (docs/workers.md).
+      suite = io.cwd().resolve(suite).toAbsolutePath().normalize().toString();
+    }
     Scorecard.Weights w;
     try {
       w = weights == null ? Scorecard.Weights.SEED : Scorecard.Weights.parse(weights);
@@ -183,7 +193,85 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
         simulate, seed, maxIterations, keepGoing, unsafeNoSandbox, weights, models, command);
     if (resume == null) settings.write(dir);
 
+    // With --workers the queue must exist before anything is written: a refusal leaves no run behind.
+    Ledgers.Handle queueLedger = null;
+    JobQueue queue = null;
+    try {
+      if (workers) {
+        queueLedger = Ledgers.open(ModelFailures.loadConfig(io, Overrides.NONE), io.env(), io.err());
+        try {
+          queue = JobQueue.in(queueLedger.ledger().database(), Clock.systemUTC());
+        } catch (QueueException e) {
+          throw ExitException.usage("--workers: " + e.getMessage());
+        }
+      }
+      try (Context ctx = open(dir, tasks, runId)) {
+        if (resume == null) settings.withModels(ctx.names()).write(dir);
+        Ledger ledger = ctx.ledger();
+        // A resumed run keeps its row; a new one gets one.
+        if (ledger.build(runId).isEmpty()) ledger.buildStarted(runId, BuildRecord.Kind.EVAL, "eval " + String.join(",", ctx.names()) + " on " + tasks.name(),
+            dir, null);
+        List<Subject> subjects = ctx.subjects();
+        EvalRunner.SampleTaker taker = ctx.taker();
+        int inFlight = concurrency;
+        if (queue != null) {
+          // Every sample goes to the queue at once; the workers' own concurrency is the limit now.
+          int total = Math.max(1, subjects.size() * tasks.tasks().size() * repeat);
+          inFlight = total;
+          subjects = subjects.stream().map(s -> new Subject(s.name(), s.model(), s.simulated(), s.local(), total,
+              s.routes())).toList();
+          taker = EvalWorkers.queued(queue, settings.withModels(ctx.names()), quiet || json ? null : io.err());
+        }
+        EvalRunner.Options options = new EvalRunner.Options(mode, repeat, inFlight, buildsPerMonth, w,
+            maxIterations);
+        EvalRunner runner = new EvalRunner(taker, options, quiet || json ? EvalRunner.Progress.NONE
+            : progressLine(), Clock.systemUTC());
+        RunInfo info = new RunInfo(runId, mode, tasks.name(), tasks.tasks().size(), repeat, started, buildsPerMonth,
+            w, command, Main.Version.version(), simulate ? seed : null, BuildProjection.fromLedger(ledger),
+            ctx.infos());
+        EvalSession.Outcome outcome = new EvalSession(runner, io.err()).run(info, tasks, subjects, previous, dir,
+            defaultPlace, report -> ledger.buildFinished(runId, report.partial() ? "partial" : "done", dir));
+        if (mode.equals("build") && queue == null && !quiet && !json) {
+          io.err().println("Verifications: " + ctx.verified().ran() + " run in the sandbox, "
+              + ctx.verified().reused() + " reused for identical sources.");
+        }
+        print(outcome.report(), outcome.written(), runId);
+        return outcome instanceof EvalSession.Outcome.Interrupted ? ExitCodes.INTERRUPTED : ExitCodes.OK;
+      }
+    } catch (RuntimeException e) {
+      // A run refused before its first sample (unknown model, bad configuration) leaves no directory behind.
+      if (fresh && !Files.exists(dir.resolve("samples.jsonl"))) removeRun(dir);
+      throw e;
+    } finally {
+      if (queueLedger != null) queueLedger.close();
+    }
+  }
+
+  /**
+   * What a run's samples are taken with (simulators, configuration, subjects, the sample taker), for this command
+   * and for a worker taking one of its samples; closing it stops the simulators and closes the connections.
+   */
+  record Context(SimulatedModels sims, Providers providers, Cascades cascades, List<String> names,
+      List<Subject> subjects, List<RunInfo.SubjectInfo> infos, Ledger ledger, EvalRunner.SampleTaker taker,
+      ReusingVerifier.Memory verified) implements AutoCloseable {
+    @Override public void close() {
+      try {
+        providers.close();
+      } finally {
+        try {
+          cascades.close();
+        } finally {
+          if (sims != null) sims.close();
+        }
+      }
+    }
+  }
+
+  /** Starts what the run's samples need, with this command's settings; samples' files go into {@code dir}. */
+  Context open(Path dir, Suite tasks, String runId) throws IOException {
     SimulatedModels sims = simulate ? SimulatedModels.start(dir.resolve("simulated-config"), seed, tasks) : null;
+    Providers providers = null;
+    Cascades cascades = null;
     try {
       Io runIo = simulate ? simulatedIo(dir, sims.configDir()) : io;
       Config config = loadConfig(runIo, sims);
@@ -197,49 +285,33 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
               + "; policies: local-first, hybrid, cheapest-passing, fixed");
         }
       }
-      if (resume == null) settings.withModels(names).write(dir);
-      try (Providers providers = ModelFailures.providers(runIo, config);
-          Cascades cascades = new Cascades(runIo.env(), runIo.err())) {
-        List<Subject> subjects = new ArrayList<>();
-        List<RunInfo.SubjectInfo> infos = new ArrayList<>();
-        for (String n : names) {
-          Subject s = subject(runIo, config, providers, cascades, n);
-          subjects.add(s);
-          infos.add(subjectInfo(config, s));
-        }
-        Ledger ledger = cascades.ledger();
-        // A resumed run keeps its row; a new one gets one.
-        if (ledger.build(runId).isEmpty()) ledger.buildStarted(runId, BuildRecord.Kind.EVAL, "eval " + String.join(",", names) + " on " + tasks.name(),
-            dir, null);
-        EvalRunner.Options options = new EvalRunner.Options(mode, repeat, concurrency, buildsPerMonth, w,
-            maxIterations);
-        // One verifier for every build and grading of the run: identical projects are verified once.
-        ReusingVerifier.Memory verified = new ReusingVerifier.Memory();
-        Verifier verifier = Verifiers.reusing(runIo.env(), verified);
-        EvalRunner.SampleTaker taker = mode.equals("plan")
-            ? SampleTakers.plans(config, dir, runId)
-            : SampleTakers.builds(ledger, runId, name -> RunPipelines.create(config, ledger, runIo.env(), runIo.cwd(),
-                new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC()), verifier), dir,
-                maxIterations, HiddenGraders.over(verifier, unsafeNoSandbox, dir.resolve("grading")));
-        EvalRunner runner = new EvalRunner(taker, options, quiet || json ? EvalRunner.Progress.NONE
-            : progressLine(), Clock.systemUTC());
-        RunInfo info = new RunInfo(runId, mode, tasks.name(), tasks.tasks().size(), repeat, started, buildsPerMonth,
-            w, command, Main.Version.version(), simulate ? seed : null, BuildProjection.fromLedger(ledger), infos);
-        EvalSession.Outcome outcome = new EvalSession(runner, io.err()).run(info, tasks, subjects, previous, dir,
-            defaultPlace, report -> ledger.buildFinished(runId, report.partial() ? "partial" : "done", dir));
-        if (mode.equals("build") && !quiet && !json) {
-          io.err().println("Verifications: " + verified.ran() + " run in the sandbox, " + verified.reused()
-              + " reused for identical sources.");
-        }
-        print(outcome.report(), outcome.written(), runId);
-        return outcome instanceof EvalSession.Outcome.Interrupted ? ExitCodes.INTERRUPTED : ExitCodes.OK;
+      providers = ModelFailures.providers(runIo, config);
+      cascades = new Cascades(runIo.env(), runIo.err());
+      List<Subject> subjects = new ArrayList<>();
+      List<RunInfo.SubjectInfo> infos = new ArrayList<>();
+      for (String n : names) {
+        Subject s = subject(runIo, config, providers, cascades, n);
+        subjects.add(s);
+        infos.add(subjectInfo(config, s));
       }
-    } catch (RuntimeException e) {
-      // A run refused before its first sample (unknown model, bad configuration) leaves no directory behind.
-      if (fresh && !Files.exists(dir.resolve("samples.jsonl"))) removeRun(dir);
+      Ledger ledger = cascades.ledger();
+      // One verifier for every build and grading of the run: identical projects are verified once.
+      ReusingVerifier.Memory verified = new ReusingVerifier.Memory();
+      Verifier verifier = Verifiers.reusing(runIo.env(), verified);
+      EvalRunner.SampleTaker taker = mode.equals("plan")
+          ? SampleTakers.plans(config, dir, runId)
+          : SampleTakers.builds(ledger, runId, name -> RunPipelines.create(config, ledger, runIo.env(), runIo.cwd(),
+              new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC()), verifier), dir,
+              maxIterations, HiddenGraders.over(verifier, unsafeNoSandbox, dir.resolve("grading")));
+      return new Context(sims, providers, cascades, names, subjects, infos, ledger, taker, verified);
+    } catch (IOException | RuntimeException e) {
+      try {
+        if (providers != null) providers.close();
+        if (cascades != null) cascades.close();
+      } finally {
+        if (sims != null) sims.close();
+      }
       throw e;
-    } finally {
-      if (sims != null) sims.close();
     }
   }
 
@@ -303,7 +375,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     if (maxIterations < 0) throw ExitException.usage("--max-iterations must be >= 0, got " + maxIterations);
   }
 
-  private Suite loadSuite() throws IOException {
+  Suite loadSuite() throws IOException {
     Suite s;
     if (suite.equals("builtin")) {
       s = Suite.builtin();
@@ -409,7 +481,8 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     return (s, done, total, ok, cost, elapsed, eta) -> {
       line.onCount("eval", "samples, " + ok + " ok, $" + cost.setScale(4, java.math.RoundingMode.HALF_UP)
           .toPlainString(), done, total, -1, s.subject() + " " + s.taskId() + " "
-          + (!s.available() ? "unavailable" : s.succeeded() ? "ok" : "failed"));
+          + (!s.available() ? "unavailable" : s.succeeded() ? "ok" : "failed")
+          + (s.worker() == null ? "" : " by " + s.worker()));
       if (done >= total) line.finish();
     };
   }
@@ -454,7 +527,7 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
     }
   }
 
-  private void restore(EvalSettings r, Path dir) {
+  void restore(EvalSettings r, Path dir) {
     mode = r.mode();
     suite = r.suite();
     repeat = r.repeat();

@@ -8,7 +8,10 @@ public final class ExitCodes {
   public static final int OK = 0;
   /** The job ran and failed: output unrecoverable, a build that does not verify, a failing eval, check failures. */
   public static final int FAILED = 1;
-  /** Bad input: unknown flag, invalid URL, malformed config or input file, empty prompt. Nothing ran. */
+  /**
+   * Bad input: unknown flag, invalid URL, malformed config or input file, empty prompt; also {@code worker}, {@code
+   * run --submit} and {@code eval --workers} without a PostgreSQL database. Nothing ran.
+   */
   public static final int USAGE = 2;
   /** No model endpoint could be reached. */
   public static final int UNREACHABLE = 3;

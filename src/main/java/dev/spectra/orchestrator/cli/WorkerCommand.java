@@ -94,7 +94,7 @@ public final class WorkerCommand implements Callable<Integer> {
       Map<Job.Kind, Worker.Handler> handlers = new EnumMap<>(Job.Kind.class);
       handlers.put(Job.Kind.BUILD, Workers.builds(config, ledger, queue, io.env(), io.cwd(), unsafeNoSandbox,
           this::progressFor, io.err()));
-      //SAMPLES handlers.put(Job.Kind.SAMPLE, EvalWorkers.samples(io, settings.id()));
+      handlers.put(Job.Kind.SAMPLE, EvalWorkers.samples(io));
       Worker worker = new Worker(ledger.database(), queue, settings, handlers, listener(settings.id()),
           Clock.systemUTC());
       event(JSON.createObjectNode().put("event", "started").put("worker", settings.id())

@@ -307,8 +307,23 @@ public record EvalReport(RunInfo info, Instant finished, boolean partial, List<S
       lines.add("Success means every hidden acceptance scenario of the task passed against the built service; the "
           + "model's own tests do not count.");
     }
+    Map<String, List<String>> byWorker = samplesByWorker();
+    if (!byWorker.isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      byWorker.forEach((w, keys) -> parts.add(w + " " + keys.size()));
+      lines.add("Workers (samples taken): " + String.join(", ", parts)
+          + (samples.stream().anyMatch(s -> s.worker() == null) ? ", in process "
+              + samples.stream().filter(s -> s.worker() == null).count() : ""));
+    }
     if (partial) lines.add("PARTIAL: the run was interrupted; rates cover the samples taken.");
     return lines;
+  }
+
+  /** {@return for {@code eval --workers}: each worker's samples (subject|task|repeat), in sample order} */
+  Map<String, List<String>> samplesByWorker() {
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    for (Sample s : samples) if (s.worker() != null) out.computeIfAbsent(s.worker(), k -> new ArrayList<>()).add(s.key());
+    return out;
   }
 
   boolean anySimulated() {
@@ -375,6 +390,8 @@ public record EvalReport(RunInfo info, Instant finished, boolean partial, List<S
     }
     root.put("subjects", rows);
     root.put("tables", tables().stream().map(ReportTable::toMap).toList());
+    Map<String, List<String>> byWorker = samplesByWorker();
+    if (!byWorker.isEmpty()) root.put("workers", byWorker);
     try {
       return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
     } catch (IOException e) {

@@ -25,6 +25,7 @@ import java.util.List;
  * @param escalations reasons for each escalation to another route, in order
  * @param error why the sample failed, most specific first: the first failing hidden step, the compiler error, the
  *     finding, the missing operation; null for a success
+ * @param worker the {@code orchestrator worker} that took the sample ({@code eval --workers}); null in process
  */
 public record Sample(
     String subject,
@@ -50,12 +51,31 @@ public record Sample(
     BigDecimal savedUsd,
     List<String> escalations,
     String servedBy,
-    String error) {
+    String error,
+    String worker) {
 
   public Sample {
     escalations = escalations == null ? List.of() : List.copyOf(escalations);
     costUsd = costUsd == null ? BigDecimal.ZERO : costUsd;
     savedUsd = savedUsd == null ? BigDecimal.ZERO : savedUsd;
+  }
+
+  /** A sample taken in this process. */
+  public Sample(String subject, boolean simulated, String taskId, int complexity, int repeat, String mode,
+      boolean available, boolean rawValid, boolean engineValid, String jsonStage, boolean planOk, Boolean buildOk,
+      Boolean secure, int fixIterations, long latencyMs, long ttftMs, long promptTokens, long completionTokens,
+      long localTokens, BigDecimal costUsd, BigDecimal savedUsd, List<String> escalations, String servedBy,
+      String error) {
+    this(subject, simulated, taskId, complexity, repeat, mode, available, rawValid, engineValid, jsonStage, planOk,
+        buildOk, secure, fixIterations, latencyMs, ttftMs, promptTokens, completionTokens, localTokens, costUsd,
+        savedUsd, escalations, servedBy, error, null);
+  }
+
+  /** {@return this sample as taken by {@code worker}} */
+  public Sample withWorker(String worker) {
+    return new Sample(subject, simulated, taskId, complexity, repeat, mode, available, rawValid, engineValid,
+        jsonStage, planOk, buildOk, secure, fixIterations, latencyMs, ttftMs, promptTokens, completionTokens,
+        localTokens, costUsd, savedUsd, escalations, servedBy, error, worker);
   }
 
   /** {@return the key that identifies this sample in a run, for resume} */

@@ -118,6 +118,35 @@ class WorkerCommandTest {
   }
 
   @Test
+  void aWorkerProcessStopsCleanlyOnSigterm() throws Exception {
+    String db = postgres();
+    ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        "dev.spectra.orchestrator.cli.Main", "worker", "--id", "term", "--poll", "0.2", "--json")
+        .directory(dir.toFile()).redirectOutput(dir.resolve("worker.out").toFile())
+        .redirectError(dir.resolve("worker.err").toFile());
+    pb.environment().put("ORCHESTRATOR_DB_URL", db);
+    pb.environment().put("XDG_CONFIG_HOME", dir.resolve("config").toString());
+    pb.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
+    Process worker = pb.start();
+    try {
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
+      while (!Files.readString(dir.resolve("worker.out")).contains("\"event\":\"started\"")) {
+        assertThat(worker.isAlive()).as(Files.readString(dir.resolve("worker.err"))).isTrue();
+        assertThat(java.time.Instant.now()).isBefore(deadline);
+        Thread.sleep(100);
+      }
+      worker.destroy();
+      // The exit status after a signal is the signal's: 128 + 15 for SIGTERM.
+      assertThat(worker.waitFor()).isEqualTo(143);
+      assertThat(Files.readString(dir.resolve("worker.out"))).contains("\"event\":\"stopping\"")
+          .contains("\"event\":\"stopped\"");
+    } finally {
+      worker.destroyForcibly();
+    }
+  }
+
+  @Test
   void anUnknownBuildIdIsAUsageError() throws Exception {
     assertThat(run("jdbc:sqlite:" + dir.resolve("ledger.db"), "builds", "run-nope")).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("no build 'run-nope'");
