@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,7 @@ class BenchGatewayCommandTest {
     assertThat(root.path("command").asText()).contains("--runs 2");
   }
 
+  @Tag("e2e") // a second whole benchmark (half a minute on a busy machine): runs with ./test --all
   @Test void withoutPortkeyTheTextReportNamesEveryTargetAndSaysPortkeyWasSkipped() {
     int code = run("bench", "gateway", "--no-portkey", "--requests", "10", "--throughput-requests", "20",
         "--clients", "2", "--warmup", "2", "--quiet");

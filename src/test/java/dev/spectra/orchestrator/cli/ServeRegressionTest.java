@@ -153,4 +153,72 @@ class ServeRegressionTest {
     while (gateway.inFlight() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
     assertThat(gateway.metricsText()).contains("failures_total{type=\"client_disconnected\"} 1");
   }
+
+  @org.junit.jupiter.api.Tag("e2e") // starts serve in a JVM of its own to send it a real SIGTERM
+  @Test void sigtermMakesServeAnswer503DrainingInsteadOfRefusingConnectionsWhileARequestIsInFlight() throws Exception {
+    local = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(7));
+    // The model never answers within the test: the request stays in flight while serve drains.
+    for (int i = 0; i < 4; i++) local.enqueue("*", Scripted.slowFirstToken(Duration.ofSeconds(40), "late"));
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        "dev.spectra.orchestrator.cli.Main", "serve", "--port", Integer.toString(port), "--shutdown-grace", "30")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
+    pb.environment().put("HOME", dir.toString());
+    pb.environment().put("XDG_CONFIG_HOME", dir.resolve("config").toString());
+    pb.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
+    pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+    pb.environment().put("ORCHESTRATOR_LLM_URL", local.baseUrl() + "/v1/chat/completions");
+    pb.environment().put("ORCHESTRATOR_LLM_MODEL", LOCAL);
+    pb.environment().put("ORCHESTRATOR_DB_URL", "jdbc:sqlite:" + dir.resolve("ledger.db"));
+    pb.environment().remove("ORCHESTRATOR_FALLBACK_URL");
+    Process serve = pb.start();
+    try {
+      java.net.URI base = java.net.URI.create("http://127.0.0.1:" + port);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      Integer health = null;
+      while (health == null && System.nanoTime() < deadline && serve.isAlive()) {
+        try {
+          health = http.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
+              HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException notYet) {
+          Thread.sleep(100);
+        }
+      }
+      assertThat(health).as("serve started; its output: %s", Files.readString(dir.resolve("serve.log"))).isEqualTo(200);
+      http.sendAsync(HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
+          .POST(HttpRequest.BodyPublishers.ofString(chat(false))).build(), HttpResponse.BodyHandlers.discarding());
+      while (!http.send(HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString())
+          .body().contains("\"in_flight\":1")) {
+        Thread.sleep(20);
+      }
+
+      serve.destroy(); // SIGTERM
+
+      // Draining begins once the JVM runs its shutdown hook; until then requests are still served normally.
+      int status = 200;
+      while (status == 200) {
+        status = http.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode();
+      }
+      HttpResponse<String> refused = post(base, chat(false));
+
+      assertThat(status).isEqualTo(503);
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(JSON.readTree(refused.body()).at("/error/code").asText()).isEqualTo("draining");
+      assertThat(refused.headers().firstValue("retry-after")).isPresent();
+      assertThat(refused.headers().firstValue("connection")).hasValue("close");
+    } finally {
+      serve.destroyForcibly();
+      serve.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private HttpResponse<String> post(java.net.URI base, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions")).timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
 }
