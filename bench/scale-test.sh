@@ -166,18 +166,22 @@ wait_for() {   # FILE PATTERN SECONDS WHAT
 }
 wait_for "$tmp/logs/sim.out" '"port"|base_url|http://' 120 "the simulator"
 sim_url="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$tmp/logs/sim.out" | head -n 1)"
+# A local model's max-concurrent (2 built in, to protect an Ollama) holds per process; the simulator takes any number.
 cat >orchestrator.yaml <<EOF
 llm:
   url: $sim_url/v1/chat/completions
   model: qwen2.5-coder-32b
 models:
+  qwen2.5-coder-32b:
+    max-concurrent: 512
   gpt-4o-mini:
     endpoint: $sim_url/v1
+    max-concurrent: 512
 EOF
 say "simulator on $sim_url"
 
 # --- Keys: one for most clients, one with a small budget on the paid model, one revoked mid-run -----------------
-json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+json_field() { sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p"; }
 umask 077
 : >"$tmp/keys"
 declare -A key_id
@@ -228,7 +232,9 @@ if [ -z "$workers_note" ] && [ "$workers" -gt 0 ] && [ "$builds" -gt 0 ]; then
   done
   for i in $(seq 1 "$builds"); do
     submitted="$("$orch" run --submit @"$root/examples/library-loans.txt" --out "$tmp/builds/b$i" --json)"
-    build_ids+=("$(printf '%s' "$submitted" | json_field build_id)")
+    id="$(printf '%s' "$submitted" | json_field build_id)"
+    [ -n "$id" ] || { echo "error: 'run --submit' gave no build id: $submitted" >&2; exit 1; }
+    build_ids+=("$id")
   done
   say "workers ${worker_names[*]}; builds submitted: ${build_ids[*]}"
 elif [ -n "$workers_note" ]; then
@@ -243,7 +249,9 @@ team=$(( clients - paid - revokedc ))
 after=$(( duration / 3 > 5 ? duration / 3 : 5 ))
 say "load: $clients clients ($team team on local-first, $paid budgeted on gpt-4o-mini, $revokedc on the key" \
   "revoked $((duration / 3)) s in), $warmup s warm-up, then $duration s"
-"$orch" bench load "${targets[@]}" --keys "$tmp/keys" --warmup "$warmup" --duration "$duration" \
+# The clients run at a lower priority: on a team's network they would be other machines, and on a shared 2-core
+# machine they would otherwise take the CPU from the replicas they measure and from 'keys revoke'.
+nice -n 10 "$orch" bench load "${targets[@]}" --keys "$tmp/keys" --warmup "$warmup" --duration "$duration" \
   --after-file "$tmp/revoked" --after-seconds "$after" --records "$tmp/records.csv" \
   --group "team:local-first:$team" --group "budgeted:gpt-4o-mini:$paid" --group "revoked:local-first:$revokedc" \
   >"$tmp/load.txt" 2>"$tmp/logs/load.err" &
@@ -302,14 +310,21 @@ echo
 cat "$tmp/load.txt"
 echo
 
-read -r total ok none_or_5xx < <(q "SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 200),
-  COUNT(*) FILTER (WHERE status = 0 OR status >= 500) FROM scale_test.requests")
+# Without an answer: the client gave up (timeout) or its connection failed. In the warm-up (clients joining
+# processes that are still cold) they are reported; in the measured part they fail the check.
+read -r total ok no_answer warm_no_answer server_errors < <(q "SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 200),
+  COUNT(*) FILTER (WHERE status = 0 AND warmup = 0), COUNT(*) FILTER (WHERE status = 0 AND warmup = 1),
+  COUNT(*) FILTER (WHERE status >= 500) FROM scale_test.requests")
 read -r unexpected < <(q "SELECT COUNT(*) FROM scale_test.requests WHERE status <> 200 AND status <> 0
   AND status < 500 AND NOT (key_name = 'revoked' AND status = 401 AND sent_ms >= $revoke_started)
   AND NOT (key_name = 'budgeted' AND status = 429 AND code = 'budget_exhausted')")
-check "every request answered" "$([ "$none_or_5xx" = 0 ] && [ "$unexpected" = 0 ] && echo 1 || echo 0)" \
-  "$total requests, $ok answered 200; $none_or_5xx without an answer or with 5xx; $unexpected refused other than expected"
+no_answer_kinds="$(q "SELECT STRING_AGG(code || ' ' || n, ', ') FROM (SELECT code, COUNT(*) AS n
+  FROM scale_test.requests WHERE status = 0 GROUP BY code ORDER BY code) k")"
+check "every request answered" \
+  "$([ "$no_answer" = 0 ] && [ "$server_errors" = 0 ] && [ "$unexpected" = 0 ] && echo 1 || echo 0)" \
+  "$total requests, $ok answered 200; $server_errors with 5xx; $no_answer without an answer after the warm-up (and $warm_no_answer in it${no_answer_kinds:+: $no_answer_kinds}); $unexpected refused other than expected"
 
+# A request whose client gave up may still have been served and recorded: such rows are not lost, and are counted.
 read -r missing extra rows < <(q "SELECT
   (SELECT COUNT(*) FROM scale_test.requests r WHERE r.status = 200 AND NOT EXISTS
      (SELECT 1 FROM calls c WHERE c.request_id = r.request_id AND c.outcome = 'ok')),
@@ -317,8 +332,9 @@ read -r missing extra rows < <(q "SELECT
      ('${key_id[team]}', '${key_id[budgeted]}', '${key_id[revoked]}') AND NOT EXISTS
      (SELECT 1 FROM scale_test.requests r WHERE r.request_id = c.request_id AND r.status = 200)),
   (SELECT COUNT(*) FROM calls c WHERE c.key_id IN ('${key_id[team]}', '${key_id[budgeted]}', '${key_id[revoked]}'))")
-check "no lost ledger row" "$([ "$missing" = 0 ] && [ "$extra" = 0 ] && echo 1 || echo 0)" \
-  "$ok answers 200, $rows ledger rows for the run's keys; $missing answers without their row, $extra rows without an answer"
+gave_up=$((no_answer + warm_no_answer))
+check "no lost ledger row" "$([ "$missing" = 0 ] && [ "$extra" -le "$gave_up" ] && echo 1 || echo 0)" \
+  "$ok answers 200, $rows ledger rows for the run's keys; $missing answers without their row; $extra ok rows without a 200 (at most the $gave_up requests whose client gave up)"
 
 read -r budget_n spent_n held_n ledger_n refused_budget < <(q "SELECT k.budget_nanos, k.spent_nanos, k.held_nanos,
   (SELECT COALESCE(ROUND(SUM(CAST(c.cost_usd AS NUMERIC)) * 1000000000), 0) FROM calls c WHERE c.key_id = k.id),

@@ -35,6 +35,9 @@ public final class ReplicaLoad {
   /** How long a client waits after a refusal before its next request. */
   public static final Duration REFUSED_PAUSE = Duration.ofMillis(20);
 
+  /** How long a client waits for an answer, as an OpenAI client's read timeout would (theirs is 10 minutes). */
+  public static final Duration TIMEOUT = Duration.ofSeconds(120);
+
   /** Output cap of every request: what a paid call reserves against its key is bounded by it (docs/gateway.md). */
   public static final int MAX_TOKENS = 32;
 
@@ -131,12 +134,18 @@ public final class ReplicaLoad {
         .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     long start = System.nanoTime();
     long measuredFrom = start + warmup.toNanos();
+    AtomicLong started = new AtomicLong();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> all = new ArrayList<>();
       for (Group g : groups) {
         String body = body(g.model());
         for (int c = 0; c < g.clients(); c++) {
+          // Clients join one by one over the first half of the warm-up: a hundred connections opened in the same
+          // instant to processes that have not warmed up measure the stampede, not the replicas.
+          long joinAt = start + warmup.toNanos() / 2 * started.getAndIncrement() / Math.max(1, clients);
           all.add(pool.submit(() -> {
+            long wait = joinAt - System.nanoTime();
+            if (wait > 0) Thread.sleep(Duration.ofNanos(wait));
             while (!stop.reached(Duration.ofNanos(Math.max(0, System.nanoTime() - measuredFrom)))) {
               boolean warm = System.nanoTime() < measuredFrom;
               int replica = (int) (next.getAndIncrement() % targets.size());
@@ -186,7 +195,7 @@ public final class ReplicaLoad {
   }
 
   private Sent send(HttpClient http, int replica, Group g, String body, boolean warm) throws InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(targets.get(replica)).timeout(Duration.ofSeconds(60))
+    HttpRequest request = HttpRequest.newBuilder(targets.get(replica)).timeout(TIMEOUT)
         .header("Content-Type", "application/json").header("Authorization", "Bearer " + g.secret())
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     long sentMs = clock.millis();
@@ -197,7 +206,9 @@ public final class ReplicaLoad {
       String code = r.statusCode() == 200 ? null : errorCode(r.body());
       return new Sent(replica, g.name(), sentMs, doneMs, r.statusCode(), code, id, warm);
     } catch (IOException e) {
-      return new Sent(replica, g.name(), sentMs, clock.millis(), 0, "no_answer", null, warm);
+      // What kind of failure (a timeout, a refused or reset connection) is all the record keeps.
+      return new Sent(replica, g.name(), sentMs, clock.millis(), 0, "no_answer_" + e.getClass().getSimpleName(), null,
+          warm);
     }
   }
 

@@ -74,8 +74,10 @@ class GatewayReplicasTest {
     String db = postgres.newDatabase("replicas");
     sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile("perfect").withSeed(3));
     // The simulator plays the free local model and GPT-4o-mini at its catalog price, so the key budget is money.
+    // A local model's max-concurrent (2 built in, for an Ollama) would queue the clients in each replica.
     Files.writeString(dir.resolve("orchestrator.yaml"), "llm:\n  url: " + sim.baseUrl() + "/v1/chat/completions\n"
-        + "  model: qwen2.5-coder-32b\nmodels:\n  gpt-4o-mini:\n    endpoint: " + sim.baseUrl() + "/v1\n");
+        + "  model: qwen2.5-coder-32b\nmodels:\n  qwen2.5-coder-32b:\n    max-concurrent: 256\n  gpt-4o-mini:\n"
+        + "    endpoint: " + sim.baseUrl() + "/v1\n    max-concurrent: 256\n");
     env = Map.of("HOME", dir.toString(), "XDG_CONFIG_HOME", dir.resolve("config").toString(),
         "XDG_DATA_HOME", dir.resolve("data").toString(), "ORCHESTRATOR_DB_URL", db);
     JsonNode team = createKey("team");
