@@ -155,6 +155,22 @@ class RunPipelineTest {
   }
 
   @Test
+  void aFixPromptShowsTheOperationEachHandlerImplementsAfterTheFile() throws Exception {
+    model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, "class X { BROKEN }"), files(FakeScaffolder.HANDLER,
+        GOOD));
+    pipeline().run(request());
+    String fixPrompt = model.calls.get(2).request().messages().getLast().content();
+    // The same operation line, behaviour and contract slice as the implement step, after the file, read-only.
+    int file = fixPrompt.indexOf("=== " + FakeScaffolder.HANDLER + " (editable) ===");
+    int operation = fixPrompt.indexOf("=== operation of " + FakeScaffolder.HANDLER + " (read-only) ===\n"
+        + "Operation: POST /loans/{id}/return (returnLoan)\nBehaviour: Marks the loan returned");
+    assertThat(file).isNotNegative();
+    assertThat(operation).isGreaterThan(file);
+    assertThat(fixPrompt.substring(operation)).contains("Contract: {").contains("\"Loan\"")
+        .contains("=== types you can use (signatures, read-only) ===").contains("public Loan loan(long id)");
+  }
+
+  @Test
   void aRepeatedErrorEscalatesToTheNextRouteWhichFixesIt() throws Exception {
     model.enqueue("local", plan(), files(FakeScaffolder.HANDLER, "class X { BROKEN }"),
         files(FakeScaffolder.HANDLER, "class X { BROKEN; }"));
