@@ -1,29 +1,37 @@
 #!/usr/bin/env bash
-# Checks that `orchestrator repair` stays within 4x the input size on large inputs: each input is repaired with the
-# Java heap capped at 4x its size (-Xmx), and the peak resident memory of the whole process is reported too; then
-# again as the launcher runs it (its JVM options for short commands, read from ./orchestrator, and no heap cap), to
-# show what a user's `orchestrator repair FILE` takes.
-# Usage: bench/repair-memory.sh [SIZE_MB]   (default 100)
+# Peak memory of `orchestrator repair FILE` on large inputs, as a user sees it: the whole process's peak resident
+# memory (GNU time's %M), run through the launcher with its JVM options, as a multiple of the input's size.
+# Inputs of each size: valid JSON and broken JSON (a fence around it, single quotes, Python literals, trailing
+# commas), each in multi-byte text (German, Japanese, Russian, Arabic, emoji) and in ASCII, and bracket noise
+# (which must be refused as not JSON). Every input is repaired RUNS times; the range over the runs is printed.
+# Usage: bench/repair-memory.sh [SIZE_MB ...]   (default 100; RUNS=3 in the environment by default)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-size_mb="${1:-100}"
+sizes=("$@")
+[ "${#sizes[@]}" = 0 ] && sizes=(100)
+runs="${RUNS:-3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-"$here/../orchestrator" --version >/dev/null   # builds the jar when sources changed
-. "$here/../bin/find-jdk"
-jar="$here/../target/orchestrator.jar"
+"$here/../orchestrator" --version >/dev/null   # builds the jar when sources changed, outside the measurement
+echo "peak resident memory of 'orchestrator repair FILE' (launcher options:" \
+  "$(sed -n 's/^vm=(\(.*\))$/\1/p' "$here/../orchestrator") $(sed -n 's/^repair_vm=(\(.*\))$/\1/p' "$here/../orchestrator")), $runs runs per input"
 
-python3 - "$work" "$size_mb" <<'PY'
+# The fixed part: the JVM, the libraries and the command on a 10-byte input.
+printf '{"a": 1}\n' >"$work/tiny.json"
+/usr/bin/time -f "%M" -o "$work/time" "$here/../orchestrator" repair "$work/tiny.json" >/dev/null 2>&1
+echo "fixed part (a 10-byte input): peak RSS $(( $(tail -1 "$work/time") / 1000 )) MB"
+
+for size_mb in "${sizes[@]}"; do
+  python3 - "$work" "$size_mb" <<'PY'
 import json, random, sys
 work, size = sys.argv[1], int(sys.argv[2]) * 1_000_000
-rnd = random.Random(7)
-words = ["alpha", "Größe", "東京", "погода", "مرحبا", "naïve", "🌞", "data", "value", "x" * 12]
-def item(i):
-    return {"id": i, "name": " ".join(rnd.choice(words) for _ in range(6)), "score": round(rnd.random() * 100, 3),
-            "ok": i % 3 == 0, "tags": [rnd.choice(words) for _ in range(3)], "note": None}
-def write(path, broken):
+def write(path, words, broken):
+    rnd = random.Random(7)
+    def item(i):
+        return {"id": i, "name": " ".join(rnd.choice(words) for _ in range(6)), "score": round(rnd.random() * 100, 3),
+                "ok": i % 3 == 0, "tags": [rnd.choice(words) for _ in range(3)], "note": None}
     with open(path, "w", encoding="utf-8") as f:
         n = 0
         if broken: f.write("Here is the data you asked for:\n```json\n")
@@ -35,35 +43,42 @@ def write(path, broken):
                 s = s.replace('"ok": true', "'ok': True").replace('"note": null', '"note": None,')
             line = ("" if i == 0 else ",\n") + s
             f.write(line); n += len(line.encode("utf-8")); i += 1
-        f.write("\n]\n"); 
+        f.write("\n]\n")
         if broken: f.write("```\nHope this helps.\n")
-write(f"{work}/valid.json", False)
-write(f"{work}/broken.txt", True)
+mixed = ["alpha", "Größe", "東京", "погода", "مرحبا", "naïve", "🌞", "data", "value", "x" * 12]
+ascii = ["alpha", "beta", "gamma", "delta", "epsilon", "naive", "sun", "data", "value", "x" * 12]
+write(f"{work}/mixed.json", mixed, False)
+write(f"{work}/mixed-broken.txt", mixed, True)
+write(f"{work}/ascii.json", ascii, False)
+write(f"{work}/ascii-broken.txt", ascii, True)
+rnd = random.Random(7)
 with open(f"{work}/noise.txt", "w") as f:
     chunk = "".join(rnd.choice("[]{}[]{}1,") for _ in range(1_000_000))
-    for _ in range(size // 1_000_000): f.write(chunk)
+    for _ in range(max(1, size // 1_000_000)): f.write(chunk)
 PY
-
-read -r -a cli_vm <<<"$(sed -n 's/^vm=(\(.*\))$/\1/p' "$here/../orchestrator")"
-
-run() {   # run INPUT LABEL JVM-OPTION...
-  local input="$1" label="$2" bytes code rss_kb
-  shift 2
-  bytes=$(stat -c %s "$work/$input")
-  set +e
-  /usr/bin/time -f "%M" -o "$work/rss" "$JAVA_HOME/bin/java" "$@" -jar "$jar" repair "$work/$input" \
-    >"$work/out" 2>"$work/err"
-  code=$?
-  set -e
-  rss_kb=$(tail -1 "$work/rss")
-  printf '%-11s %6.1f MB input, %-34s exit %d, output %6.1f MB, peak RSS %6.1f MB (%.1fx input)\n' \
-    "$input" "$(echo "$bytes/1000000" | bc -l)" "$label:" "$code" "$(echo "$(stat -c %s "$work/out")/1000000" | bc -l)" \
-    "$(echo "$rss_kb/1000" | bc -l)" "$(echo "$rss_kb*1000/$bytes" | bc -l)"
-  if [ "$code" != 0 ]; then grep -v "^\s*at \(java\|picocli\)" "$work/err" | head -12 | cut -c1-300 | sed "s/^/    /"; fi
-}
-
-for input in valid.json broken.txt noise.txt; do
-  heap_mb=$(( $(stat -c %s "$work/$input") * 4 / 1000000 ))
-  run "$input" "G1, heap cap ${heap_mb} MB (4x)" -Xmx${heap_mb}m -XX:+UseG1GC
-  run "$input" "as the launcher runs repair" ${cli_vm[@]+"${cli_vm[@]}"}
+  for input in mixed.json mixed-broken.txt ascii.json ascii-broken.txt noise.txt; do
+    bytes=$(stat -c %s "$work/$input")
+    rss=()
+    secs=()
+    code=0
+    for _ in $(seq 1 "$runs"); do
+      set +e
+      /usr/bin/time -f "%M %e" -o "$work/time" "$here/../orchestrator" repair "$work/$input" >"$work/out" 2>"$work/err"
+      code=$?
+      set -e
+      read -r kb s < <(tail -1 "$work/time")
+      rss+=("$kb")
+      secs+=("$s")
+    done
+    python3 - "$input" "$bytes" "$code" "$(stat -c %s "$work/out")" "${rss[*]}" "${secs[*]}" <<'PY'
+import sys
+name, size, code, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+rss = [int(x) * 1000 for x in sys.argv[5].split()]
+secs = [float(x) for x in sys.argv[6].split()]
+print(f"{name:17} {size / 1e6:6.1f} MB: exit {code}, output {out / 1e6:6.1f} MB, peak RSS "
+      f"{min(rss) / 1e6:6.1f}-{max(rss) / 1e6:6.1f} MB = {min(rss) / size:.2f}-{max(rss) / size:.2f}x the input, "
+      f"{min(secs):.1f}-{max(secs):.1f} s")
+PY
+    if [ "$code" != 0 ]; then head -3 "$work/err" | cut -c1-240 | sed "s/^/    /"; fi
+  done
 done

@@ -1,11 +1,12 @@
 package dev.spectra.orchestrator.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spectra.orchestrator.structured.InvalidSchemaException;
 import dev.spectra.orchestrator.structured.Guess;
+import dev.spectra.orchestrator.structured.InvalidSchemaException;
 import dev.spectra.orchestrator.structured.JsonRepair;
 import dev.spectra.orchestrator.structured.RepairMode;
 import dev.spectra.orchestrator.structured.RepairResult;
@@ -14,14 +15,7 @@ import dev.spectra.orchestrator.structured.Violation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -42,6 +36,9 @@ import picocli.CommandLine.Parameters;
     "With --jsonl FILE (one object per line with \"id\", \"input\" and optionally \"schema\"), prints one line",
     "  per case, in order: {\"id\", \"ok\", \"value\", \"error\", \"guesses\"}"})
 public final class RepairCommand implements Callable<Integer> {
+  /** Up to this many characters, a refusal in the default mode says whether --lenient would read a value. */
+  private static final int PROBE_LIMIT = 1 << 20;
+
   private final Io io;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The model output; '-' or none: stdin.")
@@ -86,59 +83,98 @@ public final class RepairCommand implements Callable<Integer> {
     CharSequence text;
     try {
       text = readText();
-    } catch (CharacterCodingException e) {
-      return fail(repair, "the input is not valid UTF-8 " + e.getMessage() + "; convert it to UTF-8 first "
-          + "(replacing bad bytes would change the text)");
+    } catch (RepairInput.NotUtf8 e) {
+      return fail(repair, null, "not-utf8", "the input is not valid UTF-8 " + e.getMessage(),
+          "Convert it to UTF-8 first (for example: iconv -f LATIN1 -t UTF-8 FILE > FILE.utf8); repair does not "
+              + "replace bad bytes, because that would change the text.");
     }
     RepairResult result = repair.repair(text, schema);
-    text = null; // the value keeps what it needs; let the rest go before printing a large one
     if (result instanceof RepairResult.Unrecoverable u) {
-      return fail(repair, u.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + u.reason());
+      CharSequence refused = text;
+      Refusal refusal = Refusal.of(u, lenient,
+          refused.length() <= PROBE_LIMIT ? () -> lenientReading(refused, schema) : null);
+      return fail(repair, u, refusal.kind(), refusal.reason(), refusal.next());
     }
+    text = null; // the value keeps what it needs; let the rest go before printing a large one
     RepairResult.Recovered r = (RepairResult.Recovered) result;
     if (schema != null) {
       List<Violation> violations = repair.validate(schema, r.value());
       if (!violations.isEmpty()) {
-        return fail(repair, "the value does not conform to the schema: "
-            + String.join("; ", violations.stream().map(Violation::toString).toList()));
+        return fail(repair, null, "schema", "the value does not conform to the schema: "
+            + String.join("; ", violations.stream().map(Violation::toString).toList()),
+            "Fix the value or the schema; without --schema, repair prints the value it recovered.");
       }
     }
-    if (json) {
-      ObjectNode out = repair.mapper().createObjectNode();
-      out.put("ok", true);
-      out.set("value", r.value());
-      out.put("stage", r.stage().name());
-      out.set("repairs", repair.mapper().valueToTree(r.repairs()));
-      out.set("guesses", guesses(repair.mapper(), r.guesses()));
-      out.set("coercions", repair.mapper().valueToTree(r.coercions().stream().map(Object::toString).toList()));
-      out.putNull("error");
-      io.out().println(write(repair.mapper(), out));
-    } else {
-      try {
+    try {
+      if (json) {
+        printJson(repair.mapper(), r);
+      } else {
         r.json().writeTo(io.out());
-      } catch (IOException e) {
-        throw new ExitException(ExitCodes.FAILED, "cannot write the value: " + e.getMessage());
+        io.out().println();
       }
-      io.out().println();
-      if (!quiet && !r.repairs().isEmpty()) io.err().println("repaired: " + String.join(", ", r.repairs()));
-      if (!quiet) for (var c : r.coercions()) io.err().println("coerced by the schema: " + c);
-      if (!quiet) for (Guess g : r.guesses()) io.err().println("guessed: " + g);
+    } catch (IOException e) {
+      throw new ExitException(ExitCodes.FAILED, "cannot write the value: " + e.getMessage());
+    }
+    if (!json && !quiet) {
+      if (!r.repairs().isEmpty()) io.err().println("repaired: " + String.join(", ", r.repairs()));
+      for (var c : r.coercions()) io.err().println("coerced by the schema: " + c);
+      for (Guess g : r.guesses()) io.err().println("guessed: " + g);
     }
     return ExitCodes.OK;
   }
 
-  private int fail(JsonRepair repair, String reason) {
+  /**
+   * The result object, written as it goes: the value is copied from the checked text straight into the output, so
+   * a 100 MB value is never built as a tree (many times its size) just to be printed.
+   */
+  private void printJson(ObjectMapper mapper, RepairResult.Recovered r) throws IOException {
+    try (JsonGenerator g = mapper.getFactory().createGenerator(io.out())) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.writeStartObject();
+      g.writeBooleanField("ok", true);
+      g.writeFieldName("value");
+      r.json().writeTo(g);
+      g.writeStringField("stage", r.stage().name());
+      g.writeFieldName("repairs");
+      mapper.writeTree(g, mapper.valueToTree(r.repairs()));
+      g.writeFieldName("guesses");
+      mapper.writeTree(g, guesses(mapper, r.guesses()));
+      g.writeFieldName("coercions");
+      mapper.writeTree(g, mapper.valueToTree(r.coercions().stream().map(Object::toString).toList()));
+      g.writeNullField("error");
+      g.writeEndObject();
+    }
+    io.out().println();
+  }
+
+  /**
+   * {@return how many guesses the lenient mode makes on {@code text}, or -1 when it finds no value either} Only asked
+   * for short texts: on a large one the advice says "try" rather than spending a second pass.
+   */
+  private static int lenientReading(CharSequence text, JsonNode schema) {
+    RepairResult r = new JsonRepair(RepairMode.LENIENT).repair(text, schema);
+    return r instanceof RepairResult.Recovered rec ? rec.guesses().size() : -1;
+  }
+
+  /**
+   * Prints the refusal (with {@code --json}: the result object on stdout) and ends with exit 1: the reason, then
+   * what a person can do about it.
+   */
+  private int fail(JsonRepair repair, RepairResult.Unrecoverable u, String kind, String reason, String next) {
     if (json) {
       ObjectNode out = repair.mapper().createObjectNode();
       out.put("ok", false);
       out.putNull("value");
+      out.put("kind", kind);
       out.put("error", reason);
+      out.put("next", next);
       io.out().println(write(repair.mapper(), out));
     }
-    boolean located = reason.contains("line ");
-    throw new ExitException(ExitCodes.FAILED, lenient ? "cannot recover a JSON value: " + reason
-        : "cannot recover a JSON value without guessing: " + reason + (located ? "\nFix the text at that place, or "
-            + "run 'orchestrator repair --lenient' to get the most likely reading with every guess listed." : ""));
+    // "Without guessing" only where a guess could read a value: not for noise, an empty text or a declined answer.
+    boolean guessable = !lenient && u != null && (kind.equals("unparseable") || kind.equals("cut-off"));
+    String message = "cannot recover a JSON value" + (guessable ? " without guessing" : "") + ": "
+        + reason + "\n" + next;
+    throw json ? ExitException.afterResult(ExitCodes.FAILED, message) : new ExitException(ExitCodes.FAILED, message);
   }
 
   static com.fasterxml.jackson.databind.node.ArrayNode guesses(ObjectMapper mapper, List<Guess> guesses) {
@@ -167,7 +203,8 @@ public final class RepairCommand implements Callable<Integer> {
         try {
           text = decode(line);
         } catch (CharacterCodingException e) {
-          io.out().println(write(mapper, error(out, "line " + lineNo + ": not valid UTF-8")));
+          io.out().println(write(mapper, error(out, "line " + lineNo + ": not valid UTF-8 " + e.getMessage()
+              + "; convert the file to UTF-8")));
           continue;
         }
         if (text.isBlank()) continue;
@@ -177,13 +214,14 @@ public final class RepairCommand implements Callable<Integer> {
         } catch (JsonProcessingException e) {
           String what = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("")
               .replaceAll("\\[Source: [^;\\]]*; (line: \\d+, column: \\d+)]", "$1");
-          io.out().println(write(mapper, error(out, "line " + lineNo + ": not valid JSON: " + what)));
+          io.out().println(write(mapper, error(out, "line " + lineNo + ": not valid JSON: " + what + "; each line "
+              + "must be one JSON object such as {\"id\": 1, \"input\": \"the model's output\"}")));
           continue;
         }
         if (c != null && c.isObject() && c.has("id")) out.set("id", c.get("id"));
         if (c == null || !c.isObject() || !c.path("input").isTextual()) {
           io.out().println(write(mapper, error(out, "line " + lineNo + ": needs an object with \"id\" and \"input\" "
-              + "(a string)")));
+              + "(a string), such as {\"id\": 1, \"input\": \"the model's output\"}")));
           continue;
         }
         JsonNode lineSchema = schema;
@@ -193,16 +231,17 @@ public final class RepairCommand implements Callable<Integer> {
               : List.of("must be a JSON Schema object");
           if (!problems.isEmpty()) {
             io.out().println(write(mapper, error(out, "line " + lineNo + ": \"schema\" is not a usable JSON Schema: "
-                + String.join("; ", problems))));
+                + String.join("; ", problems) + "; fix it, or remove it to use --schema (or none)")));
             continue;
           }
         }
         io.out().println(write(mapper, one(repair, lineSchema, c.get("input").textValue(), out)));
       }
     } catch (NoSuchFileException e) {
-      throw ExitException.usage("no such file: " + path);
+      throw ExitException.usage("no such file: " + path + " (check the path given to --jsonl)");
     } catch (IOException e) {
-      throw ExitException.usage("cannot read " + path + ": " + e.getMessage());
+      throw ExitException.usage("cannot read " + path + ": " + e.getMessage() + " (check that it is a readable "
+          + "file)");
     }
     return ExitCodes.OK;
   }
@@ -210,13 +249,14 @@ public final class RepairCommand implements Callable<Integer> {
   private static ObjectNode one(JsonRepair repair, JsonNode schema, String input, ObjectNode out) {
     RepairResult result = repair.repair(input, schema);
     if (result instanceof RepairResult.Unrecoverable u) {
-      return error(out, u.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + u.reason());
+      return error(out, Refusal.of(u, repair.mode() == RepairMode.LENIENT, null).line());
     }
     RepairResult.Recovered r = (RepairResult.Recovered) result;
     if (schema != null) {
       List<Violation> violations = repair.validate(schema, r.value());
       if (!violations.isEmpty()) {
-        return error(out, "schema: " + String.join("; ", violations.stream().map(Violation::toString).toList()));
+        return error(out, "the value does not conform to the schema: " + String.join("; ",
+            violations.stream().map(Violation::toString).toList()) + ". Fix the value or the schema.");
       }
     }
     out.put("ok", true);
@@ -234,100 +274,30 @@ public final class RepairCommand implements Callable<Integer> {
     return out;
   }
 
-  /**
-   * The input as a string. A file is mapped rather than read onto the heap, and decoded straight into an array of
-   * the exact size: on a 100 MB input the heap holds the characters and the string, never the bytes as well.
-   */
-  private CharSequence readText() throws CharacterCodingException {
-    if (file == null || file.equals("-")) return decode(readInput());
-    Path path = io.cwd().resolve(file);
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      long size = channel.size();
-      if (size > Integer.MAX_VALUE / 2) {
-        throw ExitException.usage(path + " is " + size / 1_000_000 + " MB; repair reads at most 1,000 MB");
-      }
-      if (size == 0) return "";
-      MappedByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-      int units = 0;
-      boolean ascii = true;
-      for (int i = 0; i < size; i++) {
-        byte b = bytes.get(i);
-        if (b < 0) ascii = false;
-        // One UTF-16 unit per sequence start; two for a 4-byte sequence (a surrogate pair).
-        if ((b & 0xC0) != 0x80) units += (b & 0xF8) == 0xF0 ? 2 : 1;
-      }
-      if (ascii) {
-        byte[] latin = new byte[(int) size];
-        bytes.get(0, latin);
-        return new Ascii(latin, 0, latin.length);
-      }
-      char[] chars = new char[units];
-      java.nio.CharBuffer out = java.nio.CharBuffer.wrap(chars);
-      CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-      var result = decoder.decode(bytes, out, true);
-      if (result.isError() || bytes.hasRemaining()) {
-        int at = bytes.position();
-        throw new CharacterCodingException() {
-          @Override public String getMessage() {
-            return "(bad byte near offset " + at + ")";
-          }
-        };
-      }
-      // Not copied into a String: that copy would double the memory of a large input.
-      return java.nio.CharBuffer.wrap(chars, 0, out.position());
-    } catch (CharacterCodingException e) {
-      throw e;
-    } catch (NoSuchFileException e) {
-      throw ExitException.usage("no such file: " + path);
-    } catch (IOException e) {
-      throw ExitException.usage("cannot read " + path + ": " + e.getMessage());
-    }
-  }
-
-  private byte[] readInput() {
-    if (file == null || file.equals("-")) {
-      try {
-        return io.in().readAllBytes();
-      } catch (IOException e) {
-        throw ExitException.usage("cannot read standard input: " + e.getMessage());
-      }
-    }
-    Path path = io.cwd().resolve(file);
+  /** The input, held compactly ({@link RepairInput}). */
+  private CharSequence readText() throws RepairInput.NotUtf8 {
+    boolean stdin = file == null || file.equals("-");
+    Path path = stdin ? null : io.cwd().resolve(file);
     try {
-      return Files.readAllBytes(path);
+      return stdin ? RepairInput.read(io.in()) : RepairInput.read(path);
+    } catch (RepairInput.NotUtf8 e) {
+      throw e;
+    } catch (RepairInput.TooLarge e) {
+      throw ExitException.usage((stdin ? "standard input" : path.toString()) + " holds " + e.size / 1_000_000
+          + " MB; repair reads at most " + RepairInput.MAX_BYTES / 1_000_000 + " MB. Give only the model's output"
+          + " (one reply), not a whole log.");
     } catch (NoSuchFileException e) {
-      throw ExitException.usage("no such file: " + path);
+      throw ExitException.usage("no such file: " + path + " (check the path; with no FILE or '-', repair reads "
+          + "standard input)");
     } catch (IOException e) {
-      throw ExitException.usage("cannot read " + path + ": " + e.getMessage());
+      throw ExitException.usage("cannot read " + (stdin ? "standard input" : path.toString()) + ": "
+          + e.getMessage() + " (check that it is a readable file)");
     }
   }
 
-  /**
-   * Strict UTF-8: replacing bad bytes would change the text the model wrote. Checked in small steps, then decoded
-   * once, so a 100 MB input costs the bytes and the string, not a further char buffer.
-   */
+  /** Strict UTF-8: replacing bad bytes would change the text the model wrote. */
   static String decode(byte[] bytes) throws CharacterCodingException {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    java.nio.CharBuffer scratch = java.nio.CharBuffer.allocate(8192);
-    while (true) {
-      var r = decoder.decode(in, scratch, true);
-      if (r.isError()) {
-        int at = in.position();
-        throw new CharacterCodingException() {
-          @Override public String getMessage() {
-            return "(bad byte near offset " + at + ")";
-          }
-        };
-      }
-      scratch.clear();
-      if (r.isUnderflow()) break;
-    }
-    return new String(bytes, StandardCharsets.UTF_8);
+    return RepairInput.of(bytes).toString();
   }
 
   private static String write(ObjectMapper mapper, JsonNode node) {
@@ -338,22 +308,68 @@ public final class RepairCommand implements Callable<Integer> {
     }
   }
 
-  /** ASCII text read as characters in place: one byte per character, no copy. */
-  record Ascii(byte[] bytes, int from, int to) implements CharSequence {
-    @Override public int length() {
-      return to - from;
+  /**
+   * A refusal in a person's words: what is wrong, and what they can do about it. The engine's reasons are shared
+   * with the pipeline (where a model is re-asked with them); the next step is the command line's own.
+   *
+   * @param kind {@code empty}, {@code refused}, {@code not-json}, {@code cut-off} or {@code unparseable}
+   */
+  record Refusal(String kind, String reason, String next) {
+    private static final String LENIENT = "run 'orchestrator repair --lenient' to get the most likely reading with "
+        + "every guess listed";
+
+    /**
+     * @param lenientGuesses for a refusal in the default mode: how many guesses the lenient mode makes on the same
+     *     input (-1: it finds no value either); null when not worked out (a large input)
+     */
+    static Refusal of(RepairResult.Unrecoverable u, boolean lenient, java.util.function.IntSupplier lenientGuesses) {
+      String reason = u.reason();
+      switch (u.kind()) {
+        case EMPTY -> {
+          if (reason.contains("reasoning block that never closes")) {
+            return new Refusal("cut-off", reason, "The output stops inside the model's reasoning, before any "
+                + "answer: there is nothing to recover. Ask the model again with a larger output-token limit.");
+          }
+          return new Refusal("empty", reason.equals("the text is empty") ? "the input is empty" : reason,
+              "Give the file that holds the model's output, or pipe the output to standard input.");
+        }
+        case REFUSED -> {
+          return new Refusal("refused", reason, "There is no value in it to recover; change the request and ask "
+              + "the model again.");
+        }
+        default -> { }
+      }
+      if (reason.contains("mostly brackets") || reason.equals("no JSON value found in the text")) {
+        String what = reason.equals("no JSON value found in the text")
+            ? "it holds no JSON value (no object, array, string, number, true, false or null)" : reason;
+        return new Refusal("not-json", "the input is not JSON: " + what, "Check that this is the file you meant: "
+            + "there is nothing to repair in it" + (lenient ? "." : ", and --lenient does not guess a value out of "
+            + "it either."));
+      }
+      if (reason.contains("nesting deeper than")) {
+        return new Refusal("unparseable", reason, "Flatten the value; no reading of it is shallow enough.");
+      }
+      boolean cut = u.kind() == dev.spectra.orchestrator.model.ModelError.InvalidOutput.Kind.TRUNCATED
+          || reason.contains("looks cut off");
+      String kind = cut ? "cut-off" : "unparseable";
+      String place = reason.startsWith("line ") ? "Fix the text at that place" : "Fix the text";
+      if (lenient) {
+        return new Refusal(kind, reason, place + (cut ? ", or give the complete output (ask the model again with "
+            + "a larger output-token limit)." : "; even the most likely reading fails there."));
+      }
+      int guesses = lenientGuesses == null ? 0 : lenientGuesses.getAsInt();
+      if (guesses < 0) {
+        return new Refusal(kind, reason, place + (cut ? ", or give the complete output (ask the model again with "
+            + "a larger output-token limit)." : ".") + " --lenient finds no reading of it either.");
+      }
+      String lenientSays = lenientGuesses == null ? "" : " (it reads a value here with " + guesses
+          + (guesses == 1 ? " guess)" : " guesses)");
+      return new Refusal(kind, reason, place + ", or " + LENIENT + lenientSays + ".");
     }
 
-    @Override public char charAt(int index) {
-      return (char) bytes[from + index];
-    }
-
-    @Override public CharSequence subSequence(int start, int end) {
-      return new Ascii(bytes, from + start, from + end);
-    }
-
-    @Override public String toString() {
-      return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+    /** One line for a JSONL result: the reason and the next step. */
+    String line() {
+      return reason + ". " + next;
     }
   }
 

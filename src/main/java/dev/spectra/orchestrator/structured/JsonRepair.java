@@ -534,7 +534,7 @@ public final class JsonRepair {
     Outcome checkSurroundings(Outcome o, int before, int after) {
       Candidate c = o.candidate;
       int next = Extraction.skipWhitespace(raw, c.end());
-      boolean trailing = next < after && continuesJson(next, after);
+      boolean trailing = next < after && (continuesJson(next, after) || closesLater(next, after));
       int prev = c.start() - 1;
       while (prev >= before && Character.isWhitespace(raw.charAt(prev))) prev--;
       boolean leading = prev >= before && endsMember(prev, before);
@@ -562,6 +562,20 @@ public final class JsonRepair {
       if (q >= stop || raw.charAt(q) != '"') return false;
       q = Extraction.skipWhitespace(raw, q + 1);
       return q < limit && raw.charAt(q) == ':';
+    }
+
+    /**
+     * {@return whether the rest of the line after a value closes a bracket before it opens one} ({@code [1, 2} 3]}:
+     * the value was cut short by a stray closer, and what follows still belongs to it)
+     */
+    private boolean closesLater(int p, int limit) {
+      int stop = Math.min(limit, p + Repairer.LOOK_LIMIT);
+      for (int q = p; q < stop; q++) {
+        char c = raw.charAt(q);
+        if (c == '\n' || c == '[' || c == '{') return false;
+        if (c == ']' || c == '}') return true;
+      }
+      return false;
     }
 
     private boolean endsMember(int p, int before) {

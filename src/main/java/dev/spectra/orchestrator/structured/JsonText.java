@@ -56,18 +56,21 @@ public final class JsonText {
    * {@code 1E+400}), so output does not depend on whether the tree was built.
    */
   public void writeTo(Writer out) throws IOException {
+    try (JsonGenerator g = strict.mapper().getFactory().createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      writeTo(g);
+    }
+  }
+
+  /** Writes the value into {@code g} at its current place (a field's value, an array element), streaming. */
+  public void writeTo(JsonGenerator g) throws IOException {
     if (tree != null) {
-      try (JsonGenerator g = strict.mapper().getFactory().createGenerator(out)) {
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        strict.mapper().writeTree(g, tree);
-      }
+      strict.mapper().writeTree(g, tree);
       return;
     }
     var factory = strict.mapper().getFactory();
     try (JsonParser p = sink != null ? factory.createParser(sink.stream())
-            : factory.createParser(new StrictJson.RangeReader(source, from, to));
-        JsonGenerator g = factory.createGenerator(out)) {
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            : factory.createParser(new StrictJson.RangeReader(source, from, to))) {
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
         switch (t) {
           case VALUE_NUMBER_FLOAT -> g.writeNumber(p.getDecimalValue());

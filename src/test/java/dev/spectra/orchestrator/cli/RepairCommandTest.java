@@ -208,4 +208,133 @@ class RepairCommandTest {
     assertThat(rows.get(2).get("error").asText()).contains("line 3").contains("schema");
     assertThat(rows.get(3).get("guesses").isEmpty()).isTrue();
   }
+
+  /** No wording meant for a model reaches a person: the CLI says what they can do. */
+  private void assertSpeaksToAPerson(String text) {
+    assertThat(text.toLowerCase(java.util.Locale.ROOT)).doesNotContain("answer with").doesNotContain("reply with")
+        .doesNotContain("value only").doesNotContain("send the complete").doesNotContain("exception");
+  }
+
+  private void clear() {
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+  }
+
+  @Test
+  void aRefusalThatTheLenientModeReadsSaysSoWithItsNumberOfGuesses() throws Exception {
+    Files.writeString(dir.resolve("in.txt"), "{\"a\": [1, 2, ...]}");
+    assertThat(run("repair", "in.txt")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("line 1, column 14").contains("placeholder")
+        .contains("Fix the text at that place, or run 'orchestrator repair --lenient'")
+        .contains("it reads a value here with 1 guess)");
+    assertSpeaksToAPerson(err.toString());
+  }
+
+  @Test
+  void aRefusalThatTheLenientModeCannotReadEitherDoesNotSuggestIt() throws Exception {
+    Files.writeString(dir.resolve("in.txt"), "{:}");
+    assertThat(run("repair", "in.txt")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("Fix the text at that place.").contains("--lenient finds no reading of it");
+    clear();
+    assertThat(run("repair", "in.txt", "--lenient")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).startsWith("error: cannot recover a JSON value: line 1")
+        .contains("even the most likely reading fails there");
+    assertSpeaksToAPerson(err.toString());
+  }
+
+  @Test
+  void bracketNoiseIsCalledNotJsonWithTheNextStepInBothModes() throws Exception {
+    java.util.Random random = new java.util.Random(5);
+    StringBuilder noise = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) noise.append("[]{}".charAt(random.nextInt(4)));
+    Files.writeString(dir.resolve("noise.txt"), noise);
+    assertThat(run("repair", "noise.txt")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("the input is not JSON").contains("Check that this is the file you meant")
+        .contains("--lenient does not guess a value out of it either").doesNotContain("without guessing\n");
+    clear();
+    assertThat(run("repair", "noise.txt", "--json")).isEqualTo(ExitCodes.FAILED);
+    JsonNode r = M.readTree(out.toString());
+    assertThat(r.get("kind").asText()).isEqualTo("not-json");
+    assertThat(r.get("next").asText()).contains("Check that this is the file you meant");
+  }
+
+  @Test
+  void emptyInputAndAModelsRefusalEachSayWhatToDoNext() throws Exception {
+    assertThat(run(new byte[0], "repair")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("the input is empty").contains("pipe the output to standard input");
+    clear();
+    assertThat(run("I'm sorry, but I can't help with that.".getBytes(StandardCharsets.UTF_8), "repair"))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("declined").contains("change the request and ask the model again");
+    clear();
+    assertThat(run("<think>the user wants".getBytes(StandardCharsets.UTF_8), "repair")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("larger output-token limit");
+    clear();
+    assertThat(run("Sunny weather today.".getBytes(StandardCharsets.UTF_8), "repair"))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("the input is not JSON: it holds no JSON value");
+    assertSpeaksToAPerson(err.toString());
+  }
+
+  @Test
+  void cutOffTextInTheLenientModeIsCompletedAndInTheDefaultModeTheRefusalPointsThere() throws Exception {
+    Files.writeString(dir.resolve("cut.txt"), "{\"items\": [1, 2,");
+    assertThat(run("repair", "cut.txt")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("cut off").contains("--lenient");
+    clear();
+    assertThat(run("repair", "cut.txt", "--json")).isEqualTo(ExitCodes.FAILED);
+    JsonNode r = M.readTree(out.toString());
+    assertThat(r.get("kind").asText()).isEqualTo("cut-off");
+    assertThat(r.get("ok").asBoolean()).isFalse();
+    assertThat(out.toString().strip().lines()).as("one JSON object on stdout").hasSize(1);
+  }
+
+  @Test
+  void aMissingFileAndBadBytesEachNameTheFix() throws Exception {
+    assertThat(run("repair", "nope.txt")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("check the path").contains("standard input");
+    clear();
+    Files.write(dir.resolve("latin.txt"), new byte[] {'[', '"', (byte) 0xE9, '"', ']'});
+    assertThat(run("repair", "latin.txt")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("not valid UTF-8").contains("offset 2").contains("iconv");
+  }
+
+  @Test
+  void aSchemaViolationSaysWhatToFix() throws Exception {
+    Files.writeString(dir.resolve("s.json"), "{\"type\": \"object\", \"required\": [\"name\"]}");
+    Files.writeString(dir.resolve("in.txt"), "{\"age\": 1}");
+    assertThat(run("repair", "in.txt", "--schema", "s.json")).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("does not conform to the schema").contains("Fix the value or the schema");
+  }
+
+  @Test
+  void jsonOutputOfALargeValueIsTheSameAsTheTextOutput() throws Exception {
+    StringBuilder sb = new StringBuilder("Here it is:\n```json\n[");
+    for (int i = 0; i < 40_000; i++) sb.append(i == 0 ? "" : ",").append("{'id': ").append(i)
+        .append(", \"name\": \"東京 🌞 naïve\", \"x\": 1.50, \"ok\": True}");
+    sb.append("]\n```\n");
+    Files.writeString(dir.resolve("big.txt"), sb);
+    assertThat(run("repair", "big.txt", "--quiet")).isEqualTo(ExitCodes.OK);
+    String text = out.toString().strip();
+    clear();
+    assertThat(run("repair", "big.txt", "--json")).isEqualTo(ExitCodes.OK);
+    JsonNode r = M.readTree(out.toString());
+    assertThat(r.get("value").size()).isEqualTo(40_000);
+    assertThat(r.get("value").equals(M.readTree(text))).as("the same value").isTrue();
+    assertThat(r.get("value").get(7).get("name").asText()).isEqualTo("東京 🌞 naïve");
+    assertThat(out.toString()).contains("\"x\":1.50,");
+    assertThat(r.get("repairs").toString()).contains("single-quotes");
+    assertThat(r.get("error").isNull()).isTrue();
+  }
+
+  @Test
+  void jsonlErrorsSayHowALineMustLook() throws Exception {
+    Files.write(dir.resolve("c.jsonl"), List.of("not json", "[1]", "{\"id\": 3, \"input\": \"{\\\"a\\\": [1, ...]}\"}"));
+    assertThat(run("repair", "--jsonl", "c.jsonl")).isEqualTo(ExitCodes.OK);
+    List<String> lines = out.toString().lines().toList();
+    assertThat(M.readTree(lines.get(0)).get("error").asText()).contains("each line must be one JSON object");
+    assertThat(M.readTree(lines.get(1)).get("error").asText()).contains("such as {\"id\": 1");
+    assertThat(M.readTree(lines.get(2)).get("error").asText()).contains("placeholder").contains("--lenient");
+    assertSpeaksToAPerson(out.toString());
+  }
 }
