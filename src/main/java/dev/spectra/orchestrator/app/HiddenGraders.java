@@ -24,6 +24,11 @@ public final class HiddenGraders {
     return new HiddenScenarioGrader(over(Verifiers.sandboxed(env), unsafeNoSandbox), scratch);
   }
 
+  /** {@return the grader over a given verifier (eval shares one across its samples); files go under {@code scratch}} */
+  public static HiddenScenarioGrader over(Verifier verifier, boolean unsafeNoSandbox, Path scratch) {
+    return new HiddenScenarioGrader(over(verifier, unsafeNoSandbox), scratch);
+  }
+
   /**
    * {@return the check as eval needs it, over any verifier}: compile (no tests: the model's own tests do not grade),
    * start the service, run the hidden scenarios, fuzzing and security probes

@@ -22,8 +22,22 @@ final class LedgerAttemptRecorder implements AttemptListener {
    * suffix keeps them unique across processes sharing one database.
    */
   private String newId() {
-    return String.format("%012x%06x-%08x", System.currentTimeMillis(), sequence.incrementAndGet() & 0xFFFFFF,
-        ThreadLocalRandom.current().nextInt());
+    // The same text as String.format("%012x%06x-%08x", ...), without the formatter: this runs once per call on the
+    // gateway's request path, where the format parser cost more than the rest of the row.
+    char[] id = new char[27];
+    hex(id, 0, 12, System.currentTimeMillis());
+    hex(id, 12, 6, sequence.incrementAndGet() & 0xFFFFFF);
+    id[18] = '-';
+    hex(id, 19, 8, ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL);
+    return new String(id);
+  }
+
+  /** Writes the low {@code digits} hex digits of {@code value} into {@code out} from {@code at}, zero-padded. */
+  private static void hex(char[] out, int at, int digits, long value) {
+    for (int i = at + digits - 1; i >= at; i--) {
+      out[i] = Character.forDigit((int) (value & 0xF), 16);
+      value >>>= 4;
+    }
   }
 
   @Override public void attemptEnded(Ended e) {

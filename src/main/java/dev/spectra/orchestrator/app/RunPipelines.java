@@ -11,6 +11,7 @@ import dev.spectra.orchestrator.run.Ports;
 import dev.spectra.orchestrator.run.RunPipeline;
 import dev.spectra.orchestrator.run.Steps;
 import dev.spectra.orchestrator.scaffold.BuildJournal;
+import dev.spectra.orchestrator.verify.Verifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,7 +44,13 @@ public final class RunPipelines {
   /** The same with a hook between steps and fixed build ids, for tests that stop a build on purpose. */
   public static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd, Options options,
       Steps.Hook hook, Supplier<String> ids) {
-    return create(config, ledger, env, cwd, options, hook, ids, UnaryOperator.identity());
+    return create(config, ledger, env, cwd, options, hook, ids, UnaryOperator.identity(), Verifiers.sandboxed(env));
+  }
+
+  /** The same over a given verifier: eval shares one across its samples (see {@link Verifiers#reusing}). */
+  public static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd, Options options,
+      Verifier verifier) {
+    return create(config, ledger, env, cwd, options, Steps.Hook.NONE, null, UnaryOperator.identity(), verifier);
   }
 
   /**
@@ -51,9 +58,14 @@ public final class RunPipelines {
    */
   static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd, Options options,
       Steps.Hook hook, Supplier<String> ids, UnaryOperator<BuildJournal> journal) {
+    return create(config, ledger, env, cwd, options, hook, ids, journal, Verifiers.sandboxed(env));
+  }
+
+  private static RunPipeline create(Config config, Ledger ledger, Map<String, String> env, Path cwd, Options options,
+      Steps.Hook hook, Supplier<String> ids, UnaryOperator<BuildJournal> journal, Verifier verifier) {
     Dirs dirs = Dirs.from(env);
     return RunPipeline.create(cascadeSessions(config, ledger, options.model()),
-        Verifiers.sandboxed(env), journal.apply(new LedgerBuildJournal(ledger, BuildRecord.Kind.RUN)),
+        verifier, journal.apply(new LedgerBuildJournal(ledger, BuildRecord.Kind.RUN)),
         new RunPipeline.Setup(options.unsafeNoSandbox(), options.progress(), options.interactive(), options.clock(),
             dirs.runsDir(), cwd, hook, ids));
   }

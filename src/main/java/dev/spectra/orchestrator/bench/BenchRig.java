@@ -23,8 +23,6 @@ import dev.spectra.orchestrator.reliability.CascadeSettings;
 import dev.spectra.orchestrator.sim.SimOptions;
 import dev.spectra.orchestrator.sim.Simulator;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,17 +34,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Everything {@code orchestrator bench gateway} measures, started in one process: the simulator as the upstream,
  * our gateway in front of it through the real cascade (retry, breaker, structured engine, ledger), and the Portkey
- * gateway as a Node process when Node and its npm package are available. Closing stops all of it.
+ * gateway as a Node process when Node and its npm package are available, and a minimal relay on the gateway's own
+ * server and client stack as the floor for one more hop. Closing stops all of it, the Node process included.
  */
 public final class BenchRig implements AutoCloseable {
   /** The Portkey version measured; installed into a cache directory with npm when missing. */
   public static final String PORTKEY_PACKAGE = "@portkey-ai/gateway@1.15.2";
+
+  /**
+   * The one model name the benchmark's gateways serve: the body sends {@code "model": "bench"}, and the gateway
+   * serves exactly the names its directory lists.
+   */
+  private static final java.util.function.Supplier<List<Gateway.Listed>> BENCH_MODEL =
+      () -> List.of(new Gateway.Listed("bench", "local"));
 
   private final Simulator sim;
   private final Providers providers;
@@ -54,12 +59,14 @@ public final class BenchRig implements AutoCloseable {
   private final Path tmp;
   private final Gateway gateway;
   private final Gateway alone;
-  private Process portkey;
-  private Integer portkeyPort;
+  private final MinimalRelay relay;
+  private PortkeyProcess portkey;
   private String portkeyNote;
 
-  private BenchRig(Simulator sim, Providers providers, Ledger ledger, Path tmp, Gateway gateway, Gateway alone) {
+  private BenchRig(Simulator sim, Providers providers, Ledger ledger, Path tmp, Gateway gateway, Gateway alone,
+      MinimalRelay relay) {
     this.sim = sim;
+    this.relay = relay;
     this.providers = providers;
     this.ledger = ledger;
     this.tmp = tmp;
@@ -82,14 +89,16 @@ public final class BenchRig implements AutoCloseable {
     Cascade cascade = recording.into(new CascadeBuilder(CascadeSettings.defaults(List.of(spec), "bench",
         List.of()).withDefaultModel("bench-local")).providers(providers::model), ledger).build();
     // Every target gets the same body (model "bench"); the gateway serves it through the cascade's one route.
-    Gateway gateway = Gateway.builder(Gateway.directory(name -> cascade, List::of))
+    Gateway gateway = Gateway.builder(Gateway.directory(name -> cascade, BENCH_MODEL))
         .options(GatewayOptions.defaults().withPort(0)).start();
     // The same gateway code in front of a model that answers in-process: no cascade, no upstream HTTP exchange. What
     // it adds over nothing is the gateway's own cost plus the client's one loopback exchange.
     Model inProcess = new InProcessModel();
-    Gateway alone = Gateway.builder(Gateway.directory(name -> inProcess, List::of))
+    Gateway alone = Gateway.builder(Gateway.directory(name -> inProcess, BENCH_MODEL))
         .options(GatewayOptions.defaults().withPort(0)).start();
-    return new BenchRig(sim, providers, ledger, tmp, gateway, alone);
+    // The floor for the gateway's hop: the same server and client stack, forwarding bytes and nothing else.
+    MinimalRelay relay = MinimalRelay.start(URI.create(sim.baseUrl() + "/v1/chat/completions"));
+    return new BenchRig(sim, providers, ledger, tmp, gateway, alone, relay);
   }
 
   /** Answers every request at once with a fixed short reply, the size of the simulator's. */
@@ -112,8 +121,12 @@ public final class BenchRig implements AutoCloseable {
   /** {@return the chat URL of the gateway whose model answers in-process (no cascade, no upstream exchange)} */
   public URI gatewayAloneChatUrl() { return URI.create(alone.baseUrl() + "/v1/chat/completions"); }
 
+  /** {@return the chat URL of the minimal relay (same server and client stack, no gateway logic) to the simulator} */
+  public URI relayChatUrl() { return relay.chatUrl(); }
+
   public Optional<URI> portkeyChatUrl() {
-    return portkeyPort == null ? Optional.empty() : Optional.of(URI.create("http://127.0.0.1:" + portkeyPort + "/v1/chat/completions"));
+    return portkey == null ? Optional.empty()
+        : Optional.of(URI.create("http://127.0.0.1:" + portkey.port() + "/v1/chat/completions"));
   }
 
   /** {@return Portkey's upstream headers: provider openai at the simulator's /v1} */
@@ -132,94 +145,31 @@ public final class BenchRig implements AutoCloseable {
    * Starts Portkey from {@code cacheDir} (installing it there with npm when missing). Never fails the benchmark:
    * when Node, npm or the package is unavailable, {@link #portkeyNote} says why and Portkey is skipped.
    */
-  public void startPortkey(Path cacheDir, Consumer<String> progress) {
-    Optional<Path> node = onPath("node");
-    if (node.isEmpty()) {
-      portkeyNote = "node is not installed; Portkey skipped";
-      return;
+  public void startPortkey(Path cacheDir, Consumer<String> progress) throws InterruptedException {
+    switch (PortkeyProcess.start(cacheDir, PORTKEY_PACKAGE, tmp, progress)) {
+      case PortkeyProcess.Outcome.Started s -> portkey = s.portkey();
+      case PortkeyProcess.Outcome.Skipped s -> portkeyNote = s.why();
     }
-    Path script = cacheDir.resolve("node_modules/@portkey-ai/gateway/build/start-server.js");
-    try {
-      if (!Files.exists(script)) {
-        Optional<Path> npm = onPath("npm");
-        if (npm.isEmpty()) {
-          portkeyNote = "npm is not installed; Portkey skipped";
-          return;
-        }
-        progress.accept("installing " + PORTKEY_PACKAGE + " into " + cacheDir + " (once)");
-        Files.createDirectories(cacheDir);
-        Process p = new ProcessBuilder(npm.get().toString(), "install", "--no-audit", "--no-fund", "--prefix",
-            cacheDir.toString(), PORTKEY_PACKAGE).redirectErrorStream(true)
-            .redirectOutput(cacheDir.resolve("npm-install.log").toFile()).start();
-        if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.exists(script)) {
-          p.destroyForcibly();
-          portkeyNote = "npm install " + PORTKEY_PACKAGE + " failed (see " + cacheDir.resolve("npm-install.log")
-              + "); Portkey skipped";
-          return;
-        }
-      }
-      int port = freePort();
-      ProcessBuilder pb = new ProcessBuilder(node.get().toString(), script.toString(), "--port=" + port, "--headless")
-          .redirectErrorStream(true).redirectOutput(tmp.resolve("portkey.log").toFile());
-      // Production mode: no console UI, no log streaming, as Portkey is deployed.
-      pb.environment().put("NODE_ENV", "production");
-      portkey = pb.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (System.nanoTime() < deadline && portkey.isAlive()) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-          portkeyPort = port;
-          return;
-        } catch (IOException notYet) {
-          Thread.sleep(100);
-        }
-      }
-      portkeyNote = "Portkey did not start listening within 30 s (see " + tmp.resolve("portkey.log") + "); skipped";
-      portkey.destroyForcibly();
-      portkey = null;
-    } catch (IOException e) {
-      portkeyNote = "cannot run Portkey: " + e.getMessage() + "; skipped";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      portkeyNote = "interrupted while starting Portkey; skipped";
-    }
+  }
+
+  /** {@return the Portkey node process while it runs} */
+  public Optional<ProcessHandle> portkeyProcess() {
+    return portkey == null ? Optional.empty() : Optional.of(portkey.handle());
   }
 
   /** Portkey did not answer correctly: stop it and say why in the report. */
   public void dropPortkey(String why) {
     portkeyNote = why;
-    portkeyPort = null;
-    if (portkey != null) portkey.destroyForcibly();
+    if (portkey != null) portkey.close();
     portkey = null;
-  }
-
-  private static Optional<Path> onPath(String exe) {
-    String path = System.getenv("PATH");
-    if (path == null) return Optional.empty();
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      Path p = Path.of(dir, exe);
-      if (Files.isExecutable(p)) return Optional.of(p);
-    }
-    return Optional.empty();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Override public void close() {
     List<RuntimeException> errors = new ArrayList<>();
-    if (portkey != null) {
-      portkey.destroy();
-      try {
-        if (!portkey.waitFor(5, TimeUnit.SECONDS)) portkey.destroyForcibly();
-      } catch (InterruptedException e) {
-        portkey.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
-    for (Runnable r : List.<Runnable>of(gateway::close, alone::close, ledger::close, providers::close, sim::close)) {
+    // Node first: it is the one thing this rig starts outside the JVM.
+    if (portkey != null) portkey.close();
+    portkey = null;
+    for (Runnable r : List.<Runnable>of(relay::close, gateway::close, alone::close, ledger::close, providers::close, sim::close)) {
       try {
         r.run();
       } catch (RuntimeException e) {

@@ -53,8 +53,12 @@ public final class GatewayBench {
     HttpClient client = client(1);
     long[][] nanos = new long[targets.size()][requests];
     int[] errors = new int[targets.size()];
-    for (int i = 0; i < warmup; i++) for (Target t : targets) call(client, t);
+    for (int i = 0; i < warmup; i++) {
+      for (Target t : targets) call(client, t);
+      stopIfInterrupted();
+    }
     for (int i = 0; i < requests; i++) {
+      stopIfInterrupted();
       for (int t = 0; t < targets.size(); t++) {
         long t0 = System.nanoTime();
         if (!call(client, targets.get(t))) errors[t]++;
@@ -74,16 +78,56 @@ public final class GatewayBench {
 
   /** {@code clients} virtual threads share {@code requests} requests; after a short warm-up of the same shape. */
   public Throughput throughput(Target target, int clients, int requests) throws InterruptedException {
-    HttpClient client = client(clients);
-    run(client, target, clients, Math.max(clients, requests / 10));
-    long t0 = System.nanoTime();
-    int errors = run(client, target, clients, requests);
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    progress.accept("throughput " + target.name() + ": " + requests + " requests in " + String.format("%.2f s", seconds));
-    return new Throughput(target.name(), clients, requests, errors, seconds, requests / seconds);
+    return throughput(List.of(target), clients, requests, 1).getFirst();
+  }
+
+  /**
+   * Throughput of every target under {@code clients} concurrent clients: first a warm-up of every target (a tenth
+   * of the requests, at least one per client, unmeasured), then {@code requests} per target in {@code slices}
+   * rounds that take the targets in turn, so a change of load on a shared machine falls on all of them alike
+   * rather than on whichever target ran last. Each target keeps its own client, so its connections stay warm.
+   */
+  public List<Throughput> throughput(List<Target> targets, int clients, int requests, int slices)
+      throws InterruptedException {
+    int rounds = Math.max(1, Math.min(slices, requests));
+    List<HttpClient> clientsOf = new ArrayList<>();
+    long[] nanos = new long[targets.size()];
+    int[] errors = new int[targets.size()];
+    int[] done = new int[targets.size()];
+    try {
+      for (Target t : targets) {
+        HttpClient c = client(clients);
+        clientsOf.add(c);
+        progress.accept("throughput warm-up: " + t.name());
+        run(c, t, clients, Math.max(clients, requests / 10));
+      }
+      for (int r = 0; r < rounds; r++) {
+        int share = requests / rounds + (r < requests % rounds ? 1 : 0);
+        for (int t = 0; t < targets.size(); t++) {
+          long t0 = System.nanoTime();
+          errors[t] += run(clientsOf.get(t), targets.get(t), clients, share);
+          nanos[t] += System.nanoTime() - t0;
+          done[t] += share;
+        }
+        progress.accept("throughput: round " + (r + 1) + "/" + rounds + " of " + clients + " clients done");
+      }
+    } finally {
+      clientsOf.forEach(HttpClient::close);
+    }
+    List<Throughput> out = new ArrayList<>();
+    for (int t = 0; t < targets.size(); t++) {
+      double seconds = nanos[t] / 1e9;
+      out.add(new Throughput(targets.get(t).name(), clients, done[t], errors[t], seconds, done[t] / seconds));
+    }
+    return out;
+  }
+
+  private static void stopIfInterrupted() throws InterruptedException {
+    if (Thread.interrupted()) throw new InterruptedException("benchmark interrupted");
   }
 
   private int run(HttpClient client, Target target, int clients, int requests) throws InterruptedException {
+    stopIfInterrupted();
     AtomicInteger left = new AtomicInteger(requests);
     AtomicInteger errors = new AtomicInteger();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -98,6 +142,11 @@ public final class GatewayBench {
           f.get();
         } catch (java.util.concurrent.ExecutionException e) {
           errors.incrementAndGet();
+        } catch (InterruptedException e) {
+          // Ctrl-C: no client takes another request, the ones in flight are interrupted, then the rig closes.
+          left.set(0);
+          pool.shutdownNow();
+          throw e;
         }
       }
     }

@@ -7,10 +7,13 @@ import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.app.Configs;
 import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.app.RunPipelines;
+import dev.spectra.orchestrator.app.Verifiers;
 import dev.spectra.orchestrator.app.SimulatedModels;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
+import dev.spectra.orchestrator.verify.ReusingVerifier;
+import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.eval.EvalReport;
 import dev.spectra.orchestrator.eval.BuildProjection;
 import dev.spectra.orchestrator.eval.EvalRunner;
@@ -228,6 +231,11 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
             ctx.infos());
         EvalSession.Outcome outcome = new EvalSession(runner, io.err()).run(info, tasks, subjects, previous, dir,
             defaultPlace, report -> ledger.buildFinished(runId, report.partial() ? "partial" : "done", dir));
+        // With --workers the builds were verified by the workers, each with its own count.
+        if (mode.equals("build") && !quiet && !json && queue == null) {
+          io.err().println("Verifications: " + ctx.verified().ran() + " run in the sandbox, "
+              + ctx.verified().reused() + " reused for identical sources.");
+        }
         print(outcome.report(), outcome.written(), runId);
         return outcome instanceof EvalSession.Outcome.Interrupted ? ExitCodes.INTERRUPTED : ExitCodes.OK;
       }
@@ -245,8 +253,8 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
    * and for a worker taking one of its samples; closing it stops the simulators and closes the connections.
    */
   record Context(SimulatedModels sims, Providers providers, Cascades cascades, List<String> names,
-      List<Subject> subjects, List<RunInfo.SubjectInfo> infos, Ledger ledger, EvalRunner.SampleTaker taker)
-      implements AutoCloseable {
+      List<Subject> subjects, List<RunInfo.SubjectInfo> infos, Ledger ledger, EvalRunner.SampleTaker taker,
+      ReusingVerifier.Memory verified) implements AutoCloseable {
     @Override public void close() {
       try {
         providers.close();
@@ -288,12 +296,15 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
         infos.add(subjectInfo(config, s));
       }
       Ledger ledger = cascades.ledger();
+      // One verifier for every build and grading of the run: identical projects are verified once.
+      ReusingVerifier.Memory verified = new ReusingVerifier.Memory();
+      Verifier verifier = Verifiers.reusing(runIo.env(), verified);
       EvalRunner.SampleTaker taker = mode.equals("plan")
           ? SampleTakers.plans(config, dir, runId)
           : SampleTakers.builds(ledger, runId, name -> RunPipelines.create(config, ledger, runIo.env(), runIo.cwd(),
-              new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC())), dir, maxIterations,
-              HiddenGraders.sandboxed(runIo.env(), unsafeNoSandbox, dir.resolve("grading")));
-      return new Context(sims, providers, cascades, names, subjects, infos, ledger, taker);
+              new RunPipelines.Options(name, unsafeNoSandbox, null, false, Clock.systemUTC()), verifier), dir,
+              maxIterations, HiddenGraders.over(verifier, unsafeNoSandbox, dir.resolve("grading")));
+      return new Context(sims, providers, cascades, names, subjects, infos, ledger, taker, verified);
     } catch (IOException | RuntimeException e) {
       try {
         if (providers != null) providers.close();

@@ -159,6 +159,7 @@ public final class Main implements Callable<Integer> {
           bench.addSubcommand(new BenchVerifyCommand(io));
           bench.addSubcommand(new BenchRunCommand(io));
           bench.addSubcommand(new BenchUiCommand(io));
+          bench.addSubcommand(new BenchLoadCommand(io));
           return bench;
         }),
         new TopLevelCommand(EvalCommand.class, () -> new EvalCommand(io)),

@@ -106,6 +106,16 @@ final class ChatHandler {
       return null;
     }
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared >= 0) {
+        // The usual case: read exactly the declared length, in one array, without asking for the end once more.
+        byte[] bytes = in.readNBytes((int) declared);
+        if (bytes.length < declared) {
+          accounting.reject(ctx, GatewayError.badRequest("unreadable_body", null, "Request body ended before its "
+              + "Content-Length (" + declared + " bytes)."));
+          return null;
+        }
+        return bytes;
+      }
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
       if (bytes.length > limit) {
         accounting.reject(ctx, GatewayError.tooLarge(limit));

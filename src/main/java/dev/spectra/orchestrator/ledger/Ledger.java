@@ -293,7 +293,7 @@ public final class Ledger implements AutoCloseable {
       sql.append(" ORDER BY started_at DESC LIMIT ?");
       args.add(filter.limit());
       List<BuildRecord> out = new ArrayList<>();
-      try (PreparedStatement p = prepare(c, sql.toString(), args); ResultSet rs = p.executeQuery()) {
+      try (PreparedStatement p = LedgerQueries.prepare(c, sql.toString(), args); ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           String id = rs.getString(1);
           Instant finished = instant(rs, 5);
@@ -340,7 +340,7 @@ public final class Ledger implements AutoCloseable {
       sql.append(" ORDER BY started_at DESC, id DESC LIMIT ?");
       args.add(filter.limit());
       List<CallRecord> out = new ArrayList<>();
-      try (PreparedStatement p = prepare(c, sql.toString(), args); ResultSet rs = p.executeQuery()) {
+      try (PreparedStatement p = LedgerQueries.prepare(c, sql.toString(), args); ResultSet rs = p.executeQuery()) {
         while (rs.next()) out.add(call(rs));
       }
       return out;
@@ -493,17 +493,6 @@ public final class Ledger implements AutoCloseable {
         rs.getString(17), rs.getString(18), rs.getString(19), rs.getString(20), rs.getString(21), rs.getString(22),
         rs.getInt(23), rs.getString(24) == null ? null : money(rs.getString(24)), money(rs.getString(25)),
         rs.getString(26), rs.getString(27));
-  }
-
-  private static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
-    PreparedStatement p = c.prepareStatement(sql);
-    for (int i = 0; i < args.size(); i++) {
-      Object a = args.get(i);
-      if (a instanceof Long l) p.setLong(i + 1, l);
-      else if (a instanceof Integer n) p.setInt(i + 1, n);
-      else p.setString(i + 1, (String) a);
-    }
-    return p;
   }
 
   private static Money money(String s) {

@@ -276,7 +276,8 @@ public final class LedgerQueries {
     }
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
+  /** A statement with {@code args} bound in order: the filters of the call listings here and in {@link Ledger}. */
+  static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
     PreparedStatement p = c.prepareStatement(sql);
     for (int i = 0; i < args.size(); i++) {
       Object a = args.get(i);

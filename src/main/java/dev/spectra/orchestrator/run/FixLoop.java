@@ -145,10 +145,38 @@ final class FixLoop {
       if (content.length() > budget) content = content.substring(0, Math.max(0, budget)) + "\n// (truncated)";
       budget -= content.length();
       sb.append("=== ").append(rel).append(" (editable) ===\n").append(content).append('\n');
+      sb.append(operationOf(rel));
       if (budget <= 0) break;
+    }
+    if (involved.stream().anyMatch(rel -> !operationOf(rel).isEmpty())) {
+      // The handlers' collaborators, as the implement step showed them: a fix should not invent another API.
+      Set<String> handlers = new HashSet<>();
+      state.pending.forEach(p -> handlers.add(p.handlerFile()));
+      String api = SourceDigest.of(project, state, handlers);
+      if (!api.isBlank()) sb.append("=== types you can use (signatures, read-only) ===\n").append(api).append('\n');
     }
     readOnly.stream().limit(3).forEach(p -> sb.append(excerpt(p)));
     return sb.toString();
+  }
+
+  /**
+   * {@return what the implement step was told about the operation a handler file implements (its line, behaviour
+   * and contract slice), as a read-only block; empty for any other file} A model fixing a handler needs the contract
+   * it answers to as much as the error.
+   */
+  private String operationOf(String rel) {
+    if (state.plan == null) return "";
+    for (Ports.PendingOperation op : state.pending) {
+      if (!op.handlerFile().equals(rel)) continue;
+      Plan plan = new Plan(state.plan);
+      String behaviour = plan.behaviours().get(op.operationId());
+      return "=== operation of " + rel + " (read-only) ===\n"
+          + "Operation: " + op.method().toUpperCase(java.util.Locale.ROOT) + " " + op.path() + " ("
+          + op.operationId() + ")\n"
+          + (behaviour == null ? "" : "Behaviour: " + behaviour + "\n")
+          + "Contract: " + plan.openApi().slice(op.operationId()) + "\n";
+    }
+    return "";
   }
 
   private List<String> refusalsOfLastStep() {

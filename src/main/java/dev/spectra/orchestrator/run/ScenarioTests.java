@@ -1,5 +1,7 @@
 package dev.spectra.orchestrator.run;
 
+import static dev.spectra.orchestrator.scaffold.JavaNames.literal;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,23 +123,6 @@ final class ScenarioTests {
           }
         }
         """.formatted(basePackage, CLASS, tests, appStart);
-  }
-
-  static String literal(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20 || c > 0x7e) sb.append(String.format("\\u%04x", (int) c)); else sb.append(c);
-        }
-      }
-    }
-    return sb.append('"').toString();
   }
 
   static String identifier(String name) {

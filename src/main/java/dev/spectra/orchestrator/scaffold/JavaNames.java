@@ -7,9 +7,9 @@ import java.util.Set;
 /**
  * Turns names from a contract (operation ids, schema names, path segments) into Java identifiers that compile, and
  * hands out each name once. Uniqueness is case-insensitive because generated class names become file names and some
- * file systems ignore case.
+ * file systems ignore case. Public for {@link #literal}, which the model-driven build's generated tests use as well.
  */
-final class JavaNames {
+public final class JavaNames {
   private static final Set<String> RESERVED = Set.of(
       "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const", "continue",
       "default", "do", "double", "else", "enum", "extends", "final", "finally", "float", "for", "goto", "if",
@@ -63,7 +63,7 @@ final class JavaNames {
   }
 
   /** {@return {@code s} as a Java string literal, quotes included} */
-  static String literal(String s) {
+  public static String literal(String s) {
     StringBuilder sb = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       switch (c) {

@@ -57,11 +57,6 @@ final class Coder {
   private final List<Task> tasks;
   private final DefectModel defects;
   private final ObjectMapper mapper;
-  /**
-   * The files this coder wrote itself (no reference), clean, by project path: what its fix call repairs towards.
-   * Paths carry the service's package, so two services do not share an entry.
-   */
-  private final Map<String, String> written = new java.util.concurrent.ConcurrentHashMap<>();
 
   Coder(List<Task> tasks, DefectModel defects, ObjectMapper mapper) {
     this.tasks = List.copyOf(tasks);
@@ -277,7 +272,6 @@ final class Coder {
       }
       // No reference: the coder writes the operation from what the prompt shows, and remembers it for its fixes.
       reference = Optional.of(writeOwn(user, op, path, actualPackage));
-      written.put(path, reference.get());
       note += " (own implementation from the contract)";
     }
     ArrayNode files = mapper.createArrayNode();
@@ -388,8 +382,8 @@ final class Coder {
       String shown = user.substring(spans.get(i)[0], spans.get(i)[1]);
       String path = paths.get(i);
       Matcher pkg = PACKAGE.matcher(shown);
-      Optional<String> reference = reference(path, pkg.find() ? pkg.group(1) : packageFromPath(path))
-          .or(() -> Optional.ofNullable(written.get(path)));
+      String packageName = pkg.find() ? pkg.group(1) : packageFromPath(path);
+      Optional<String> reference = reference(path, packageName).or(() -> ownFile(user, path, packageName));
       if (reference.isEmpty()) continue;
       String clean = reference.get();
       String name = path.substring(path.lastIndexOf('/') + 1);
@@ -423,6 +417,24 @@ final class Coder {
     if (files.isEmpty()) return unknownCode("none of the files to fix has a reference implementation");
     String note = "coder: fix" + (notes.isEmpty() ? " (nothing of its own to repair)" : ", " + String.join(", ", notes));
     return new Reply(pretty(mapper.createObjectNode().set("files", files)), true, false, note);
+  }
+
+  /**
+   * {@return the file the coder writes itself for a handler it has no reference of, derived again from what the fix
+   * call shows of its operation (line, behaviour, contract slice, the types), so a restarted simulator repairs
+   * towards the same file as the one that wrote it; empty when the call shows no operation for the path}
+   */
+  private Optional<String> ownFile(String user, String path, String packageName) {
+    String header = "=== operation of " + path + " (read-only) ===\n";
+    int at = user.indexOf(header);
+    if (at < 0 || packageName == null) return Optional.empty();
+    String operation = user.substring(at + header.length(), nextBlock(user, at + header.length()));
+    int types = user.indexOf("=== types you can use");
+    String api = types < 0 ? "" : user.substring(types, nextBlock(user, types + 1));
+    String asImplement = operation + api + "File to replace, " + path + ":\npackage " + packageName + ";\n";
+    Matcher op = OPERATION.matcher(asImplement);
+    if (!op.find()) return Optional.empty();
+    return Optional.of(writeOwn(asImplement, op, path, packageName));
   }
 
   private static int nextBlock(String user, int from) {

@@ -141,7 +141,7 @@ final class HandlerWriter {
         }
       } else if (parentParam != null && parentStore != null && lastStore != null) {
         // A sub-collection: its items carry their parent's id, and the parent must exist.
-        String link = singular(parentStore) + "Id";
+        String link = linkField(parentStore);
         line("String id = ctx.pathParam(\"" + parentParam + "\");");
         line("ObjectNode parent = stores." + parentStore + "().find(id).orElseThrow(() -> ApiError.notFound(\"no "
             + singular(parentStore) + " \" + id));");
@@ -220,6 +220,28 @@ final class HandlerWriter {
         }
         respond("result");
       }
+    }
+
+    /**
+     * {@return the property of a sub-collection's items that names their parent: the {@code …Id} property of the
+     * item schema the contract shows for the parent's store, else the parent's singular name + {@code Id}}
+     */
+    private String linkField(String parentStore) {
+      String stem = flat(singular(parentStore));
+      JsonNode item = responseSchema();
+      if (item.path("type").asText().equals("array")) item = resolve(item.path("items"));
+      for (JsonNode props : List.of(item.path("properties"), requestProperties())) {
+        for (var e : props.properties()) {
+          if (flat(e.getKey()).equals(stem + "id")) return e.getKey();
+        }
+      }
+      return singular(parentStore) + "Id";
+    }
+
+    private JsonNode resolve(JsonNode schema) {
+      String ref = schema.path("$ref").asText("");
+      return ref.startsWith("#/components/schemas/") ? op.schemas().path(ref.substring("#/components/schemas/".length()))
+          : schema;
     }
 
     private JsonNode responseSchema() {
@@ -373,7 +395,8 @@ final class HandlerWriter {
 
   private static String singular(String plural) {
     if (plural.endsWith("ies")) return plural.substring(0, plural.length() - 3) + "y";
-    if (plural.endsWith("ses") || plural.endsWith("xes")) return plural.substring(0, plural.length() - 2);
+    // "addresses", "boxes", "matches": the "es" is the plural's; "warehouses", "courses": only the "s" is.
+    if (plural.matches(".*(ss|x|ch|sh|z)es")) return plural.substring(0, plural.length() - 2);
     if (plural.endsWith("s")) return plural.substring(0, plural.length() - 1);
     return plural;
   }

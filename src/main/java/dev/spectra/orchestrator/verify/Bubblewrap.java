@@ -103,12 +103,7 @@ record Bubblewrap(Path bwrap, Optional<Path> prlimit, boolean root, List<Path> s
     String ws = command.workspace().toString();
     argv.addAll(List.of("--bind", ws, ws, "--remount-ro", "/", "--chdir", ws, "--"));
     argv.addAll(List.of("/bin/sh", "-c", LIFELINE, "lifeline"));
-    prlimit.ifPresent(p -> {
-      argv.add(p.toString());
-      argv.addAll(command.limits().prlimitOptions());
-      argv.add("--");
-    });
-    argv.addAll(command.argv());
+    argv.addAll(command.limitedArgv(prlimit));
     return argv;
   }
 

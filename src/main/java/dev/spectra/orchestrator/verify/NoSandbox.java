@@ -2,7 +2,6 @@ package dev.spectra.orchestrator.verify;
 
 import dev.spectra.orchestrator.verify.VerifyResult;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,13 +15,6 @@ import java.util.Optional;
 record NoSandbox(Optional<Path> prlimit, String name) implements Sandbox {
 
   @Override public List<String> hostCommand(SandboxCommand command) {
-    List<String> argv = new ArrayList<>();
-    prlimit.ifPresent(p -> {
-      argv.add(p.toString());
-      argv.addAll(command.limits().prlimitOptions());
-      argv.add("--");
-    });
-    argv.addAll(command.argv());
-    return argv;
+    return command.limitedArgv(prlimit);
   }
 }

@@ -1,8 +1,10 @@
 package dev.spectra.orchestrator.verify;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One program to run confined.
@@ -21,5 +23,17 @@ record SandboxCommand(List<String> argv, Path workspace, List<Path> readOnly, Ma
     workspace = workspace.toAbsolutePath().normalize();
     readOnly = readOnly.stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
     env = Map.copyOf(env);
+  }
+
+  /** {@return the program's argv behind {@code prlimit} with the limits when there is one, else as it is} */
+  List<String> limitedArgv(Optional<Path> prlimit) {
+    List<String> out = new ArrayList<>();
+    prlimit.ifPresent(p -> {
+      out.add(p.toString());
+      out.addAll(limits.prlimitOptions());
+      out.add("--");
+    });
+    out.addAll(argv);
+    return out;
   }
 }

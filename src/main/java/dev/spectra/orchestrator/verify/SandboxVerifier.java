@@ -105,10 +105,9 @@ public final class SandboxVerifier implements Verifier {
     DependencyCache.Classpaths classpaths = cache.resolve(descriptor.dependencies(), progress);
     Path runner;
     try {
-      runner = RunnerClasses.extract(settings.cacheRoot());
+      runner = RunnerJar.locate();
     } catch (IOException e) {
-      throw new VerifySetupException("cannot prepare the verify runner in " + settings.cacheRoot() + ": "
-          + e.getMessage(), e);
+      throw new VerifySetupException("cannot prepare the verify runner: " + e.getMessage(), e);
     }
     Path target = project.resolve("target");
     Path state = target.resolve("spectra-verify");
@@ -133,25 +132,11 @@ public final class SandboxVerifier implements Verifier {
         limits);
     TreeWatch watch = watch(limits);
     progress.onProgress("verify", "compiling and testing in " + sandbox.name());
-    ProcessTree.Outcome outcome;
-    try (Leftovers.Entry ignored = leftovers.register(project)) {
-      outcome = processes.run(sandbox.hostCommand(command), command.env(), project, limits, watch,
-          sandbox.lifeline(), line -> {
-            int space = line.indexOf(' ');
-            progress.onProgress(space < 0 ? line : line.substring(0, space), space < 0 ? "" : line.substring(space + 1));
-          });
-    } catch (IOException e) {
-      throw new SandboxUnavailableException("cannot start " + sandbox.name() + ": " + e.getMessage(), e);
-    }
+    ProcessTree.Outcome outcome = runSandboxed(sandbox, command, project, watch, progress);
     // From here on the workspace is hostile input: links, devices and extra names are removed before anyone reads.
     List<String> distrusted = new ArrayList<>();
     UntrustedTree tree = new UntrustedTree(project);
-    try {
-      tree.sweep().forEach(r -> distrusted.add("removed " + r.render()));
-    } catch (IOException e) {
-      throw new IllegalStateException("the workspace " + project + " cannot be checked after the sandbox ran: "
-          + e.getMessage(), e);
-    }
+    sweep(tree, project, distrusted);
     VerifyResult verified = toResult(outcome, tree, descriptor, sandbox, limits, watch, distrusted)
         .withRuntimeClasspath(classpaths.main().stream().map(Path::toString).toList());
     if (options.check() == null || !verified.compiled() || verified.timedOut()) return verified;
@@ -208,22 +193,8 @@ public final class SandboxVerifier implements Verifier {
     SandboxCommand command = new SandboxCommand(argv, project, readOnly, environment(sandbox, project), limits);
     TreeWatch watch = watch(limits);
     progress.onProgress("check", "starting the service in " + sandbox.name() + " and checking it");
-    ProcessTree.Outcome outcome;
-    try (Leftovers.Entry ignored = leftovers.register(project)) {
-      outcome = processes.run(sandbox.hostCommand(command), command.env(), project, limits, watch,
-          sandbox.lifeline(), line -> {
-            int space = line.indexOf(' ');
-            progress.onProgress(space < 0 ? line : line.substring(0, space), space < 0 ? "" : line.substring(space + 1));
-          });
-    } catch (IOException e) {
-      throw new SandboxUnavailableException("cannot start " + sandbox.name() + ": " + e.getMessage(), e);
-    }
-    try {
-      tree.sweep().forEach(r -> distrusted.add("removed " + r.render()));
-    } catch (IOException e) {
-      throw new IllegalStateException("the workspace " + project + " cannot be checked after the sandbox ran: "
-          + e.getMessage(), e);
-    }
+    ProcessTree.Outcome outcome = runSandboxed(sandbox, command, project, watch, progress);
+    sweep(tree, project, distrusted);
     return switch (outcome) {
       case ProcessTree.Outcome.TimedOut t -> CheckOutcome.notRun("the check did not finish within the wall-clock "
           + "limit of " + limits.wallClock().toSeconds() + " s (a hanging service?); the sandbox was killed",
@@ -232,6 +203,30 @@ public final class SandboxVerifier implements Verifier {
           + "service was checked, " + o.limit() + "; the whole process tree was killed", tail(o.output()));
       case ProcessTree.Outcome.Exited e -> CheckResult.read(tree, CHECK_RESULT, json, distrusted, tail(e.output()));
     };
+  }
+
+  /** Runs {@code command} in {@code sandbox}; its progress lines ({@code step detail}) become progress events. */
+  private ProcessTree.Outcome runSandboxed(Sandbox sandbox, SandboxCommand command, Path project, TreeWatch watch,
+      ProgressListener progress) throws SandboxUnavailableException, InterruptedException {
+    try (Leftovers.Entry ignored = leftovers.register(project)) {
+      return processes.run(sandbox.hostCommand(command), command.env(), project, command.limits(), watch,
+          sandbox.lifeline(), line -> {
+            int space = line.indexOf(' ');
+            progress.onProgress(space < 0 ? line : line.substring(0, space), space < 0 ? "" : line.substring(space + 1));
+          });
+    } catch (IOException e) {
+      throw new SandboxUnavailableException("cannot start " + sandbox.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes what a sandbox run may have planted (links, devices, extra names), each noted in {@code distrusted}. */
+  private static void sweep(UntrustedTree tree, Path project, List<String> distrusted) {
+    try {
+      tree.sweep().forEach(r -> distrusted.add("removed " + r.render()));
+    } catch (IOException e) {
+      throw new IllegalStateException("the workspace " + project + " cannot be checked after the sandbox ran: "
+          + e.getMessage(), e);
+    }
   }
 
   /** The whole-tree watch for one run: a delegated cgroup v2 when there is one and it takes the limits. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.RecordingListener;
 import dev.spectra.orchestrator.ledger.Database;
 import dev.spectra.orchestrator.ledger.GatewayKeys;
 import dev.spectra.orchestrator.ledger.SqlBudgetStore;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.RecordingListener;
 import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.config.Secrets;
 import dev.spectra.orchestrator.ledger.CallRecord;
@@ -50,7 +51,7 @@ class CascadeOverSimulatorTest {
   @TempDir Path dir;
   final FakeClock clock = new FakeClock(Instant.parse("2026-03-10T12:00:00Z"));
   final FakeSleeper sleeper = new FakeSleeper(clock);
-  final RecordingAttemptListener events = new RecordingAttemptListener();
+  final RecordingListener events = new RecordingListener();
   Simulator localSim;
   Simulator cloudSim;
   Providers providers;

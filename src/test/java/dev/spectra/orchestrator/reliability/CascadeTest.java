@@ -3,6 +3,7 @@ package dev.spectra.orchestrator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spectra.orchestrator.RecordingListener;
 import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.Message;
 import dev.spectra.orchestrator.model.ModelError;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class CascadeTest {
   final FakeClock clock = new FakeClock(Instant.parse("2026-03-10T12:00:00Z"));
   final FakeSleeper sleeper = new FakeSleeper(clock);
-  final RecordingAttemptListener events = new RecordingAttemptListener();
+  final RecordingListener events = new RecordingListener();
   final ModelSpec small = TestCatalog.local("small", 8_192);
   final ModelSpec big = TestCatalog.local("big", 32_768);
   final ModelSpec mini = TestCatalog.cloud("gpt-4o-mini", "0.15", "0.60", 128_000);
@@ -69,15 +70,15 @@ class CascadeTest {
     fake("small").then(invalid("small"));
     cascade(settings()).chat(ModelRequest.of("give me json"));
 
-    List<RecordingAttemptListener.CallEvent> log = events.log();
+    List<RecordingListener.Event> log = events.log();
     assertThat(log).hasSize(4);
-    assertThat(log.get(0)).isInstanceOfSatisfying(RecordingAttemptListener.CallEvent.AttemptStarted.class,
+    assertThat(log.get(0)).isInstanceOfSatisfying(RecordingListener.Event.AttemptStarted.class,
         s -> assertThat(s.model().name()).isEqualTo("small"));
-    assertThat(log.get(1)).isInstanceOfSatisfying(RecordingAttemptListener.CallEvent.AttemptEnded.class,
+    assertThat(log.get(1)).isInstanceOfSatisfying(RecordingListener.Event.AttemptEnded.class,
         e -> assertThat(e.ended().decision()).isEqualTo("next-route"));
-    assertThat(log.get(2)).isInstanceOfSatisfying(RecordingAttemptListener.CallEvent.AttemptStarted.class,
+    assertThat(log.get(2)).isInstanceOfSatisfying(RecordingListener.Event.AttemptStarted.class,
         s -> assertThat(s.model().name()).isEqualTo("big"));
-    assertThat(log.get(3)).isInstanceOfSatisfying(RecordingAttemptListener.CallEvent.AttemptEnded.class,
+    assertThat(log.get(3)).isInstanceOfSatisfying(RecordingListener.Event.AttemptEnded.class,
         e -> assertThat(e.ended().decision()).isEqualTo("served"));
   }
 

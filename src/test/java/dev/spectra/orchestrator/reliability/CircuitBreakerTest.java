@@ -2,6 +2,7 @@ package dev.spectra.orchestrator.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spectra.orchestrator.RecordingListener;
 import dev.spectra.orchestrator.model.FakeModel;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.ModelRequest;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakerTest {
   final FakeClock clock = new FakeClock(Instant.parse("2026-03-10T12:00:00Z"));
   final FakeSleeper sleeper = new FakeSleeper(null);  // the clock moves only when a test says so
-  final RecordingAttemptListener events = new RecordingAttemptListener();
+  final RecordingListener events = new RecordingListener();
   final ModelSpec dead = TestCatalog.local("dead", 8_192);
   final ModelSpec mini = TestCatalog.cloud("gpt-4o-mini", "0.15", "0.60", 128_000);
   final Map<String, FakeModel> fakes = new HashMap<>();

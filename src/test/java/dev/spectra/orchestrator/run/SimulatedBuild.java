@@ -37,7 +37,9 @@ final class SimulatedBuild implements AutoCloseable {
   static final String FINES = PKG_DIR + "ops/MemberFinesHandler.java";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final Simulator sim;
+  Simulator sim;
+  private final String profile;
+  private final long seed;
   final Path dir;
   final List<String> stopAfter = new ArrayList<>();
   final List<Steps.Hook> hooks = new ArrayList<>();
@@ -56,6 +58,8 @@ final class SimulatedBuild implements AutoCloseable {
   /** A build against a simulator with this profile (name or file) and seed: its coder answers unscripted calls. */
   SimulatedBuild(Path dir, String profile, long seed) throws ConfigException, IOException {
     this.sim = Simulator.start(SimOptions.defaults().withPort(0).withProfile(profile).withSeed(seed));
+    this.profile = profile;
+    this.seed = seed;
     this.dir = dir;
     // The local model speaks Ollama's native API, the fallback the OpenAI one; both are the simulator.
     env.put("ORCHESTRATOR_LLM_URL", sim.baseUrl().toString());
@@ -80,6 +84,13 @@ final class SimulatedBuild implements AutoCloseable {
     env.put("XDG_DATA_HOME", dir.resolve("data").toString());
     config = Configs.load(env, dir, Overrides.NONE);
     ledger = Ledgers.open(config, env, Clock.systemUTC());
+  }
+
+  /** Stops the simulator and starts a new one on the same port: nothing of the first one's memory is left. */
+  void restartSimulator() {
+    int port = sim.baseUrl().getPort();
+    sim.close();
+    sim = Simulator.start(SimOptions.defaults().withPort(port).withProfile(profile).withSeed(seed));
   }
 
   RunPipeline pipeline() {

@@ -138,6 +138,24 @@ class SimulatedCoderRunTest {
     }
   }
 
+  @Test
+  void aSimulatorRestartedBetweenImplementAndFixRepairsTheFilesItsCoderWroteItself() throws Exception {
+    // The bookshop's handlers have no reference: the coder writes them, and its fix must derive the same files
+    // from the fix call alone, with no memory of the implement calls.
+    Path api = Path.of(SimulatedBuild.examplePath("bookshop-api.yaml"));
+    try (SimulatedBuild build = build(profile("missing-import", 0, 1.0).toString(), 11)) {
+      build.hooks.add(step -> {
+        if (step.equals("verify-0")) build.restartSimulator();
+      });
+      RunOutcome outcome = build.pipeline().run(new RunRequest("A bookshop: authors, books and orders that are "
+          + "checked out", api, null, Path.of("library"), 3, null, false));
+
+      assertThat(outcome).as(outcome.message() + "\n" + build.progress).isInstanceOf(RunOutcome.Verified.class);
+      assertThat(build.progress.toString()).contains("[fix-1]");
+      assertThat(build.sim.requests()).as("the fix went to the restarted simulator").isNotEmpty();
+    }
+  }
+
   /** Only the output, its staging leftovers and the test's own config and ledger are in the work directory. */
   private static void assertNothingOutside(Path dir) throws IOException {
     try (Stream<Path> top = Files.list(dir)) {

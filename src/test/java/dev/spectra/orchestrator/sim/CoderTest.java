@@ -112,6 +112,26 @@ class CoderTest {
       "label":{"type":"string"}}}}}""".replace("\n", "");
 
   @Test
+  void listsASubCollectionByTheParentLinkItsItemsCarry() {
+    String contract = """
+        {"operation":"GET /warehouses/{id}/items","spec":{"operationId":"listWarehouseItems","responses":{"200":
+        {"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"$ref":
+        "#/components/schemas/Item"}}}}},"404":{"description":"no warehouse"}}},"schemas":{"Item":{"type":"object",
+        "properties":{"id":{"type":"integer"},"name":{"type":"string"},"warehouseId":{"type":"integer"}}}}}"""
+        .replace("\n", "");
+    String prompt = unseenPrompt("GET /warehouses/{id}/items (listWarehouseItems)", "lists a warehouse's items",
+        contract).replace("ResourceStore hives, ResourceStore harvests, ResourceStore keepers",
+        "ResourceStore warehouses, ResourceStore items");
+    try (Simulator sim = Simulator.start(SimOptions.defaults())) {
+      String java = SimHttp.json(reply(new SimHttp(sim), chat(IMPLEMENT_SYSTEM, prompt))).at("/files/0/content")
+          .asText();
+      // "warehouses" is not "warehous" + "es": the filter must name the property the items really carry
+      assertThat(java).contains("filters.put(\"warehouseId\", id)").contains("no warehouse \"")
+          .contains("stores.items().list(filters");
+    }
+  }
+
+  @Test
   void writesItsOwnHandlerFromTheContractWhenNoReferenceSolutionHasTheOperation() {
     try (Simulator sim = Simulator.start(SimOptions.defaults())) {
       JsonNode files = SimHttp.json(reply(new SimHttp(sim), chat(IMPLEMENT_SYSTEM, unseenPrompt(
@@ -165,20 +185,26 @@ class CoderTest {
   }
 
   @Test
-  void aFixRepairsItsOwnHandlerTowardsWhatItFirstMeantToWrite() {
-    Coder coder = new Coder(List.of(), new DefectModel(0, 1.0, 1.0, 0, java.util.Map.of(Defect.MISSING_IMPORT, 1.0)),
-        JSON);
+  void aFixRepairsItsOwnHandlerTowardsWhatItFirstMeantToWriteWithNoMemoryOfTheImplementCall() {
+    DefectModel defects = new DefectModel(0, 1.0, 1.0, 0, java.util.Map.of(Defect.MISSING_IMPORT, 1.0));
+    Coder coder = new Coder(List.of(), defects, JSON);
     String prompt = unseenPrompt("POST /hives/{hiveId}/harvests (recordHarvest)", "kilos must be positive",
         HARVEST_CONTRACT);
     Coder.Reply first = coder.answer(request(IMPLEMENT_SYSTEM, prompt), new SplittableRandom(5)).orElseThrow();
     assertThat(first.note()).contains("own implementation", "missing-import");
     String broken = SimHttp.json(first.text()).at("/files/0/content").asText();
     String path = "src/main/java/org/hives/ops/RecordHarvestHandler.java";
+    // As the fix loop shows it: the file, then the operation it implements and the types it may use.
     String fixPrompt = "Compilation failed:\n- " + path + ":9: cannot find symbol\n=== " + path + " (editable) ===\n"
-        + broken + "\n";
+        + broken + "\n=== operation of " + path + " (read-only) ===\nOperation: POST /hives/{hiveId}/harvests "
+        + "(recordHarvest)\nBehaviour: kilos must be positive\nContract: " + HARVEST_CONTRACT + "\n"
+        + "=== types you can use (signatures, read-only) ===\n// org/hives/Stores.java\npublic record Stores("
+        + "ResourceStore hives, ResourceStore harvests, ResourceStore keepers)\n";
+    // Another coder: a restarted simulator derives the file again from the fix call alone.
+    Coder restarted = new Coder(List.of(), defects, JSON);
 
-    JsonNode fixed = SimHttp.json(coder.answer(request(FIX_SYSTEM, fixPrompt), new SplittableRandom(5)).orElseThrow()
-        .text());
+    JsonNode fixed = SimHttp.json(restarted.answer(request(FIX_SYSTEM, fixPrompt), new SplittableRandom(5))
+        .orElseThrow().text());
 
     String repaired = fixed.at("/files/0/content").asText();
     assertThat(repaired).isNotEqualTo(broken).contains("import org.hives.support.Http;")

@@ -16,7 +16,6 @@ import dev.spectra.orchestrator.model.provider.HttpChatModel;
 import dev.spectra.orchestrator.model.provider.HttpFailures;
 import dev.spectra.orchestrator.model.provider.Transport;
 import dev.spectra.orchestrator.model.provider.WireReply;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -80,8 +79,7 @@ final class AnthropicChat extends HttpChatModel {
           + "Anthropic Messages API (model " + spec.name() + "); leave it out or route to an OpenAI-compatible model",
           endpoint()));
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.messages().size() * 64);
-    try (JsonGenerator g = transport.json().createGenerator(out)) {
+    return encode(request, g -> {
       g.writeStartObject();
       g.writeStringField("model", spec.modelId());
       g.writeNumberField("max_tokens", request.maxTokens() != null ? request.maxTokens() : DEFAULT_MAX_TOKENS);
@@ -138,10 +136,7 @@ final class AnthropicChat extends HttpChatModel {
         g.writeEndObject();
       }
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new ModelException(new ModelError.BadRequest(0, "cannot encode the request: " + e.getMessage(), endpoint()));
-    }
-    return out.toByteArray();
+    });
   }
 
   @Override protected WireReply readBody(ModelRequest request, byte[] body) throws ModelException {

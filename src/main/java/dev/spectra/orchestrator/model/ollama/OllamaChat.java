@@ -17,7 +17,6 @@ import dev.spectra.orchestrator.model.provider.HttpChatModel;
 import dev.spectra.orchestrator.model.provider.HttpFailures;
 import dev.spectra.orchestrator.model.provider.Transport;
 import dev.spectra.orchestrator.model.provider.WireReply;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -69,8 +68,7 @@ final class OllamaChat extends HttpChatModel {
   }
 
   byte[] body(ModelRequest request) throws ModelException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.messages().size() * 64);
-    try (JsonGenerator g = transport.json().createGenerator(out)) {
+    return encode(request, g -> {
       g.writeStartObject();
       g.writeStringField("model", spec.modelId());
       g.writeArrayFieldStart("messages");
@@ -94,10 +92,7 @@ final class OllamaChat extends HttpChatModel {
       g.writeEndObject();
       if (keepAlive != null) g.writeStringField("keep_alive", keepAlive);
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new ModelException(new ModelError.BadRequest(0, "cannot encode the request: " + e.getMessage(), endpoint()));
-    }
-    return out.toByteArray();
+    });
   }
 
   /** {@code format} takes a schema (constrained decoding, Ollama 0.5+) or "json" (JSON mode). */

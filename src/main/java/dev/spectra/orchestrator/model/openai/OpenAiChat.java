@@ -18,7 +18,6 @@ import dev.spectra.orchestrator.model.provider.HttpChatModel;
 import dev.spectra.orchestrator.model.provider.HttpFailures;
 import dev.spectra.orchestrator.model.provider.Transport;
 import dev.spectra.orchestrator.model.provider.WireReply;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -50,8 +49,7 @@ final class OpenAiChat extends HttpChatModel {
   }
 
   byte[] body(ModelRequest request) throws ModelException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.messages().size() * 64);
-    try (JsonGenerator g = transport.json().createGenerator(out)) {
+    return encode(request, g -> {
       g.writeStartObject();
       g.writeStringField("model", spec.modelId());
       g.writeArrayFieldStart("messages");
@@ -79,10 +77,7 @@ final class OpenAiChat extends HttpChatModel {
       }
       writeFormat(g, request.format());
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new ModelException(new ModelError.BadRequest(0, "cannot encode the request: " + e.getMessage(), endpoint()));
-    }
-    return out.toByteArray();
+    });
   }
 
   /** The provider rule: native constrained decoding for a constrained schema, else JSON mode when there is one. */

@@ -1,5 +1,6 @@
 package dev.spectra.orchestrator.model.provider;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spectra.orchestrator.model.Model;
@@ -11,6 +12,7 @@ import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Money;
 import dev.spectra.orchestrator.model.TokenListener;
 import dev.spectra.orchestrator.model.Usage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.util.List;
@@ -83,6 +85,23 @@ public abstract class HttpChatModel implements Model {
     return new ModelReply(wire.text(), null, usage, wire.finishReason(), spec.name(),
         wire.servedModelId() != null ? wire.servedModelId() : spec.modelId(), exchange.timeToFirstByte(),
         exchange.elapsed(), cost, Money.ZERO, List.of());
+  }
+
+  /** Writes a request body as JSON. */
+  @FunctionalInterface
+  protected interface JsonBody {
+    void writeTo(JsonGenerator g) throws IOException;
+  }
+
+  /** {@return the bytes {@code body} writes; a value Jackson cannot encode is a bad request, not a crash} */
+  protected final byte[] encode(ModelRequest request, JsonBody body) throws ModelException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.messages().size() * 64);
+    try (JsonGenerator g = transport.json().createGenerator(out)) {
+      body.writeTo(g);
+    } catch (IOException e) {
+      throw new ModelException(new ModelError.BadRequest(0, "cannot encode the request: " + e.getMessage(), endpoint()));
+    }
+    return out.toByteArray();
   }
 
   /** {@return {@code body} parsed, or a malformed-response error naming {@code what}} */
