@@ -89,9 +89,13 @@ public final class BuildsCommand implements Callable<Integer> {
           Row known = rows.get(job.id());
           if (known != null) {
             rows.put(job.id(), known.withQueue(job));
-          } else if (!job.ended()) {
-            // Submitted, not started by a worker yet: the ledger has no row for it.
-            rows.put(job.id(), new Row(job.id(), "run", job.submitted().toString(), null, job.status(),
+          } else {
+            // Submitted and not started by a worker yet, or refused by the worker before the build began (an
+            // unknown model there): the ledger has no row for it.
+            rows.put(job.id(), new Row(job.id(), "run", job.submitted().toString(),
+                job.finished() == null ? null : job.finished().toString(),
+                !job.ended() ? job.status() : JobRecord.FAILED.equals(job.status()) ? "failed"
+                    : outcome(job.outcome(), true),
                 BuildJob.fromJson(job.payload()).out(), null, null, null, job.worker()));
           }
         }

@@ -7,11 +7,13 @@ import dev.spectra.orchestrator.app.Cascades;
 import dev.spectra.orchestrator.app.Configs;
 import dev.spectra.orchestrator.app.Ledgers;
 import dev.spectra.orchestrator.app.RunPipelines;
-import dev.spectra.orchestrator.app.SimulatedModels;
 import dev.spectra.orchestrator.app.Verifiers;
+import dev.spectra.orchestrator.app.SimulatedModels;
 import dev.spectra.orchestrator.config.Config;
 import dev.spectra.orchestrator.config.ConfigException;
 import dev.spectra.orchestrator.config.Overrides;
+import dev.spectra.orchestrator.verify.ReusingVerifier;
+import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.eval.EvalReport;
 import dev.spectra.orchestrator.eval.BuildProjection;
 import dev.spectra.orchestrator.eval.EvalRunner;
@@ -31,8 +33,6 @@ import dev.spectra.orchestrator.model.ModelSpec;
 import dev.spectra.orchestrator.model.Providers;
 import dev.spectra.orchestrator.queue.JobQueue;
 import dev.spectra.orchestrator.queue.QueueException;
-import dev.spectra.orchestrator.verify.ReusingVerifier;
-import dev.spectra.orchestrator.verify.Verifier;
 import dev.spectra.orchestrator.reliability.Cascade;
 import dev.spectra.orchestrator.run.PlanProbe;
 import dev.spectra.orchestrator.run.RunOutcome;
@@ -231,7 +231,8 @@ public final class EvalCommand implements java.util.concurrent.Callable<Integer>
             ctx.infos());
         EvalSession.Outcome outcome = new EvalSession(runner, io.err()).run(info, tasks, subjects, previous, dir,
             defaultPlace, report -> ledger.buildFinished(runId, report.partial() ? "partial" : "done", dir));
-        if (mode.equals("build") && queue == null && !quiet && !json) {
+        // With --workers the builds were verified by the workers, each with its own count.
+        if (mode.equals("build") && !quiet && !json && queue == null) {
           io.err().println("Verifications: " + ctx.verified().ran() + " run in the sandbox, "
               + ctx.verified().reused() + " reused for identical sources.");
         }

@@ -5,7 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spectra.orchestrator.ledger.Database;
 import dev.spectra.orchestrator.ledger.TestPostgres;
+import dev.spectra.orchestrator.queue.Job;
+import dev.spectra.orchestrator.queue.JobQueue;
+import dev.spectra.orchestrator.queue.JobRecord;
+import dev.spectra.orchestrator.queue.Worker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -144,6 +152,40 @@ class WorkerCommandTest {
     } finally {
       worker.destroyForcibly();
     }
+  }
+
+  @Test
+  void aBuildTheWorkerCouldNotRunIsListedFailedWithItsWorker() throws Exception {
+    String db = postgres();
+    assertThat(run(db, "run", "Build a todo service", "--submit", "--out", dir.resolve("todo").toString(), "--json"))
+        .as(err.toString()).isEqualTo(ExitCodes.OK);
+    String id = JSON.readTree(out.toString()).path("build_id").asText();
+    try (Database database = Database.open(db)) {
+      JobQueue queue = JobQueue.in(database, Clock.systemUTC());
+      Worker.Listener quiet = new Worker.Listener() {
+        @Override public void claimed(JobRecord job, int attempt) {}
+
+        @Override public void ended(JobRecord job, Worker.Outcome outcome, Duration elapsed) {}
+      };
+      try (Worker worker = new Worker(database, queue, new Worker.Settings("edge-1", 1, Duration.ofMillis(500), 4,
+          Duration.ofMillis(100), Duration.ZERO), Map.of(Job.Kind.BUILD,
+          (job, before, w) -> new Worker.Outcome.Failed("unknown model 'big' on this worker")), quiet,
+          Clock.systemUTC())) {
+        worker.start();
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (!queue.job(id).orElseThrow().ended()) {
+          assertThat(Instant.now()).isBefore(deadline);
+          Thread.sleep(50);
+        }
+      }
+    }
+
+    assertThat(run(db, "builds", id, "--json")).as(err.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode row = JSON.readTree(out.toString());
+    assertThat(row.path("outcome").asText()).isEqualTo("failed");
+    assertThat(row.path("worker").asText()).isEqualTo("edge-1");
+    assertThat(run(db, "builds")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("WORKER").containsPattern(id + " +run +\\S+ \\S+ +failed +edge-1");
   }
 
   @Test
