@@ -21,7 +21,8 @@ echo "peak resident memory of 'orchestrator repair FILE' (launcher options:" \
 # The fixed part: the JVM, the libraries and the command on a 10-byte input.
 printf '{"a": 1}\n' >"$work/tiny.json"
 /usr/bin/time -f "%M" -o "$work/time" "$here/../orchestrator" repair "$work/tiny.json" >/dev/null 2>&1
-echo "fixed part (a 10-byte input): peak RSS $(( $(tail -1 "$work/time") / 1000 )) MB"
+fixed_kb=$(tail -1 "$work/time")
+echo "fixed part (a 10-byte input): peak RSS $(( fixed_kb / 1000 )) MB"
 
 for size_mb in "${sizes[@]}"; do
   python3 - "$work" "$size_mb" <<'PY'
@@ -70,13 +71,15 @@ PY
       rss+=("$kb")
       secs+=("$s")
     done
-    python3 - "$input" "$bytes" "$code" "$(stat -c %s "$work/out")" "${rss[*]}" "${secs[*]}" <<'PY'
+    python3 - "$input" "$bytes" "$code" "$(stat -c %s "$work/out")" "${rss[*]}" "${secs[*]}" "$fixed_kb" <<'PY'
 import sys
 name, size, code, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 rss = [int(x) * 1000 for x in sys.argv[5].split()]
 secs = [float(x) for x in sys.argv[6].split()]
+fixed = int(sys.argv[7]) * 1000
 print(f"{name:17} {size / 1e6:6.1f} MB: exit {code}, output {out / 1e6:6.1f} MB, peak RSS "
-      f"{min(rss) / 1e6:6.1f}-{max(rss) / 1e6:6.1f} MB = {min(rss) / size:.2f}-{max(rss) / size:.2f}x the input, "
+      f"{min(rss) / 1e6:6.1f}-{max(rss) / 1e6:6.1f} MB = {min(rss) / size:.2f}-{max(rss) / size:.2f}x the input "
+      f"(above the fixed part: {(min(rss) - fixed) / size:.2f}-{(max(rss) - fixed) / size:.2f}x), "
       f"{min(secs):.1f}-{max(secs):.1f} s")
 PY
     if [ "$code" != 0 ]; then head -3 "$work/err" | cut -c1-240 | sed "s/^/    /"; fi

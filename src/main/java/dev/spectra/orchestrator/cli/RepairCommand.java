@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
     "Recover the JSON value from a model's raw output, repairing only where there is one reading.",
     "Strips reasoning blocks, extracts from fences and prose, fixes commas, quotes, comments, literals.",
     "Prints the value (stdout) and the repairs (stderr).",
-    "Exit 1 with the reason when it cannot be recovered without guessing; 2 for a missing file or schema.",
+    "Exit 1 when there is no value (without guessing, in the default mode): the reason, then what to do next;",
+    "  2 for a missing file or schema.",
     "With --lenient: the best reading of everything (cut-off values completed, placeholders dropped, unquoted",
     "  text quoted, ...), with every guess listed on stderr (line, column, kind).",
     "With --jsonl FILE (one object per line with \"id\", \"input\" and optionally \"schema\"), prints one line",
@@ -50,7 +51,8 @@ public final class RepairCommand implements Callable<Integer> {
   @Option(names = "--jsonl", paramLabel = "FILE", description = "Repair every case of a JSONL file (id, input).")
   Path jsonl;
 
-  @Option(names = "--json", description = "Print the result as JSON: ok, value, stage, repairs, error.")
+  @Option(names = "--json", description = "Print the result as JSON: ok, value, stage, repairs, guesses, coercions, error; without a value: "
+      + "ok, kind, error, next.")
   boolean json;
 
   @Option(names = "--quiet", description = "Do not print the repairs and guesses to stderr.")

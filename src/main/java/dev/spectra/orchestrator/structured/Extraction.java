@@ -57,6 +57,10 @@ final class Extraction {
    * unclosed fence runs to the end of the text.
    */
   static List<Candidate> fences(CharSequence s, int from, int to) {
+    // Most replies have no fence: one search for a run of three (vectorized on a String) instead of a line scan.
+    int ticks3 = Chars.indexOf(s, "```", from);
+    int tildes3 = Chars.indexOf(s, "~~~", from);
+    if ((ticks3 < 0 || ticks3 >= to) && (tildes3 < 0 || tildes3 >= to)) return List.of();
     List<Candidate> found = new ArrayList<>(2);
     int line = from;
     while (line < to) {
