@@ -3,7 +3,8 @@
 # memory (GNU time's %M), run through the launcher with its JVM options, as a multiple of the input's size.
 # Inputs of each size: valid JSON and broken JSON (a fence around it, single quotes, Python literals, trailing
 # commas), each in multi-byte text (German, Japanese, Russian, Arabic, emoji) and in ASCII, and bracket noise
-# (which must be refused as not JSON). Every input is repaired RUNS times; the range over the runs is printed.
+# (which must be refused as not JSON); the broken multi-byte one once more on standard input. Every input is
+# repaired RUNS times; the range over the runs is printed.
 # Usage: bench/repair-memory.sh [SIZE_MB ...]   (default 100; RUNS=3 in the environment by default)
 set -euo pipefail
 
@@ -57,14 +58,20 @@ with open(f"{work}/noise.txt", "w") as f:
     chunk = "".join(rnd.choice("[]{}[]{}1,") for _ in range(1_000_000))
     for _ in range(max(1, size // 1_000_000)): f.write(chunk)
 PY
-  for input in mixed.json mixed-broken.txt ascii.json ascii-broken.txt noise.txt; do
-    bytes=$(stat -c %s "$work/$input")
+  for input in mixed.json mixed-broken.txt ascii.json ascii-broken.txt noise.txt stdin:mixed-broken.txt; do
+    file="${input#stdin:}"
+    bytes=$(stat -c %s "$work/$file")
     rss=()
     secs=()
     code=0
     for _ in $(seq 1 "$runs"); do
       set +e
-      /usr/bin/time -f "%M %e" -o "$work/time" "$here/../orchestrator" repair "$work/$input" >"$work/out" 2>"$work/err"
+      if [ "$file" = "$input" ]; then
+        /usr/bin/time -f "%M %e" -o "$work/time" "$here/../orchestrator" repair "$work/$file" >"$work/out" 2>"$work/err"
+      else   # the same input on standard input: read in pieces of unknown total length
+        /usr/bin/time -f "%M %e" -o "$work/time" "$here/../orchestrator" repair - <"$work/$file" >"$work/out" \
+          2>"$work/err"
+      fi
       code=$?
       set -e
       read -r kb s < <(tail -1 "$work/time")

@@ -70,8 +70,15 @@ final class RepairInput {
   static CharSequence read(InputStream in) throws IOException {
     byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
     if (bytes.length > MAX_BYTES) throw new TooLarge(bytes.length);
+    // A stream of unknown length is read in pieces and then copied into one array: on a large input those pieces
+    // are as large as the input and would stay on the heap until the repaired copy forces a full collection, so
+    // the peak would hold the input three times. Collected now, their space holds the repaired copy instead.
+    if (bytes.length >= LARGE) System.gc();
     return of(bytes);
   }
+
+  /** From this size on, the pieces of a stream are collected as soon as they are copied (see {@link #read}). */
+  private static final int LARGE = 16 << 20;
 
   /** {@return {@code bytes} as text} The array is taken over (and may be rewritten in place). */
   static CharSequence of(byte[] bytes) throws NotUtf8 {
