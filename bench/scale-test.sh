@@ -5,7 +5,8 @@
 # with 'orchestrator keys revoke'; a few builds are submitted with 'run --submit' for the workers. Then it checks:
 #   - no request failed (5xx) or was refused by a replica where no check expects it (requests without an answer,
 #     a client that gave up or could not connect, are counted and named);
-#   - no lost ledger row: every 200 has its ledger row (by request id) and no answered request has a row too many;
+#   - no lost ledger row: every 200 has its ledger row (by request id); rows without a 200 are at most the requests
+#     whose client gave up;
 #   - the budgeted key (a paid simulated model) settled at most its budget, nothing left held, and it was refused
 #     with budget_exhausted (so the bound was exercised); its spend equals the cost of its ledger rows;
 #   - revocation everywhere: every request sent after 'keys revoke' returned got 401 on every replica;
@@ -33,7 +34,7 @@ keep=""
 build_timeout=900
 
 usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
   echo
   echo "Options: --duration S of measured load (default $duration; longer when revoking took long, so that a third"
   echo "of it follows the revocation), --warmup S before it ($warmup), --clients N ($clients), --replicas N ($replicas),"
