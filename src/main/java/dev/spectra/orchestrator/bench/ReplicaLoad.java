@@ -102,7 +102,8 @@ public final class ReplicaLoad {
   /**
    * @param targets chat-completions URLs of the replicas
    * @param groups the clients: each group's clients share its key and model
-   * @param warmup how long clients send before the measured part begins
+   * @param warmup how long clients send at least before the measured part begins; it begins only once every client
+   *     has had its first answer too (the first request to a cold process can take many seconds)
    */
   public ReplicaLoad(List<URI> targets, List<Group> groups, Duration warmup, Clock clock, Consumer<String> progress) {
     if (targets.isEmpty()) throw new IllegalArgumentException("at least one target is needed");
@@ -120,20 +121,26 @@ public final class ReplicaLoad {
    * flight then is awaited and counted), and returns what each request got.
    */
   public Result run(Stop stop) throws InterruptedException {
-    return run(stop, s -> {});
+    return run(stop, s -> {}, () -> {});
   }
 
-  /** As {@link #run(Stop)}, telling {@code observer} of every answer as it comes (from the client's thread). */
-  public Result run(Stop stop, Consumer<Sent> observer) throws InterruptedException {
+  /**
+   * As {@link #run(Stop)}, telling {@code observer} of every answer as it comes (from the client's thread) and
+   * running {@code measuring} when the measured part begins.
+   */
+  public Result run(Stop stop, Consumer<Sent> observer, Runnable measuring) throws InterruptedException {
     int clients = groups.stream().mapToInt(Group::clients).sum();
     ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
     AtomicLong next = new AtomicLong();
     AtomicLong answered = new AtomicLong();
     AtomicLong ok = new AtomicLong();
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        .connectTimeout(Duration.ofSeconds(30)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     long start = System.nanoTime();
-    long measuredFrom = start + warmup.toNanos();
+    long warmupEnds = start + warmup.toNanos();
+    // Long.MAX_VALUE until the warm-up is over: set by the reporting loop below.
+    AtomicLong measuredFrom = new AtomicLong(Long.MAX_VALUE);
+    java.util.concurrent.CountDownLatch firstAnswers = new java.util.concurrent.CountDownLatch(clients);
     AtomicLong started = new AtomicLong();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> all = new ArrayList<>();
@@ -146,12 +153,17 @@ public final class ReplicaLoad {
           all.add(pool.submit(() -> {
             long wait = joinAt - System.nanoTime();
             if (wait > 0) Thread.sleep(Duration.ofNanos(wait));
-            while (!stop.reached(Duration.ofNanos(Math.max(0, System.nanoTime() - measuredFrom)))) {
-              boolean warm = System.nanoTime() < measuredFrom;
+            boolean first = true;
+            while (!stop.reached(measuredSoFar(measuredFrom.get()))) {
+              boolean warm = System.nanoTime() < measuredFrom.get();
               int replica = (int) (next.getAndIncrement() % targets.size());
               Sent s = send(http, replica, g, body, warm);
               sent.add(s);
               observer.accept(s);
+              if (first) {
+                first = false;
+                firstAnswers.countDown();
+              }
               answered.incrementAndGet();
               if (s.status() == 200) {
                 ok.incrementAndGet();
@@ -163,7 +175,7 @@ public final class ReplicaLoad {
           }));
         }
       }
-      reportWhileRunning(all, start, measuredFrom, answered, ok);
+      reportWhileRunning(all, start, warmupEnds, firstAnswers, measuredFrom, measuring, answered, ok);
       for (Future<?> f : all) {
         try {
           f.get();
@@ -174,20 +186,33 @@ public final class ReplicaLoad {
     } finally {
       http.close();
     }
-    double seconds = Math.max(1e-9, (System.nanoTime() - measuredFrom) / 1e9);
+    long from = measuredFrom.get();
+    double seconds = from == Long.MAX_VALUE ? 1e-9 : Math.max(1e-9, (System.nanoTime() - from) / 1e9);
     return result(clients, seconds, List.copyOf(sent));
   }
 
-  private void reportWhileRunning(List<Future<?>> all, long start, long measuredFrom, AtomicLong answered,
-      AtomicLong ok) throws InterruptedException {
+  private static Duration measuredSoFar(long measuredFrom) {
+    return measuredFrom == Long.MAX_VALUE ? Duration.ZERO
+        : Duration.ofNanos(Math.max(0, System.nanoTime() - measuredFrom));
+  }
+
+  private void reportWhileRunning(List<Future<?>> all, long start, long warmupEnds,
+      java.util.concurrent.CountDownLatch firstAnswers, AtomicLong measuredFrom, Runnable measuring,
+      AtomicLong answered, AtomicLong ok) throws InterruptedException {
     long every = 5_000_000_000L;
     long nextReport = start + every;
     while (!all.stream().allMatch(Future::isDone)) {
       Thread.sleep(200);
       long now = System.nanoTime();
+      if (measuredFrom.get() == Long.MAX_VALUE && now >= warmupEnds && firstAnswers.getCount() == 0) {
+        measuredFrom.set(now);
+        progress.accept(String.format(java.util.Locale.ROOT, "%d s: warm-up over (every client answered); measuring",
+            (now - start) / 1_000_000_000L));
+        measuring.run();
+      }
       if (now >= nextReport) {
         nextReport += every;
-        String phase = now < measuredFrom ? "warm-up" : "measured";
+        String phase = now < measuredFrom.get() ? "warm-up" : "measured";
         progress.accept(String.format(java.util.Locale.ROOT, "%d s (%s): %,d answers, %,d ok",
             (now - start) / 1_000_000_000L, phase, answered.get(), ok.get()));
       }

@@ -50,9 +50,13 @@ public final class BenchLoadCommand implements Callable<Integer> {
       description = "How long the measured load lasts, after the warm-up (default: ${DEFAULT-VALUE}).")
   int durationSeconds = 60;
 
-  @Option(names = "--warmup", paramLabel = "SECONDS",
-      description = "Load before the measured part, left out of the figures (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", paramLabel = "SECONDS", description = "Load before the measured part, left out of "
+      + "the figures: at least this long, and until every client has had its first answer (default: ${DEFAULT-VALUE}).")
   int warmupSeconds = 10;
+
+  @Option(names = "--measuring-file", paramLabel = "FILE",
+      description = "Create FILE when the warm-up is over and the measured part begins.")
+  Path measuringFile;
 
   @Option(names = "--after-file", paramLabel = "FILE",
       description = "With --after-seconds: keep sending until that long after FILE appears (at most 10 x --duration).")
@@ -100,16 +104,27 @@ public final class BenchLoadCommand implements Callable<Integer> {
           io.err().println("bench load: " + line);
           io.err().flush();
         });
+    Path measuringPath = measuringFile == null ? null : io.cwd().resolve(measuringFile);
+    Runnable measuring = () -> {
+      if (measuringPath == null) return;
+      try {
+        Files.writeString(measuringPath, Long.toString(System.currentTimeMillis()) + "\n");
+      } catch (IOException e) {
+        io.err().println("bench load: cannot create --measuring-file " + measuringPath + ": " + e.getMessage());
+        io.err().flush();
+      }
+    };
     ReplicaLoad.Result r;
     if (afterFile == null) {
-      r = load.run(ReplicaLoad.Stop.after(Duration.ofSeconds(durationSeconds)));
+      r = load.run(ReplicaLoad.Stop.after(Duration.ofSeconds(durationSeconds)), s -> {}, measuring);
     } else {
       try (FileWatch watch = new FileWatch(io.cwd().resolve(afterFile))) {
         Duration least = Duration.ofSeconds(durationSeconds);
         Duration most = least.multipliedBy(10);
         Duration after = Duration.ofSeconds(afterSeconds);
         r = load.run(measured -> measured.compareTo(most) >= 0
-            || measured.compareTo(least) >= 0 && watch.seenFor().map(d -> d.compareTo(after) >= 0).orElse(false));
+            || measured.compareTo(least) >= 0 && watch.seenFor().map(d -> d.compareTo(after) >= 0).orElse(false),
+            s -> {}, measuring);
       }
     }
     if (recordsPath != null) writeRecords(recordsPath, r.sent());
@@ -245,8 +260,8 @@ public final class BenchLoadCommand implements Callable<Integer> {
       return;
     }
     var out = io.out();
-    out.printf(Locale.ROOT, "%d clients over %d replicas, %.1f s measured after %d s of warm-up%n", r.clients(),
-        r.replicas().size(), r.seconds(), warmupSeconds);
+    out.printf(Locale.ROOT, "%d clients over %d replicas, %.1f s measured after the warm-up%n", r.clients(),
+        r.replicas().size(), r.seconds());
     out.printf(Locale.ROOT, "%-8s %-40s %9s %9s %7s %7s %7s %9s %9s%n", "replica", "target", "requests", "ok", "401",
         "4xx", "failed", "ok/s", "req/s");
     for (ReplicaLoad.ReplicaFigures f : r.replicas()) {

@@ -111,7 +111,7 @@ class GatewayReplicasTest {
         || measured.compareTo(Duration.ofSeconds(4)) >= 0 && revokedAt.get() > 0
         && System.currentTimeMillis() - revokedAt.get() >= 3_000, s -> {
           if (s.group().equals("revoked") && s.status() == 200 && served.add(s.replica())) servedEverywhere.countDown();
-        });
+        }, () -> {});
     revoker.join();
     // Stopping a replica commits every queued ledger row: the rows are read after.
     for (Gateway g : gateways) g.close();
@@ -119,8 +119,9 @@ class GatewayReplicasTest {
     List<ReplicaLoad.Sent> sent = result.sent();
     assertThat(revokedAt.get()).as("the revocation ran").isPositive();
 
-    // Every request answered; refused only where expected.
-    List<ReplicaLoad.Sent> unexpected = sent.stream().filter(s -> s.status() != 200
+    // No request failed or was refused by a replica where nothing expects it. A request without an answer (status 0:
+    // the client's connection failed or it gave up) is not a replica's answer; its row is accounted for below.
+    List<ReplicaLoad.Sent> unexpected = sent.stream().filter(s -> s.status() != 200 && s.status() != 0
         && !(s.group().equals("revoked") && s.status() == 401 && s.sentMs() >= revokeStarted.get())
         && !(s.group().equals("budgeted") && s.status() == 429 && "budget_exhausted".equals(s.code()))).toList();
     assertThat(unexpected).as("requests refused or failed unexpectedly").isEmpty();
@@ -152,7 +153,10 @@ class GatewayReplicasTest {
           while (rs.next()) assertThat(okRows.add(rs.getString(1))).as("one ok row per request").isTrue();
         }
       }
-      assertThat(okRows).as("ledger rows of answered requests").isEqualTo(answered);
+      assertThat(okRows).as("ledger rows of answered requests").containsAll(answered);
+      long gaveUp = sent.stream().filter(s -> s.status() == 0).count();
+      assertThat(okRows.size() - answered.size()).as("ok rows without an answer, at most the requests given up")
+          .isLessThanOrEqualTo((int) gaveUp);
 
       // The key budget: settled at most its budget, nothing left held, refusals once spent, spend = ledger cost.
       try (PreparedStatement s = c.prepareStatement("SELECT budget_nanos, spent_nanos, held_nanos FROM gateway_keys "
