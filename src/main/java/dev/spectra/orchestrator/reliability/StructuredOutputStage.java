@@ -5,13 +5,15 @@ import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.ModelReply;
 import dev.spectra.orchestrator.model.ModelRequest;
 import dev.spectra.orchestrator.model.ModelSpec;
+import dev.spectra.orchestrator.model.ResponseFormat;
 import dev.spectra.orchestrator.model.TokenListener;
 import java.util.function.BiFunction;
 
 /**
  * Runs the structured-output engine over the rest of the chain: the engine sees the route's provider as a
  * {@link Model} (each of its re-asks goes through the budget guard and the provider below), and its final
- * {@code InvalidOutput} rises to {@link Retry}, which moves to the next route.
+ * {@code InvalidOutput} rises to {@link Retry}, which moves to the next route. A text request skips the engine:
+ * there is nothing to enforce.
  */
 final class StructuredOutputStage implements Interceptor {
   private final BiFunction<Model, ModelSpec, Model> wrap;
@@ -21,6 +23,9 @@ final class StructuredOutputStage implements Interceptor {
 
   @Override public ModelReply intercept(Chain chain) throws ModelException {
     ChainCall exchange = chain.exchange();
+    // A text request has nothing to enforce, and building the engine (its repairers, validators and their
+    // mappers) for every call was a large share of a plain request's cost.
+    if (exchange.request().format() instanceof ResponseFormat.Text) return chain.proceed(exchange);
     Route route = exchange.requireRoute("StructuredOutputStage");
     Model rest = new Model() {
       @Override public String name() { return route.spec().name(); }

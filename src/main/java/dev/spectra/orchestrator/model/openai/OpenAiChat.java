@@ -1,7 +1,12 @@
 package dev.spectra.orchestrator.model.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.spectra.orchestrator.model.Capability;
 import dev.spectra.orchestrator.model.FinishReason;
 import dev.spectra.orchestrator.model.Message;
@@ -116,14 +121,69 @@ final class OpenAiChat extends HttpChatModel {
     };
   }
 
+  /**
+   * Reads the answer with a streaming parser: only {@code choices[0]}'s message and finish reason, {@code usage} and
+   * {@code model} become values; everything else is skipped without building a tree of the whole answer.
+   */
   @Override protected WireReply readBody(ModelRequest request, byte[] body) throws ModelException {
-    JsonNode root = parseJson(body, "the answer");
-    if (!root.isObject()) throw malformed("expected a JSON object");
-    if (root.has("error")) throw malformed("error in a 200 answer: " + root.get("error"));
-    JsonNode choice = root.path("choices").path(0);
-    if (choice.isMissingNode()) throw malformed("no choices[0] in the answer");
-    JsonNode message = choice.path("message");
-    FinishReason finish = finish(choice.path("finish_reason").asText(null));
+    ObjectMapper json = transport.json();
+    boolean choiceSeen = false;
+    JsonNode message = MissingNode.getInstance();
+    String finishText = null;
+    Usage usage = null;
+    String served = null;
+    try (JsonParser p = json.createParser(body)) {
+      JsonToken first = p.nextToken();
+      if (first == null) throw malformed("the answer is empty");
+      if (first != JsonToken.START_OBJECT) throw malformed("expected a JSON object");
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "error" -> throw malformed("error in a 200 answer: " + json.readTree(p));
+          case "choices" -> {
+            if (value != JsonToken.START_ARRAY) {
+              p.skipChildren();
+              choiceSeen = false;
+              message = MissingNode.getInstance();
+              finishText = null;
+              break;
+            }
+            JsonToken element = p.nextToken();
+            choiceSeen = element != JsonToken.END_ARRAY;
+            message = MissingNode.getInstance();
+            finishText = null;
+            if (element == JsonToken.START_OBJECT) {
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("message")) {
+                  message = orMissing(json.readTree(p));
+                } else if (name.equals("finish_reason")) {
+                  finishText = orMissing(json.readTree(p)).asText(null);
+                } else {
+                  p.skipChildren();
+                }
+              }
+            } else if (choiceSeen) {
+              p.skipChildren();
+            }
+            if (choiceSeen) {
+              while (p.nextToken() != JsonToken.END_ARRAY) p.skipChildren();   // choices after the first
+            }
+          }
+          case "usage" -> usage = usage(json.readTree(p));
+          case "model" -> served = orMissing(json.readTree(p)).asText(null);
+          default -> p.skipChildren();
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw malformed("the answer is not JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw malformed("the answer cannot be read: " + e.getMessage());
+    }
+    if (!choiceSeen) throw malformed("no choices[0] in the answer");
+    FinishReason finish = finish(finishText);
     String text;
     if (message.path("content").isTextual()) {
       text = message.path("content").asText();
@@ -137,7 +197,11 @@ final class OpenAiChat extends HttpChatModel {
     } else {
       throw malformed("choices[0].message.content is not text");
     }
-    return new WireReply(text, usage(root.get("usage")), finish, root.path("model").asText(null));
+    return new WireReply(text, usage, finish, served);
+  }
+
+  private static JsonNode orMissing(JsonNode node) {
+    return node == null ? MissingNode.getInstance() : node;
   }
 
   @Override protected WireReply readStream(ModelRequest request, Exchange exchange, TokenListener listener,

@@ -176,6 +176,29 @@ class OpenAiProviderTest {
   }
 
   @Test
+  void theAnswerComesFromTheFirstChoiceWhateverElseTheBodyCarries() throws Exception {
+    sim.enqueue(id, Scripted.status(200, "{\"id\":\"x\",\"extra\":{\"nested\":[1,{\"a\":[]}]},\"choices\":[{"
+        + "\"index\":0,\"logprobs\":null,\"message\":{\"role\":\"assistant\",\"content\":\"first\"},"
+        + "\"finish_reason\":\"length\"},{\"index\":1,\"message\":{\"content\":\"second\"}}],"
+        + "\"model\":\"served-x\",\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3}}"));
+    ModelReply reply = model(ProviderKind.OPENAI_COMPATIBLE).chat(ModelRequest.of("a"));
+    assertThat(reply.text()).isEqualTo("first");
+    assertThat(reply.finishReason()).isEqualTo(FinishReason.LENGTH);
+    assertThat(reply.usage()).isEqualTo(new dev.spectra.orchestrator.model.Usage(7, 3, false));
+    assertThat(reply.servedModelId()).isEqualTo("served-x");
+  }
+
+  @Test
+  void anErrorAnywhereInA200BodyOrNoChoiceIsAMalformedResponse() {
+    sim.enqueue(id, Scripted.status(200, "{\"choices\":[{\"message\":{\"content\":\"ok\"}}],\"error\":{\"m\":1}}"),
+        Scripted.status(200, "{\"choices\":[]}"), Scripted.status(200, "[1]"));
+    for (String q : List.of("a", "b", "c")) {
+      assertThat(failure(model(ProviderKind.OPENAI_COMPATIBLE), ModelRequest.of(q)))
+          .isInstanceOf(ModelError.MalformedResponse.class);
+    }
+  }
+
+  @Test
   void malformedBodiesAreMalformedResponses() {
     sim.enqueue(id, Scripted.malformedBody(), Scripted.missingFields());
     assertThat(failure(model(ProviderKind.OPENAI_COMPATIBLE), ModelRequest.of("a")))
