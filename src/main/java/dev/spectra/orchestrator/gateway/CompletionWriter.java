@@ -90,18 +90,11 @@ final class CompletionWriter {
       g.writeStringField("object", "chat.completion");
       g.writeNumberField("created", created);
       g.writeStringField("model", model);
-      g.writeArrayFieldStart("choices");
-      g.writeStartObject();
-      g.writeNumberField("index", 0);
-      g.writeObjectFieldStart("message");
-      g.writeStringField("role", "assistant");
-      g.writeStringField("content", content);
-      g.writeNullField("refusal");
-      g.writeEndObject();
-      g.writeNullField("logprobs");
-      g.writeStringField("finish_reason", finishReason(finish));
-      g.writeEndObject();
-      g.writeEndArray();
+      onlyChoice(g, "message", m -> {
+        m.writeStringField("role", "assistant");
+        m.writeStringField("content", content);
+        m.writeNullField("refusal");
+      }, finishReason(finish));
       usage(g, acc.usage());
       g.writeNullField("system_fingerprint");
       extension(g, acc);
@@ -113,17 +106,10 @@ final class CompletionWriter {
   byte[] deltaChunk(String id, long created, String model, String content, boolean withRole) {
     return write(g -> {
       chunkStart(g, id, created, model);
-      g.writeArrayFieldStart("choices");
-      g.writeStartObject();
-      g.writeNumberField("index", 0);
-      g.writeObjectFieldStart("delta");
-      if (withRole) g.writeStringField("role", "assistant");
-      g.writeStringField("content", content);
-      g.writeEndObject();
-      g.writeNullField("logprobs");
-      g.writeNullField("finish_reason");
-      g.writeEndObject();
-      g.writeEndArray();
+      onlyChoice(g, "delta", d -> {
+        if (withRole) d.writeStringField("role", "assistant");
+        d.writeStringField("content", content);
+      }, null);
       g.writeEndObject();
     });
   }
@@ -131,15 +117,7 @@ final class CompletionWriter {
   byte[] finishChunk(String id, long created, String model, FinishReason finish, Accounting acc) {
     return write(g -> {
       chunkStart(g, id, created, model);
-      g.writeArrayFieldStart("choices");
-      g.writeStartObject();
-      g.writeNumberField("index", 0);
-      g.writeObjectFieldStart("delta");
-      g.writeEndObject();
-      g.writeNullField("logprobs");
-      g.writeStringField("finish_reason", finishReason(finish));
-      g.writeEndObject();
-      g.writeEndArray();
+      onlyChoice(g, "delta", d -> { }, finishReason(finish));
       extension(g, acc);
       g.writeEndObject();
     });
@@ -184,6 +162,28 @@ final class CompletionWriter {
       case TOOL_CALL -> "tool_calls";
       case CONTENT_FILTER -> "content_filter";
     };
+  }
+
+  /**
+   * The {@code choices} array with its one choice, as OpenAI writes it: {@code member} ("message" or "delta") filled
+   * by {@code fields}, then {@code logprobs} and {@code finish_reason} (null while a stream goes on).
+   */
+  private static void onlyChoice(JsonGenerator g, String member, Body fields, String finishReason)
+      throws IOException {
+    g.writeArrayFieldStart("choices");
+    g.writeStartObject();
+    g.writeNumberField("index", 0);
+    g.writeObjectFieldStart(member);
+    fields.write(g);
+    g.writeEndObject();
+    g.writeNullField("logprobs");
+    if (finishReason == null) {
+      g.writeNullField("finish_reason");
+    } else {
+      g.writeStringField("finish_reason", finishReason);
+    }
+    g.writeEndObject();
+    g.writeEndArray();
   }
 
   private static void chunkStart(JsonGenerator g, String id, long created, String model) throws IOException {

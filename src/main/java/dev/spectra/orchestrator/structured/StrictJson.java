@@ -147,18 +147,6 @@ final class StrictJson {
     return parse(text, 0, text.length());
   }
 
-  private Parsed parseByMapper(String text) {
-    try {
-      JsonNode node = mapper.readTree(text);
-      if (node == null || node.isMissingNode()) return new Parsed(null, "no JSON value", 1, 1, false);
-      return new Parsed(node, null, 0, 0, false);
-    } catch (JsonProcessingException e) {
-      return classify(e);
-    } catch (NumberFormatException e) {
-      return outOfRange();
-    }
-  }
-
   /**
    * A value read with the last of repeated keys kept, as lenient repair reads it.
    *
@@ -264,23 +252,24 @@ final class StrictJson {
   }
 
   private Parsed parseByMapper(CharSequence text, int from, int to) {
-    try {
-      JsonNode node = mapper.readTree(new RangeReader(text, from, to));
-      if (node == null || node.isMissingNode()) return new Parsed(null, "no JSON value", 1, 1, false);
-      return new Parsed(node, null, 0, 0, false);
-    } catch (JsonProcessingException e) {
-      return classify(e);
-    } catch (NumberFormatException e) {
-      return outOfRange();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return parseWith(() -> mapper.readTree(new RangeReader(text, from, to)));
   }
 
   /** Like {@link #parse(String)} on UTF-8 bytes. */
   Parsed parse(InputStream utf8) {
+    return parseWith(() -> mapper.readTree(utf8));
+  }
+
+  /** One source of a tree for the mapper: a string, a range of characters or UTF-8 bytes. */
+  @FunctionalInterface
+  private interface TreeSource {
+    JsonNode read() throws IOException;
+  }
+
+  /** The mapper's reading of one source, its failures classified the same way whatever the source. */
+  private Parsed parseWith(TreeSource source) {
     try {
-      JsonNode node = mapper.readTree(utf8);
+      JsonNode node = source.read();
       if (node == null || node.isMissingNode()) return new Parsed(null, "no JSON value", 1, 1, false);
       return new Parsed(node, null, 0, 0, false);
     } catch (JsonProcessingException e) {
