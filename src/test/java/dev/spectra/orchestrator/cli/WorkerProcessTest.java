@@ -132,8 +132,11 @@ class WorkerProcessTest {
     try (Database db = Database.open(url); Ledger ledger = Ledger.open(url, Clock.systemUTC())) {
       JobQueue queue = JobQueue.in(db, Clock.systemUTC());
       Process first = worker(env, "w1", unsafe);
-      // The plan is the build's first model step; once its journal is in the database, w1 dies.
-      await(queue, id, j -> j.journalStep() != null && !j.journalStep().equals("started"), Duration.ofMinutes(5));
+      // The plan is the build's first model step; once its journal and its ledger row are in the database, w1 dies.
+      // (The ledger writes its rows in the background: a worker killed earlier would take the row with it.)
+      await(queue, id, j -> j.journalStep() != null && !j.journalStep().equals("started")
+          && ledger.steps(id).stream().anyMatch(s -> s.step().equals("plan") && StepRecord.DONE.equals(s.status())),
+          Duration.ofMinutes(5));
       first.destroyForcibly().waitFor();
       Map<String, Instant> doneBeforeKill = ledger.steps(id).stream()
           .filter(s -> StepRecord.DONE.equals(s.status()))
