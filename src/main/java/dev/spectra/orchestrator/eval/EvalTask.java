@@ -16,9 +16,12 @@ import java.util.Set;
  * @param rules business rules in words, for the report; each is exercised by at least one hidden scenario
  * @param hidden the hidden acceptance scenarios: multi-step flows the built service must pass and the planned
  *     contract must be able to carry. The model never sees them.
+ * @param behaviours what a plan that understood the request says about operations that look like plain CRUD but
+ *     are not (an account opened with balance 0, a stock count checked on create), by the operationId the
+ *     correct plan gives them; the simulator's correct plans carry them. Empty for most tasks; never graded.
  */
 public record EvalTask(String id, int complexity, String request, List<String> entities, List<String> rules,
-    List<Scenario> hidden) {
+    List<Scenario> hidden, Map<String, String> behaviours) {
 
   public EvalTask {
     Objects.requireNonNull(id, "id");
@@ -26,6 +29,12 @@ public record EvalTask(String id, int complexity, String request, List<String> e
     entities = List.copyOf(entities);
     rules = List.copyOf(rules);
     hidden = List.copyOf(hidden);
+    behaviours = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(behaviours));
+  }
+
+  public EvalTask(String id, int complexity, String request, List<String> entities, List<String> rules,
+      List<Scenario> hidden) {
+    this(id, complexity, request, entities, rules, hidden, Map.of());
   }
 
   /**

@@ -149,6 +149,20 @@ public final class PlanFixtures {
         }
       }
     }
+    // What the task says a plan that understood it says of operations that look like CRUD but carry a rule.
+    for (Map.Entry<String, String> given : task.behaviours().entrySet()) {
+      boolean known = false;
+      for (JsonNode item : paths) for (JsonNode o : item) known |= given.getKey().equals(o.path("operationId").asText());
+      if (!known) {
+        throw new IllegalArgumentException("task " + task.id() + ": behaviours." + given.getKey()
+            + " names no operation of its plan");
+      }
+      for (Iterator<JsonNode> it = behaviours.elements(); it.hasNext(); ) {
+        if (given.getKey().equals(it.next().path("operationId").asText())) it.remove();
+      }
+      behaviours.addObject().put("operationId", given.getKey()).put("behaviour", given.getValue() + " Rules: "
+          + String.join("; ", task.rules()) + ".");
+    }
     if (behaviours.isEmpty()) {
       String first = task.entities().isEmpty() ? null : "create" + task.entities().get(0);
       if (first != null) behaviours.addObject().put("operationId", first).put("behaviour", "Stores a new "

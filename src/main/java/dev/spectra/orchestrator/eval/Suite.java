@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -135,11 +136,22 @@ public record Suite(String name, List<EvalTask> tasks, List<String> problems) {
       EvalTask.Step step = step(where, st);
       hidden.add(new EvalTask.Scenario(st.path("name").asText(step.method() + " " + step.path()), null, List.of(step)));
     }
-    return new EvalTask(id, complexity, request, entities, rules, hidden);
+    Map<String, String> behaviours = new java.util.LinkedHashMap<>();
+    JsonNode b = root.path("behaviours");
+    if (!b.isMissingNode() && !b.isObject()) {
+      throw new TaskFileException(source + ": 'behaviours' must be a mapping of operationId to what it does");
+    }
+    for (Map.Entry<String, JsonNode> e : b.properties()) {
+      if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+        throw new TaskFileException(source + ": behaviours." + e.getKey() + " must be a sentence");
+      }
+      behaviours.put(e.getKey(), e.getValue().asText().strip());
+    }
+    return new EvalTask(id, complexity, request, entities, rules, hidden, behaviours);
   }
 
   private static final List<String> TASK_KEYS = List.of("id", "complexity", "request", "entities", "rules", "hidden",
-      "scenarios");
+      "scenarios", "behaviours");
   /** Keys of a legacy single-request scenario. */
   private static final List<String> STEP_KEYS = List.of("name", "method", "path", "query", "headers", "body", "expect",
       "capture");

@@ -31,12 +31,14 @@ final class BuilderScaffolder implements Ports.ProjectScaffolder {
     String app = s.files().stream().filter(f -> f.startsWith("src/main/java/") && f.endsWith("/App.java"))
         .findFirst().orElseThrow(() -> new Ports.ScaffoldFailed("the " + s.stackName() + " scaffold wrote no App"));
     String pkg = app.substring("src/main/java/".length(), app.length() - "/App.java".length()).replace('/', '.');
-    List<Ports.PendingOperation> pending = s.operations().stream()
-        .filter(o -> o.status().equals(BuildReport.NEEDS_MODEL))
-        .map(o -> new Ports.PendingOperation(o.operationId(), o.method().toLowerCase(java.util.Locale.ROOT), o.path(),
-            o.handler()))
-        .toList();
-    return new Ports.Scaffolded(pkg, pending, pkg + ".App.create().start(\"127.0.0.1\", 0)");
+    List<Ports.PendingOperation> pending = new java.util.ArrayList<>();
+    List<Ports.PendingOperation> generated = new java.util.ArrayList<>();
+    for (BuildReport.OperationEntry o : s.operations()) {
+      Ports.PendingOperation op = new Ports.PendingOperation(o.operationId(),
+          o.method().toLowerCase(java.util.Locale.ROOT), o.path(), o.handler());
+      (o.status().equals(BuildReport.NEEDS_MODEL) ? pending : generated).add(op);
+    }
+    return new Ports.Scaffolded(pkg, pending, pkg + ".App.create().start(\"127.0.0.1\", 0)", generated);
   }
 
   @Override public List<String> validate(Path openApiFile) {

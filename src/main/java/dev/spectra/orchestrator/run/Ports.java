@@ -34,9 +34,15 @@ public final class Ports {
    * @param appStart a Java expression that starts the service on a random port and evaluates to an object with
    *     {@code port()} and {@code close()}/{@code stop()}, used by the generated scenario tests
    */
-  public record Scaffolded(String basePackage, List<PendingOperation> pending, String appStart) {
+  public record Scaffolded(String basePackage, List<PendingOperation> pending, String appStart,
+      List<PendingOperation> generated) {
     public Scaffolded {
       pending = List.copyOf(pending);
+      generated = List.copyOf(generated);
+    }
+
+    public Scaffolded(String basePackage, List<PendingOperation> pending, String appStart) {
+      this(basePackage, pending, appStart, List.of());
     }
   }
 

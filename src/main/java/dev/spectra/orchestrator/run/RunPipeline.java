@@ -16,8 +16,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import dev.spectra.orchestrator.verify.workspace.UntrustedTree;
@@ -291,7 +293,12 @@ public final class RunPipeline {
     Files.move(tmp, project, StandardCopyOption.ATOMIC_MOVE);
     state.basePackage = scaffolded.basePackage();
     state.appStart = scaffolded.appStart();
-    state.pending = scaffolded.pending();
+    // The plan's behaviours are for operations that are not plain CRUD; one it gives for an operation the scaffold
+    // generated (an account that opens with balance 0) hands that handler to the model too, the CRUD code as its start.
+    List<Ports.PendingOperation> pending = new ArrayList<>(scaffolded.pending());
+    Map<String, String> behaviours = plan.behaviours();
+    scaffolded.generated().stream().filter(o -> behaviours.containsKey(o.operationId())).forEach(pending::add);
+    state.pending = pending;
     return null;
   }
 

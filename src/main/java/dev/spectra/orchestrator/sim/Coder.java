@@ -37,8 +37,18 @@ final class Coder {
   private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
   private static final Pattern EDITABLE = Pattern.compile("(?m)^=== (\\S+) \\(editable\\) ===\\n");
 
-  /** A request the coder knows: its text, its plan and its reference files by simple file name. */
-  record Task(String id, String request, ObjectNode plan, Map<String, String> references) {}
+  /**
+   * A request the coder knows: its text, its plan and its reference files by simple file name. A task with a null
+   * request has reference handlers only (its plan says under {@code packages} which projects they are for): the
+   * coder implements its operations but never plans it.
+   */
+  record Task(String id, String request, ObjectNode plan, Map<String, String> references) {
+    /** {@return whether the reference files are written for a project whose base package ends in {@code segment}} */
+    boolean serves(String segment) {
+      for (JsonNode p : plan.path("packages")) if (p.asText().equals(segment)) return true;
+      return plan.path("service").asText().replace("-", "").equals(segment);
+    }
+  }
 
   /**
    * The coder's answer.
@@ -71,12 +81,24 @@ final class Coder {
       String id = line.strip();
       if (id.isEmpty() || id.startsWith("#")) continue;
       String base = "/sim/coder/" + id + "/";
-      String request = resource(base + "request.txt").orElseThrow(() -> missing(base + "request.txt"));
+      Optional<String> services = resource(base + "services.txt");
+      String request = null;
       ObjectNode plan;
-      try {
-        plan = (ObjectNode) mapper.readTree(resource(base + "plan.json").orElseThrow(() -> missing(base + "plan.json")));
-      } catch (IOException e) {
-        throw new UncheckedIOException("built-in coder resource " + base + "plan.json is not JSON", e);
+      if (services.isPresent()) {
+        // Handlers only: the plan of such a task comes from elsewhere (the eval's plan fixtures), and the handler
+        // files answer for the projects whose base package ends in one of these segments.
+        plan = mapper.createObjectNode();
+        ArrayNode segments = plan.putArray("packages");
+        services.get().lines().map(String::strip).filter(s -> !s.isEmpty() && !s.startsWith("#"))
+            .forEach(segments::add);
+      } else {
+        request = resource(base + "request.txt").orElseThrow(() -> missing(base + "request.txt"));
+        try {
+          plan = (ObjectNode) mapper.readTree(resource(base + "plan.json").orElseThrow(() -> missing(base
+              + "plan.json")));
+        } catch (IOException e) {
+          throw new UncheckedIOException("built-in coder resource " + base + "plan.json is not JSON", e);
+        }
       }
       Map<String, String> refs = new LinkedHashMap<>();
       for (String f : resource(base + "files.txt").orElse("").lines().map(String::strip).filter(s -> !s.isEmpty())
@@ -132,7 +154,7 @@ final class Coder {
     String flat = normalise(prompt);
     Task task = null;
     for (Task t : tasks) {
-      if (flat.contains("request: " + normalise(t.request()))) {
+      if (t.request() != null && flat.contains("request: " + normalise(t.request()))) {
         task = t;
         break;
       }
@@ -162,8 +184,8 @@ final class Coder {
   }
 
   /**
-   * A plan for a request the coder has no reference of, when the contract is given: a behaviour per operation as
-   * its contract describes it, no scenarios of its own (the contract's tests and the check cover the operations).
+   * A plan for a request the coder has no reference of, when the contract is given: a behaviour per operation that
+   * is not plain CRUD, as its contract describes it, no scenarios of its own (the contract's tests and the check cover the operations).
    */
   private ObjectNode planForContract(String prompt) {
     int at = prompt.lastIndexOf("Request: ");
@@ -176,6 +198,8 @@ final class Coder {
     String first = null;
     while (m.find()) {
       if (first == null) first = m.group(2).replaceAll("^/+", "").replaceAll("[/{].*$", "");
+      // Plain create/read/update/delete/list is the scaffold's; a behaviour would hand it to the coder again.
+      if (crudShaped(m.group(1), m.group(2))) continue;
       behaviours.addObject().put("operationId", m.group(3)).put("behaviour", "Implements " + m.group(1) + " "
           + m.group(2) + " as the contract describes it: its status codes, its schemas, 404 for an unknown id.");
     }
@@ -192,8 +216,13 @@ final class Coder {
     return plan;
   }
 
+  private static boolean crudShaped(String method, String path) {
+    if (path.matches("/[^/{]+")) return method.equals("GET") || method.equals("POST");
+    return path.matches("/[^/{]+/\\{[^}/]+}") && !method.equals("POST");
+  }
+
   private List<String> ids() {
-    return tasks.stream().map(Task::id).toList();
+    return tasks.stream().filter(t -> t.request() != null).map(Task::id).toList();
   }
 
   /** Lower case, one space for every run of whitespace: prompts re-wrap and re-indent the request. */
@@ -343,9 +372,10 @@ final class Coder {
     for (Task t : tasks) {
       String ref = t.references().get(name);
       if (ref == null) continue;
-      String service = t.plan().path("service").asText().replace("-", "");
-      if (service.equals(key)) return Optional.of(rebase(ref, actualPackage));
-      if (fallback == null) fallback = ref;
+      if (t.serves(key)) return Optional.of(rebase(ref, actualPackage));
+      // A service planned under another name still gets a planned task's handler; handlers written for one eval
+      // task's project never stand in for another's operation of the same name.
+      if (fallback == null && t.request() != null) fallback = ref;
     }
     return Optional.ofNullable(fallback).map(r -> rebase(r, actualPackage));
   }
