@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Measures the jsonrepair npm library and `orchestrator bench repair` (default and lenient modes) on the same JSONL
 # corpus, side by side, in alternating rounds: each round runs jsonrepair, then the engine in the default and the
-# lenient mode in two JVM set-ups, the ones the launcher gives the commands that repair: the one `repair`, `ask` and
-# every other short command run with (its JVM options are read from ./orchestrator, so the two cannot drift apart:
-# the serial collector and the C1 compiler alone, and for `repair` a small young generation), and the one `serve` runs with (the JVM's defaults: G1 here, and
-# the full JIT). The engine's throughput is reported as a multiple of jsonrepair's in the same round. On a shared
+# lenient mode in two JVM set-ups, the ones the launcher gives the commands that repair: the one `repair` runs with
+# (its JVM options are read from ./orchestrator, so the two cannot drift apart: the serial collector, a small young
+# generation and the full JIT), and the one `serve` runs with (the JVM's defaults: G1 here, and the full JIT). The engine's throughput is reported as a multiple of jsonrepair's in the same round. On a shared
 # machine the throughput of every process moves with the load, so only figures taken close together are
 # comparable: the ratios within a round are the result.
 #
@@ -61,10 +60,10 @@ JS
 
 "$here/../orchestrator" --version >/dev/null   # builds the jar when sources changed, outside the measurement
 . "$here/../bin/find-jdk"
-# The JVM options the launcher gives `repair` (its lines `vm=(...)`, for every short command, and `repair_vm=(...)`).
-read -r -a cli_vm <<<"$(sed -n 's/^vm=(\(.*\))$/\1/p' "$here/../orchestrator") $(sed -n 's/^repair_vm=(\(.*\))$/\1/p' "$here/../orchestrator")"
+# The JVM options the launcher gives `repair` (its line `repair_vm=(...)`).
+read -r -a cli_vm <<<"$(sed -n 's/^repair_vm=(\(.*\))$/\1/p' "$here/../orchestrator")"
 if [ "${#cli_vm[@]}" = 0 ]; then
-  echo "error: cannot find the JVM options of short commands (a line 'vm=(...)') in $here/../orchestrator" >&2
+  echo "error: cannot find the JVM options of repair (a line 'repair_vm=(...)') in $here/../orchestrator" >&2
   exit 1
 fi
 engine() {   # engine cli|serve [--lenient]
