@@ -64,10 +64,23 @@ public final class DoctorCommand implements Callable<Integer> {
     List<String> problems = new ArrayList<>();
     // The ledger database: calls, builds, gateway keys and budgets. Opening it also brings its schema up to date.
     String database;
+    String queue = "none: builds and eval samples run in the process that starts them (workers need PostgreSQL)";
     try (dev.spectra.orchestrator.ledger.Ledger ledger = dev.spectra.orchestrator.app.Ledgers.open(config, io.env(),
         java.time.Clock.systemUTC())) {
       database = ledger.location() + (ledger.database().shared()
           ? " (PostgreSQL: shared by every process on it): ok" : " (SQLite: this machine only): ok");
+      if (dev.spectra.orchestrator.queue.JobQueue.supported(ledger.database())) {
+        try {
+          dev.spectra.orchestrator.queue.JobQueue.Summary q = dev.spectra.orchestrator.queue.JobQueue
+              .in(ledger.database(), java.time.Clock.systemUTC()).summary();
+          queue = q.queued() + " queued, " + q.running() + " running" + (q.workers().isEmpty() ? ""
+              : " (on " + String.join(", ", q.workers()) + ")") + ": ok";
+        } catch (dev.spectra.orchestrator.queue.QueueException e) {
+          queue = "not usable";
+          problems.add("job queue: " + e.getMessage());
+        }
+      }
+
     } catch (dev.spectra.orchestrator.ledger.LedgerException e) {
       database = "not usable";
       problems.add("ledger database: " + e.getMessage());
@@ -88,8 +101,8 @@ public final class DoctorCommand implements Callable<Integer> {
           + BUBBLEWRAP_INSTALL);
     }
 
-    if (json) printJson(config, checked, keyNames, bwrap, database, problems);
-    else printText(config, checked, keyNames, bwrap, database, problems);
+    if (json) printJson(config, checked, keyNames, bwrap, database, queue, problems);
+    else printText(config, checked, keyNames, bwrap, database, queue, problems);
     return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
@@ -110,7 +123,7 @@ public final class DoctorCommand implements Callable<Integer> {
   }
 
   private void printText(Config config, List<Checked> checked, TreeSet<String> keys, Optional<Path> bwrap,
-      String database, List<String> problems) {
+      String database, String queue, List<String> problems) {
     var out = io.out();
     out.println("Configuration");
     out.println("  files read: " + (config.files().isEmpty() ? "none (built-in defaults)" : ""));
@@ -136,6 +149,8 @@ public final class DoctorCommand implements Callable<Integer> {
     out.println("  limits: " + limits());
     out.println("Ledger database (" + dev.spectra.orchestrator.ledger.Ledger.DB_URL_ENV + ")");
     out.println("  " + database);
+    out.println("Job queue (orchestrator worker)");
+    out.println("  " + queue);
     out.println();
     if (problems.isEmpty()) {
       out.println("All checks passed.");
@@ -146,7 +161,7 @@ public final class DoctorCommand implements Callable<Integer> {
   }
 
   private void printJson(Config config, List<Checked> checked, TreeSet<String> keys, Optional<Path> bwrap,
-      String database, List<String> problems) {
+      String database, String queue, List<String> problems) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     ObjectNode cfg = root.putObject("configuration");
@@ -182,6 +197,7 @@ public final class DoctorCommand implements Callable<Integer> {
     sandbox.put("bwrap", bwrap.map(Path::toString).orElse(null));
     sandbox.put("limits", limits());
     root.put("database", database);
+    root.put("queue", queue);
     ArrayNode problemList = root.putArray("problems");
     problems.forEach(problemList::add);
     root.put("ok", problems.isEmpty());

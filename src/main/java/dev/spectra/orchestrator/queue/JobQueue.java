@@ -98,6 +98,45 @@ public final class JobQueue {
     return select(" WHERE kind = ? ORDER BY submitted_at DESC LIMIT " + Math.max(1, limit), Job.Kind.BUILD.wire());
   }
 
+  /**
+   * What the queue holds now, for {@code doctor}.
+   *
+   * @param queued jobs waiting for a worker
+   * @param running jobs a worker holds
+   * @param workers the workers holding them, by name
+   */
+  public record Summary(int queued, int running, List<String> workers) {
+    public Summary {
+      workers = List.copyOf(workers);
+    }
+  }
+
+  /** {@return how many jobs wait and run, and which workers run them} */
+  public Summary summary() {
+    int queued = 0;
+    int running = 0;
+    java.util.TreeSet<String> workers = new java.util.TreeSet<>();
+    try (Connection c = database.connection();
+        PreparedStatement p = c.prepareStatement("SELECT status, worker, COUNT(*) FROM queue_jobs WHERE status IN (?, ?) "
+            + "GROUP BY status, worker")) {
+      p.setString(1, JobRecord.QUEUED);
+      p.setString(2, JobRecord.RUNNING);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          if (JobRecord.QUEUED.equals(rs.getString(1))) {
+            queued += rs.getInt(3);
+          } else {
+            running += rs.getInt(3);
+            if (rs.getString(2) != null) workers.add(rs.getString(2));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("cannot read the job queue", e);
+    }
+    return new Summary(queued, running, new ArrayList<>(workers));
+  }
+
   /** Records that {@code worker} starts the job (again). */
   void claimed(String id, String worker) {
     update("UPDATE queue_jobs SET status = ?, worker = ?, workers = CASE WHEN workers IS NULL THEN ? ELSE workers "

@@ -108,6 +108,7 @@ class ModelsAndDoctorCommandTest {
     assertThat(root.at("/models/1/role").asText()).isEqualTo("fallback");
     assertThat(root.at("/java/version").asText()).isNotEmpty();
     assertThat(root.path("database").asText()).contains("SQLite").endsWith(": ok");
+    assertThat(root.path("queue").asText()).startsWith("none").contains("PostgreSQL");
     // PATH is empty in this test, so the sandbox tool is missing: one problem, exit 1.
     assertThat(root.at("/sandbox/bwrap").isNull()).isTrue();
     assertThat(root.path("problems").toString()).contains("bwrap");

@@ -154,6 +154,21 @@ class WorkerTest {
   }
 
   @Test
+  void theSummaryCountsWaitingAndRunningJobsAndNamesTheWorkersHoldingThem() throws Exception {
+    try (Database db = newDatabase()) {
+      JobQueue queue = JobQueue.in(db, Clock.systemUTC());
+      assertThat(queue.summary()).isEqualTo(new JobQueue.Summary(0, 0, List.of()));
+      queue.submit(new Job("a", Job.Kind.BUILD, null, "{}"));
+      queue.submit(new Job("b", Job.Kind.BUILD, null, "{}"));
+      queue.submit(new Job("c", Job.Kind.BUILD, null, "{}"));
+      queue.claimed("b", "worker-2");
+      queue.claimed("c", "worker-1");
+      queue.ended("c", "done", "verified", "{}");
+      assertThat(queue.summary()).isEqualTo(new JobQueue.Summary(1, 1, List.of("worker-2")));
+    }
+  }
+
+  @Test
   void aJobIdIsQueuedOnce() throws Exception {
     try (Database db = newDatabase()) {
       JobQueue queue = JobQueue.in(db, Clock.systemUTC());
