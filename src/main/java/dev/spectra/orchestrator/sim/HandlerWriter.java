@@ -111,6 +111,8 @@ final class HandlerWriter {
           readBody();
           rules();
           line("ObjectNode created = stores." + lastStore + "().create(body);");
+          // Where the new item is, as the scaffold's own create answers (its contract tests read it).
+          line("ctx.header(\"Location\", \"/" + last + "/\" + created.path(\"id\").asText());");
           respond("created");
         } else {
           listFiltered(lastStore, null, null);
