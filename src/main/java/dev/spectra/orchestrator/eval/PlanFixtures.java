@@ -64,7 +64,10 @@ public final class PlanFixtures {
         if (s.body() != null && s.body().isObject() && s.path().split("\\?")[0].equals(collection)) {
           for (Iterator<Map.Entry<String, JsonNode>> it = s.body().fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            // 8 in one step and 2.5 in another is a number, whichever comes last.
+            boolean wasNumber = props.path(e.getKey()).path("type").asText().equals("number");
             ObjectNode prop = props.putObject(e.getKey()).put("type", type(e.getValue()));
+            if (wasNumber && prop.path("type").asText().equals("integer")) prop.put("type", "number");
             // OpenAPI requires items on an array schema.
             if (e.getValue().isArray()) {
               prop.putObject("items").put("type", e.getValue().isEmpty() ? "string" : type(e.getValue().get(0)));
@@ -128,6 +131,10 @@ public final class PlanFixtures {
           ObjectNode schema = requestSchema(doc, op);
           ObjectNode props = schema.has("properties") ? (ObjectNode) schema.get("properties") : schema.putObject("properties");
           s.body().fields().forEachRemaining(e -> {
+            // A field sent as 8 and later as 2.5 is a number: the first value seen does not decide it.
+            if (props.path(e.getKey()).path("type").asText().equals("integer") && type(e.getValue()).equals("number")) {
+              ((ObjectNode) props.get(e.getKey())).put("type", "number");
+            }
             if (!props.has(e.getKey())) {
               ObjectNode prop = props.putObject(e.getKey()).put("type", type(e.getValue()));
               if (e.getValue().isArray()) {
