@@ -64,6 +64,8 @@ public final class PlanFixtures {
         if (s.body() != null && s.body().isObject() && s.path().split("\\?")[0].equals(collection)) {
           for (Iterator<Map.Entry<String, JsonNode>> it = s.body().fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            // An empty list says nothing of its items: a sample with items decides them.
+            if (e.getValue().isArray() && e.getValue().isEmpty() && props.has(e.getKey())) continue;
             // 8 in one step and 2.5 in another is a number, whichever comes last.
             boolean wasNumber = props.path(e.getKey()).path("type").asText().equals("number");
             ObjectNode prop = props.putObject(e.getKey()).put("type", type(e.getValue()));
@@ -127,6 +129,8 @@ public final class PlanFixtures {
           if (!present) ps.addObject().put("name", q).put("in", "query").put("required", false).putObject("schema")
               .put("type", "string");
         }
+        // A step that sends no body (POST /carts) makes the body optional: the contract must accept it.
+        if (s.body() == null && op.has("requestBody")) ((ObjectNode) op.get("requestBody")).put("required", false);
         if (s.body() != null && s.body().isObject()) {
           ObjectNode schema = requestSchema(doc, op);
           ObjectNode props = schema.has("properties") ? (ObjectNode) schema.get("properties") : schema.putObject("properties");
@@ -135,7 +139,11 @@ public final class PlanFixtures {
             if (props.path(e.getKey()).path("type").asText().equals("integer") && type(e.getValue()).equals("number")) {
               ((ObjectNode) props.get(e.getKey())).put("type", "number");
             }
-            if (!props.has(e.getKey())) {
+            // A list first seen empty got string items by default; the first sample with items decides them.
+            boolean sample = e.getValue().isArray() && !e.getValue().isEmpty()
+                && props.path(e.getKey()).path("items").path("type").asText().equals("string")
+                && !type(e.getValue().get(0)).equals("string");
+            if (!props.has(e.getKey()) || sample) {
               ObjectNode prop = props.putObject(e.getKey()).put("type", type(e.getValue()));
               if (e.getValue().isArray()) {
                 prop.putObject("items").put("type", e.getValue().isEmpty() ? "string" : type(e.getValue().get(0)));
