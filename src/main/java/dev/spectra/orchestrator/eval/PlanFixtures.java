@@ -250,6 +250,11 @@ public final class PlanFixtures {
         java.util.regex.Matcher least = Pattern.compile(f + "(at least |< ?)(\\d+)").matcher(text);
         if (numeric && least.find()) prop.put("minimum", Integer.parseInt(least.group(2)));
         if (type.equals("string") && finds(text, f + "\\bdate-time\\b")) prop.put("format", "date-time");
+        // A link the request says must be http(s) is a URI in the contract (its samples then are URLs too).
+        if (type.equals("string") && e.getKey().toLowerCase(Locale.ROOT).endsWith("url")
+            && finds(text, "\\bhttps?\\b")) {
+          prop.put("format", "uri");
+        }
         java.util.regex.Matcher initial = Pattern.compile(f + "\\((false|true|0) when created\\)").matcher(text);
         if (initial.find()) {
           if (type.equals("boolean")) prop.put("default", Boolean.parseBoolean(initial.group(1)));
