@@ -29,6 +29,7 @@ public final class Exchange implements AutoCloseable {
   private final Timeout.Phase firstPhase;
   private final Timeouts timeouts;
   private final String endpoint;
+  private final DeadlineWatch watch;
 
   private byte[] buf = new byte[8192];
   private int from;
@@ -36,6 +37,12 @@ public final class Exchange implements AutoCloseable {
   private boolean ended;
 
   Exchange(BodyQueue body, CompletableFuture<?> future, long start, Timeouts timeouts, String endpoint) {
+    this(body, future, start, timeouts, endpoint, null);
+  }
+
+  /** @param watch wakes the reader at its deadlines, so it waits without a timer; null: each wait is timed */
+  Exchange(BodyQueue body, CompletableFuture<?> future, long start, Timeouts timeouts, String endpoint,
+      DeadlineWatch watch) {
     this.body = body;
     this.future = future;
     this.start = start;
@@ -45,6 +52,11 @@ public final class Exchange implements AutoCloseable {
         ? Timeout.Phase.FIRST_TOKEN : Timeout.Phase.TOTAL;
     this.timeouts = timeouts;
     this.endpoint = endpoint;
+    this.watch = watch;
+    if (watch != null) {
+      body.deadlines(firstDeadline, totalDeadline);
+      watch.watch(body);
+    }
   }
 
   /** Waits for the first item: the response has begun, or it failed before any answer. */
@@ -149,7 +161,16 @@ public final class Exchange implements AutoCloseable {
       boolean beforeFirst = body.firstByteAt() < 0;
       long deadline = beforeFirst ? firstDeadline : totalDeadline;
       try {
-        item = body.poll(deadline - System.nanoTime());
+        long left = deadline - System.nanoTime();
+        item = watch == null || left <= 0 ? body.poll(left) : body.take();
+        if (item == BodyQueue.DUE) {
+          item = null;
+          if (System.nanoTime() - (body.firstByteAt() < 0 ? firstDeadline : totalDeadline) < 0) {
+            // Woken for the first-token deadline just as the first byte came: the total deadline applies now.
+            body.rearm();
+            continue;
+          }
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         close();
@@ -204,6 +225,7 @@ public final class Exchange implements AutoCloseable {
 
   /** Stops reading and releases the connection (cancels the body when it is not finished). */
   @Override public void close() {
+    if (watch != null) watch.forget(body);
     if (!ended) {
       body.cancel();
       future.cancel(true);
