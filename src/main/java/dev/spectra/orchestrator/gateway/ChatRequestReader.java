@@ -161,6 +161,9 @@ final class ChatRequestReader {
     List<String> stop = List.of();
     Double frequencyPenalty = null;
     Double presencePenalty = null;
+    // The body is sent on byte for byte, so it must be plain UTF-8: Jackson also reads UTF-16 and UTF-32 (a zero byte
+    // among the first two) and skips a byte-order mark, which an upstream may not.
+    if (body.length < 2 || body[0] == 0 || body[1] == 0 || (body[0] & 0xFF) == 0xEF) return null;
     try (JsonParser p = json.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) return null;
       int seen = 0;

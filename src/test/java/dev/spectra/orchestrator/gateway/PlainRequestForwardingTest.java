@@ -200,6 +200,19 @@ class PlainRequestForwardingTest {
     assertThat(sent.path("temperature").asDouble()).isEqualTo(0.9);
   }
 
+  @Test void aBodyInUtf16IsRebuiltAsUtf8NotForwardedAsItsBytes() throws Exception {
+    String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"model\":\"team\"}";
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(gateway.baseUrl().resolve("/v1/chat/completions"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(java.nio.charset.StandardCharsets.UTF_16LE)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode sent = chats(primarySim).getFirst();
+    assertThat(fieldNames(sent)).startsWith("model", "messages");
+    assertThat(sent.at("/messages/0/content").asText()).isEqualTo("hi");
+  }
+
   @Test void aStreamedRequestStillStreamsThroughTheCascade() throws Exception {
     HttpResponse<String> r = post("{\"messages\":[{\"role\":\"user\",\"content\":\"Say hi.\"}],\"model\":\"team\","
         + "\"stream\":true,\"stream_options\":{\"include_usage\":true}}");

@@ -31,7 +31,9 @@ public final class Exchange implements AutoCloseable {
   private final String endpoint;
   private final DeadlineWatch watch;
 
-  private byte[] buf = new byte[8192];
+  private static final byte[] NONE = new byte[0];
+  /** Allocated on the first bytes: exactly a whole body's size, or 8 KiB and growing for a stream. */
+  private byte[] buf = NONE;
   private int from;
   private int to;
   private boolean ended;
@@ -96,6 +98,13 @@ public final class Exchange implements AutoCloseable {
   public byte[] readAll() throws IOException, ModelException {
     throwPending();
     while (!ended) fill();
+    if (from == 0 && to == buf.length) {
+      // A whole body fills its buffer exactly: hand it over instead of copying it.
+      byte[] all = buf;
+      buf = NONE;
+      to = 0;
+      return all;
+    }
     byte[] all = Arrays.copyOfRange(buf, from, to);
     from = to;
     return all;
@@ -190,6 +199,11 @@ public final class Exchange implements AutoCloseable {
     }
     if (item instanceof BodyQueue.Early early) throw new EarlyFailure(early.cause());
     if (item instanceof BodyQueue.Whole whole) {
+      if (buf.length == 0) {
+        int size = 0;
+        for (ByteBuffer chunk : whole.chunks()) size += chunk.remaining();
+        buf = new byte[size];
+      }
       for (ByteBuffer chunk : whole.chunks()) append(chunk);
       ended = true;
       return;
@@ -210,7 +224,7 @@ public final class Exchange implements AutoCloseable {
       int unread = to - from;
       if (unread + n > buf.length) {
         // A new array sized for the unread part plus the chunk: buffering proxies deliver tens of KB at once.
-        byte[] grown = new byte[Math.max(buf.length * 2, unread + n)];
+        byte[] grown = new byte[Math.max(buf.length == 0 ? 8192 : buf.length * 2, unread + n)];
         System.arraycopy(buf, from, grown, 0, unread);
         buf = grown;
       } else {
