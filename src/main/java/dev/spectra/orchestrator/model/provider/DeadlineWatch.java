@@ -27,8 +27,13 @@ final class DeadlineWatch implements AutoCloseable {
     this.thread = Thread.ofPlatform().daemon().name("exchange-deadlines").unstarted(this::loop);
   }
 
-  /** Watches {@code body} until {@link #forget}; starts the thread on first use. */
-  void watch(BodyQueue body) {
+  /**
+   * Watches {@code body} until {@link #forget}; starts the thread on first use.
+   *
+   * @return false once closed: nothing watches any more, so the caller must time its own waits
+   */
+  boolean watch(BodyQueue body) {
+    if (closed) return false;
     open.add(body);
     if (thread.getState() == Thread.State.NEW) {
       synchronized (this) {
@@ -37,6 +42,7 @@ final class DeadlineWatch implements AutoCloseable {
     }
     // Only a sleeping thread is woken: while exchanges keep coming, adding one costs no wake-up.
     if (idle) LockSupport.unpark(thread);
+    return true;
   }
 
   void forget(BodyQueue body) {

@@ -54,11 +54,9 @@ public final class Exchange implements AutoCloseable {
         ? Timeout.Phase.FIRST_TOKEN : Timeout.Phase.TOTAL;
     this.timeouts = timeouts;
     this.endpoint = endpoint;
-    this.watch = watch;
-    if (watch != null) {
-      body.deadlines(firstDeadline, totalDeadline);
-      watch.watch(body);
-    }
+    body.deadlines(firstDeadline, totalDeadline);
+    // A transport used after close() has no watch running: its exchanges time their own waits, as without one.
+    this.watch = watch != null && watch.watch(body) ? watch : null;
   }
 
   /** Waits for the first item: the response has begun, or it failed before any answer. */

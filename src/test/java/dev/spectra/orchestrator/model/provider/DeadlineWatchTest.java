@@ -46,6 +46,15 @@ class DeadlineWatchTest {
             t -> assertThat(t.phase()).isEqualTo(ModelError.Timeout.Phase.TOTAL)));
   }
 
+  @Test void afterTheWatchIsClosedAnExchangeTimesItsOwnWait() {
+    watch.close();
+    BodyQueue queue = new BodyQueue(false);
+    Exchange exchange = exchange(queue);
+
+    assertThatThrownBy(exchange::readLine).isInstanceOfSatisfying(ModelException.class, e ->
+        assertThat(e.error()).isInstanceOf(ModelError.Timeout.class));
+  }
+
   @Test void aBodyThatCompletesInTimeIsReadWholeAndTheExchangeIsForgotten() throws Exception {
     BodyQueue queue = new BodyQueue(true);
     Exchange exchange = exchange(queue);
