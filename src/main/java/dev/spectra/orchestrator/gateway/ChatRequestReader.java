@@ -1,6 +1,8 @@
 package dev.spectra.orchestrator.gateway;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.model.Message;
@@ -60,6 +62,8 @@ final class ChatRequestReader {
   private static final Set<String> IGNORED = Set.of("user", "metadata", "store", "service_tier");
 
   ChatCall read(byte[] body, ModelRequest.CallContext context) throws Rejected {
+    ChatCall plain = plain(body, context);
+    if (plain != null) return plain;
     JsonNode root;
     try {
       root = json.readTree(body);
@@ -114,6 +118,179 @@ final class ChatRequestReader {
     boolean streamTokens = stream && format instanceof ResponseFormat.Text;
     ModelRequest request = new ModelRequest(messages, maxTokens, temperature, streamTokens, format, context, sampling);
     return new ChatCall(model, request, stream, includeUsage);
+  }
+
+  /** Top-level fields a plain request may have, each with its bit for spotting a repeated field. */
+  private static int plainField(String field) {
+    return switch (field) {
+      case "model" -> 1;
+      case "messages" -> 1 << 1;
+      case "max_tokens" -> 1 << 2;
+      case "temperature" -> 1 << 3;
+      case "top_p" -> 1 << 4;
+      case "seed" -> 1 << 5;
+      case "stop" -> 1 << 6;
+      case "frequency_penalty" -> 1 << 7;
+      case "presence_penalty" -> 1 << 8;
+      case "stream" -> 1 << 9;
+      default -> 0;
+    };
+  }
+
+  /**
+   * The plain request, read in one pass without building a tree: a text chat whose every field an OpenAI-compatible
+   * server takes as the client wrote it (messages of {@code system}, {@code user} or {@code assistant} text; token
+   * cap, temperature, top-p, seed, stop, penalties; no stream). Such a request keeps the client's body, so an
+   * OpenAI-compatible route sends it on with only the model name changed ({@link ModelRequest.ClientBody}).
+   *
+   * <p>This only accepts: anything else (another field, a repeated field, a null, a value out of range, content
+   * parts, another role, trailing text, broken JSON) returns {@code null}, and the full reader decides, with its own
+   * errors. So a request is refused or served exactly as before; a plain one only takes fewer steps.
+   *
+   * @return the call, or {@code null} when the request is not plain
+   */
+  private ChatCall plain(byte[] body, ModelRequest.CallContext context) {
+    String model = null;
+    int modelStart = -1;
+    int modelEnd = -1;
+    List<Message> messages = null;
+    Integer maxTokens = null;
+    Double temperature = null;
+    Double topP = null;
+    Long seed = null;
+    List<String> stop = List.of();
+    Double frequencyPenalty = null;
+    Double presencePenalty = null;
+    // The body is sent on byte for byte, so it must be plain UTF-8: Jackson also reads UTF-16 and UTF-32 (a zero byte
+    // among the first two) and skips a byte-order mark, which an upstream may not.
+    if (body.length < 2 || body[0] == 0 || body[1] == 0 || (body[0] & 0xFF) == 0xEF) return null;
+    try (JsonParser p = json.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) return null;
+      int seen = 0;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        int bit = plainField(field);
+        // Jackson's tree keeps the last of two equal names; a server may keep the first. Only the full reader's
+        // reading is sent on, so a repeated field never reaches the upstream as written.
+        if (bit == 0 || (seen & bit) != 0) return null;
+        seen |= bit;
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "model" -> {
+            if (value != JsonToken.VALUE_STRING) return null;
+            modelStart = Math.toIntExact(p.currentTokenLocation().getByteOffset());
+            model = p.getText();
+            modelEnd = Math.toIntExact(p.currentLocation().getByteOffset());
+            if (model.isEmpty()) return null;
+          }
+          case "messages" -> {
+            messages = plainMessages(p, value);
+            if (messages == null) return null;
+          }
+          case "max_tokens" -> {
+            if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
+                || p.getIntValue() <= 0) {
+              return null;
+            }
+            maxTokens = p.getIntValue();
+          }
+          case "temperature" -> {
+            if ((temperature = plainNumber(p, value, 0, 2)) == null) return null;
+          }
+          case "top_p" -> {
+            if ((topP = plainNumber(p, value, 0, 1)) == null) return null;
+          }
+          case "frequency_penalty" -> {
+            if ((frequencyPenalty = plainNumber(p, value, -2, 2)) == null) return null;
+          }
+          case "presence_penalty" -> {
+            if ((presencePenalty = plainNumber(p, value, -2, 2)) == null) return null;
+          }
+          case "seed" -> {
+            if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+              return null;
+            }
+            seed = p.getLongValue();
+          }
+          case "stop" -> {
+            stop = plainStop(p, value);
+            if (stop == null) return null;
+          }
+          // A stream is answered chunk by chunk through the full path.
+          case "stream" -> {
+            if (value != JsonToken.VALUE_FALSE) return null;
+          }
+          default -> {
+            return null;
+          }
+        }
+      }
+      // The tree reader ignores text after the object; a server reading the same bytes may not.
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) return null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    if (model == null || messages == null) return null;
+    ModelRequest request = new ModelRequest(messages, maxTokens, temperature, false, ResponseFormat.TEXT, context,
+        new Sampling(topP, seed, stop, frequencyPenalty, presencePenalty))
+        .withClientBody(new ModelRequest.ClientBody(body, modelStart, modelEnd));
+    return new ChatCall(model, request, false, false);
+  }
+
+  /** {@return a number within [min, max], or null for anything else} */
+  private static Double plainNumber(JsonParser p, JsonToken value, double min, double max) throws IOException {
+    if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) return null;
+    double d = p.getDoubleValue();
+    return d >= min && d <= max ? d : null;
+  }
+
+  /** {@return one to four non-empty stop strings, or null for anything else (the full reader drops empty ones)} */
+  private static List<String> plainStop(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      String s = p.getText();
+      return s.isEmpty() ? null : List.of(s);
+    }
+    if (value != JsonToken.START_ARRAY) return null;
+    List<String> out = new ArrayList<>(4);
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      if (t != JsonToken.VALUE_STRING || out.size() == 4) return null;
+      String s = p.getText();
+      if (s.isEmpty()) return null;
+      out.add(s);
+    }
+    return out.isEmpty() ? null : out;
+  }
+
+  /** {@return messages of exactly {role, content} with a lower-case system, user or assistant role and text content} */
+  private static List<Message> plainMessages(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.START_ARRAY) return null;
+    List<Message> out = new ArrayList<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      if (t != JsonToken.START_OBJECT) return null;
+      Message.Role role = null;
+      String content = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if (v != JsonToken.VALUE_STRING) return null;
+        if (name.equals("role") && role == null) {
+          role = switch (p.getText()) {
+            case "system" -> Message.Role.SYSTEM;
+            case "user" -> Message.Role.USER;
+            case "assistant" -> Message.Role.ASSISTANT;
+            default -> null;
+          };
+          if (role == null) return null;
+        } else if (name.equals("content") && content == null) {
+          content = p.getText();
+        } else {
+          return null;
+        }
+      }
+      if (role == null || content == null) return null;
+      out.add(new Message(role, content));
+    }
+    return out.isEmpty() ? null : out;
   }
 
   private static String unsupportedMessage(String field) {

@@ -12,6 +12,9 @@ import java.util.List;
  * @param format text, JSON, or JSON conforming to a schema
  * @param context who asked: request, build and step ids for the ledger and the budgets
  * @param sampling top-p, seed, stop sequences and penalties; {@link Sampling#DEFAULT} for none
+ * @param clientBody the OpenAI body a client sent that says exactly this request and nothing more, so an
+ *     OpenAI-compatible provider may send it on with only the model name changed; {@code null} when there is none.
+ *     Every {@code with...} that changes what is asked drops it
  */
 public record ModelRequest(
     List<Message> messages,
@@ -20,7 +23,8 @@ public record ModelRequest(
     boolean stream,
     ResponseFormat format,
     CallContext context,
-    Sampling sampling) {
+    Sampling sampling,
+    ClientBody clientBody) {
 
   public ModelRequest {
     messages = List.copyOf(messages);
@@ -29,6 +33,12 @@ public record ModelRequest(
     format = format == null ? ResponseFormat.TEXT : format;
     context = context == null ? CallContext.NONE : context;
     sampling = sampling == null ? Sampling.DEFAULT : sampling;
+  }
+
+  /** A request the caller built, not read from a client's wire body. */
+  public ModelRequest(List<Message> messages, Integer maxTokens, Double temperature, boolean stream,
+      ResponseFormat format, CallContext context, Sampling sampling) {
+    this(messages, maxTokens, temperature, stream, format, context, sampling, null);
   }
 
   /** A request with the provider's default sampling beyond temperature. */
@@ -66,8 +76,46 @@ public record ModelRequest(
     return new ModelRequest(messages, maxTokens, temperature, stream, format, context, newSampling);
   }
 
+  /** Who asked does not change what is asked: the client's body stays. */
   public ModelRequest withContext(CallContext newContext) {
-    return new ModelRequest(messages, maxTokens, temperature, stream, format, newContext, sampling);
+    return new ModelRequest(messages, maxTokens, temperature, stream, format, newContext, sampling, clientBody);
+  }
+
+  /** {@return this request with the client's body that says exactly it} */
+  public ModelRequest withClientBody(ClientBody body) {
+    return new ModelRequest(messages, maxTokens, temperature, stream, format, context, sampling, body);
+  }
+
+  /**
+   * A client's OpenAI chat-completions body, as it arrived, and where its {@code model} value is (the quoted string,
+   * quotes included), so it can be sent on to another server under that server's model id.
+   */
+  public record ClientBody(byte[] bytes, int modelStart, int modelEnd) {
+    public ClientBody {
+      java.util.Objects.requireNonNull(bytes, "bytes");
+      if (modelStart < 0 || modelEnd <= modelStart || modelEnd > bytes.length) {
+        throw new IllegalArgumentException("model value span [" + modelStart + ", " + modelEnd + ") is outside the "
+            + bytes.length + "-byte body");
+      }
+    }
+
+    /** {@return the body with the model value replaced by {@code quotedModel}, a JSON string with its quotes} */
+    public byte[] withModel(byte[] quotedModel) {
+      byte[] out = new byte[bytes.length - (modelEnd - modelStart) + quotedModel.length];
+      System.arraycopy(bytes, 0, out, 0, modelStart);
+      System.arraycopy(quotedModel, 0, out, modelStart, quotedModel.length);
+      System.arraycopy(bytes, modelEnd, out, modelStart + quotedModel.length, bytes.length - modelEnd);
+      return out;
+    }
+
+    @Override public boolean equals(Object o) {
+      return o instanceof ClientBody b && modelStart == b.modelStart && modelEnd == b.modelEnd
+          && java.util.Arrays.equals(bytes, b.bytes);
+    }
+
+    @Override public int hashCode() { return 31 * java.util.Arrays.hashCode(bytes) + modelStart; }
+
+    @Override public String toString() { return "ClientBody[" + bytes.length + " bytes]"; }
   }
 
   /** {@return all message text, for token estimates and complexity features} */
@@ -95,7 +143,7 @@ public record ModelRequest(
     // Prompts can be long and may hold user data: keep logs short.
     return "ModelRequest[messages=" + messages.size() + ", maxTokens=" + maxTokens + ", temperature=" + temperature
         + ", stream=" + stream + ", format=" + format.getClass().getSimpleName() + ", context=" + context
-        + (sampling.isDefault() ? "" : ", sampling=" + sampling) + "]";
+        + (sampling.isDefault() ? "" : ", sampling=" + sampling) + (clientBody == null ? "" : ", clientBody") + "]";
   }
 
 }

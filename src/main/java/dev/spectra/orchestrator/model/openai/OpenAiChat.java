@@ -31,11 +31,18 @@ import java.net.http.HttpRequest;
 final class OpenAiChat extends HttpChatModel {
   private final URI url;
   private final String authorization;
+  /** This server's model id as a JSON string, quotes included: what goes into a client's body in its place. */
+  private final byte[] quotedModelId;
 
   OpenAiChat(ModelSpec spec, String apiKey, Transport transport, HttpFailures failures, String unreachableHint) {
     super(spec, transport, failures, unreachableHint);
     this.url = chatUrl(spec);
     this.authorization = apiKey == null || apiKey.isBlank() ? null : "Bearer " + apiKey;
+    try {
+      this.quotedModelId = transport.json().writeValueAsBytes(spec.modelId());
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("model id of " + spec.name() + " cannot be written as JSON", e);
+    }
   }
 
   static URI chatUrl(ModelSpec spec) {
@@ -48,9 +55,21 @@ final class OpenAiChat extends HttpChatModel {
     HttpRequest.Builder b = Transport.request(url)
         .header("Content-Type", "application/json")
         .header("Accept", request.stream() ? "text/event-stream" : "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+        .POST(HttpRequest.BodyPublishers.ofByteArray(forwardsClientBody(request)
+            ? request.clientBody().withModel(quotedModelId) : body(request)));
     if (authorization != null) b.header("Authorization", authorization);
     return b.build();
+  }
+
+  /**
+   * {@return true when the client's own body says to this server exactly what {@link #body} would} Then it goes on
+   * with only the model id changed, instead of being rebuilt: the gateway's plain requests skip a re-encoding. Only a
+   * plain text request carries a client body (the gateway's reader decides that), so the one difference left is
+   * OpenAI's own name for the token cap.
+   */
+  boolean forwardsClientBody(ModelRequest request) {
+    return request.clientBody() != null && !request.stream() && request.format() instanceof ResponseFormat.Text
+        && (request.maxTokens() == null || spec.kind() != ProviderKind.OPENAI);
   }
 
   byte[] body(ModelRequest request) throws ModelException {

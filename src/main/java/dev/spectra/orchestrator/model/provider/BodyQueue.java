@@ -20,6 +20,9 @@ final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
   /** Marks the end of the body. */
   static final Object END = new Object();
 
+  /** Put in by the {@link DeadlineWatch}: the reader's deadline has passed. */
+  static final Object DUE = new Object();
+
   /** A failure before any response: connect refused, TLS, connection closed early. */
   record Early(Throwable cause) {}
 
@@ -33,6 +36,9 @@ final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
   private volatile long firstByteAt = -1;
   private volatile Flow.Subscription subscription;
   private volatile boolean cancelled;
+  private volatile long firstDeadline;
+  private volatile long totalDeadline;
+  private final java.util.concurrent.atomic.AtomicBoolean dueSent = new java.util.concurrent.atomic.AtomicBoolean();
 
   BodyQueue(boolean whole) {
     this.whole = whole;
@@ -89,6 +95,24 @@ final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
     if (whole) queue.add(new Whole(held == null ? List.of() : held));
     else queue.add(END);
   }
+
+  /** The deadlines the {@link DeadlineWatch} holds the reader to: before the first body byte, and in all. */
+  void deadlines(long first, long total) {
+    this.firstDeadline = first;
+    this.totalDeadline = total;
+  }
+
+  /** Puts {@link #DUE} in the queue, once, when the deadline that applies at {@code now} has passed. */
+  void wakeIfDue(long now) {
+    long deadline = firstByteAt < 0 ? firstDeadline : totalDeadline;
+    if (now - deadline >= 0 && dueSent.compareAndSet(false, true)) queue.add(DUE);
+  }
+
+  /** The reader took {@link #DUE} but is not late after all (the first byte came meanwhile): watch on. */
+  void rearm() { dueSent.set(false); }
+
+  /** {@return the next item, waiting as long as it takes: the {@link DeadlineWatch} ends the wait with {@link #DUE}} */
+  Object take() throws InterruptedException { return queue.take(); }
 
   /** {@return a {@code List<ByteBuffer>}, {@link #END}, an {@link Early}, a {@code Throwable}, or null when the wait ran out} */
   Object poll(long nanos) throws InterruptedException {

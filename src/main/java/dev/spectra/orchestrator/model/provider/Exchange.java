@@ -29,13 +29,22 @@ public final class Exchange implements AutoCloseable {
   private final Timeout.Phase firstPhase;
   private final Timeouts timeouts;
   private final String endpoint;
+  private final DeadlineWatch watch;
 
-  private byte[] buf = new byte[8192];
+  private static final byte[] NONE = new byte[0];
+  /** Allocated on the first bytes: exactly a whole body's size, or 8 KiB and growing for a stream. */
+  private byte[] buf = NONE;
   private int from;
   private int to;
   private boolean ended;
 
   Exchange(BodyQueue body, CompletableFuture<?> future, long start, Timeouts timeouts, String endpoint) {
+    this(body, future, start, timeouts, endpoint, null);
+  }
+
+  /** @param watch wakes the reader at its deadlines, so it waits without a timer; null: each wait is timed */
+  Exchange(BodyQueue body, CompletableFuture<?> future, long start, Timeouts timeouts, String endpoint,
+      DeadlineWatch watch) {
     this.body = body;
     this.future = future;
     this.start = start;
@@ -45,6 +54,9 @@ public final class Exchange implements AutoCloseable {
         ? Timeout.Phase.FIRST_TOKEN : Timeout.Phase.TOTAL;
     this.timeouts = timeouts;
     this.endpoint = endpoint;
+    body.deadlines(firstDeadline, totalDeadline);
+    // A transport used after close() has no watch running: its exchanges time their own waits, as without one.
+    this.watch = watch != null && watch.watch(body) ? watch : null;
   }
 
   /** Waits for the first item: the response has begun, or it failed before any answer. */
@@ -84,6 +96,13 @@ public final class Exchange implements AutoCloseable {
   public byte[] readAll() throws IOException, ModelException {
     throwPending();
     while (!ended) fill();
+    if (from == 0 && to == buf.length) {
+      // A whole body fills its buffer exactly: hand it over instead of copying it.
+      byte[] all = buf;
+      buf = NONE;
+      to = 0;
+      return all;
+    }
     byte[] all = Arrays.copyOfRange(buf, from, to);
     from = to;
     return all;
@@ -149,7 +168,16 @@ public final class Exchange implements AutoCloseable {
       boolean beforeFirst = body.firstByteAt() < 0;
       long deadline = beforeFirst ? firstDeadline : totalDeadline;
       try {
-        item = body.poll(deadline - System.nanoTime());
+        long left = deadline - System.nanoTime();
+        item = watch == null || left <= 0 ? body.poll(left) : body.take();
+        if (item == BodyQueue.DUE) {
+          item = null;
+          if (System.nanoTime() - (body.firstByteAt() < 0 ? firstDeadline : totalDeadline) < 0) {
+            // Woken for the first-token deadline just as the first byte came: the total deadline applies now.
+            body.rearm();
+            continue;
+          }
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         close();
@@ -169,6 +197,11 @@ public final class Exchange implements AutoCloseable {
     }
     if (item instanceof BodyQueue.Early early) throw new EarlyFailure(early.cause());
     if (item instanceof BodyQueue.Whole whole) {
+      if (buf.length == 0) {
+        int size = 0;
+        for (ByteBuffer chunk : whole.chunks()) size += chunk.remaining();
+        buf = new byte[size];
+      }
       for (ByteBuffer chunk : whole.chunks()) append(chunk);
       ended = true;
       return;
@@ -189,7 +222,7 @@ public final class Exchange implements AutoCloseable {
       int unread = to - from;
       if (unread + n > buf.length) {
         // A new array sized for the unread part plus the chunk: buffering proxies deliver tens of KB at once.
-        byte[] grown = new byte[Math.max(buf.length * 2, unread + n)];
+        byte[] grown = new byte[Math.max(buf.length == 0 ? 8192 : buf.length * 2, unread + n)];
         System.arraycopy(buf, from, grown, 0, unread);
         buf = grown;
       } else {
@@ -204,6 +237,7 @@ public final class Exchange implements AutoCloseable {
 
   /** Stops reading and releases the connection (cancels the body when it is not finished). */
   @Override public void close() {
+    if (watch != null) watch.forget(body);
     if (!ended) {
       body.cancel();
       future.cancel(true);

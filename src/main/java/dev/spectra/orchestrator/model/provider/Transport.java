@@ -41,6 +41,7 @@ public final class Transport implements AutoCloseable {
   private final ObjectMapper json;
   private final Clock clock;
   private final TokenEstimator tokens = new TokenEstimator();
+  private final DeadlineWatch deadlines = new DeadlineWatch();
 
   public Transport(Clock clock) {
     this.clock = clock;
@@ -119,7 +120,7 @@ public final class Transport implements AutoCloseable {
     future.whenComplete((response, failure) -> {
       if (failure != null) body.failEarly(failure);
     });
-    Exchange exchange = new Exchange(body, future, start, timeouts, endpoint);
+    Exchange exchange = new Exchange(body, future, start, timeouts, endpoint, deadlines);
     exchange.begin(t -> connectFailure(t, timeouts, endpoint, unreachableHint));
     return exchange;
   }
@@ -154,6 +155,7 @@ public final class Transport implements AutoCloseable {
   }
 
   @Override public void close() {
+    deadlines.close();
     clients.values().forEach(HttpClient::close);
     clients.clear();
   }
