@@ -117,6 +117,14 @@ public final class PlanFixtures {
         }
         // Whatever the hidden scenarios expect, the contract declares: statuses, query parameters, body fields.
         ObjectNode op = (ObjectNode) existing;
+        // A step that captures from inside a list of the answer ($.options[0].id) expects objects where the request
+        // schema may have plain values (options: ["a", "b"]): the answer is then declared an object, not the request.
+        if (s.captures().values().stream().anyMatch(c -> c.contains("["))) {
+          for (int st : s.status()) {
+            JsonNode content = op.path("responses").path(Integer.toString(st)).path("content").path("application/json");
+            if (content instanceof ObjectNode c) c.putObject("schema").put("type", "object");
+          }
+        }
         for (int status : s.status()) {
           ObjectNode responses = (ObjectNode) op.path("responses");
           if (!responses.has(Integer.toString(status))) responses.putObject(Integer.toString(status)).put("description",
@@ -196,6 +204,8 @@ public final class PlanFixtures {
       var names = new java.util.ArrayList<String>();
       schemas.path(entity).path("properties").fieldNames().forEachRemaining(names::add);
       if (names.stream().anyMatch(n -> n.length() > 2 && n.endsWith("Id"))) continue;
+      // A create with rules of its own (a token, a strong password) is shown by the hidden steps, not by a sample.
+      if (task.behaviours().containsKey("create" + entity)) continue;
       ObjectNode step = scenarios.addObject().put("name", "create a " + entity).putArray("steps").addObject();
       step.put("method", "POST").put("path", "/" + kebab(entity) + "s").put("status", 201);
       ObjectNode body = step.putObject("body");
@@ -250,6 +260,7 @@ public final class PlanFixtures {
         java.util.regex.Matcher least = Pattern.compile(f + "(at least |< ?)(\\d+)").matcher(text);
         if (numeric && least.find()) prop.put("minimum", Integer.parseInt(least.group(2)));
         if (type.equals("string") && finds(text, f + "\\bdate-time\\b")) prop.put("format", "date-time");
+        if (type.equals("string") && finds(text, f + "\\byyyy-mm-dd\\b")) prop.put("format", "date");
         // A link the request says must be http(s) is a URI in the contract (its samples then are URLs too).
         if (type.equals("string") && e.getKey().toLowerCase(Locale.ROOT).endsWith("url")
             && finds(text, "\\bhttps?\\b")) {
