@@ -56,6 +56,35 @@ class PlanFixturesTest {
   }
 
   @Test
+  void aLiteralSegmentIsAnOperationOfItsOwnUnlessTheStepProbesAMissingItem() {
+    JsonNode events = PlanFixtures.plan(task("06-events")).at("/openapi/paths");
+    assertThat(events.at("/~1events~1upcoming/get/operationId").asText()).isEqualTo("getEventsUpcoming");
+    // GET /r/doesnotexist -> 404 is the redirect of an unknown code, not an operation of its own.
+    JsonNode links = PlanFixtures.plan(task("09-url-shortener")).at("/openapi/paths");
+    assertThat(links.has("/r/doesnotexist")).isFalse();
+  }
+
+  @Test
+  void theContractAcceptsWhatTheHiddenStepsSend() {
+    // POST /carts with no body; hours sent as 8 and as 2.5; an url that must be http(s); a YYYY-MM-DD date.
+    JsonNode carts = PlanFixtures.plan(task("15-shop-orders")).at("/openapi/paths/~1carts/post/requestBody");
+    assertThat(carts.path("required").asBoolean(true)).isFalse();
+    JsonNode entries = PlanFixtures.plan(task("24-timesheets")).at("/openapi/paths/~1employees~1{id}~1entries/post");
+    assertThat(entries.toString()).contains("\"hours\":{\"type\":\"number\"");
+    JsonNode link = PlanFixtures.plan(task("09-url-shortener")).at("/openapi/components/schemas/Link/properties/url");
+    assertThat(link.path("format").asText()).isEqualTo("uri");
+    JsonNode expense = PlanFixtures.plan(task("12-expenses")).at("/openapi/components/schemas/Expense/properties");
+    assertThat(expense.at("/date/format").asText()).isEqualTo("date");
+  }
+
+  @Test
+  void aBehaviourTheTaskGivesACrudOperationIsInThePlan() {
+    JsonNode plan = PlanFixtures.plan(task("13-bank-accounts"));
+    assertThat(plan.path("behaviours").findValuesAsText("operationId")).contains("createAccount");
+    assertThat(plan.path("behaviours").toString()).contains("balance 0");
+  }
+
+  @Test
   void numericSegmentsOfScenarioPathsBecomeParameters() {
     assertThat(PlanFixtures.template("/posts/999999/comments?x=1")).isEqualTo("/posts/{id}/comments");
     assertThat(PlanFixtures.template("/r/doesnotexist")).isEqualTo("/r/doesnotexist");

@@ -34,6 +34,22 @@ class SuiteTest {
   }
 
   @Test
+  void behavioursOfCrudShapedOperationsAreReadAndAnythingButSentencesIsRefused(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("a.yaml"), """
+        request: Build accounts
+        behaviours: {createAccount: "Opens with balance 0."}
+        """);
+    Files.writeString(dir.resolve("b.yaml"), """
+        request: Build accounts
+        behaviours: {createAccount: [1, 2]}
+        """);
+    Suite s = Suite.load(dir);
+    assertThat(s.tasks()).singleElement().satisfies(t ->
+        assertThat(t.behaviours()).containsEntry("createAccount", "Opens with balance 0."));
+    assertThat(s.problems()).singleElement().asString().contains("b.yaml").contains("behaviours.createAccount");
+  }
+
+  @Test
   void scenarioWithAnUnknownMethodIsRejected(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("t.yaml"), """
         request: Build x

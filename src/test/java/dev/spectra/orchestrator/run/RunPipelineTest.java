@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spectra.orchestrator.model.ModelError;
 import dev.spectra.orchestrator.model.Money;
 import dev.spectra.orchestrator.scaffold.BuildJournal;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -332,6 +333,26 @@ class RunPipelineTest {
     assertThat(outcome.report().path("plan").path("openapi").path("paths").has("/evil")).isFalse();
     String prompt = model.calls.get(0).request().promptText();
     assertThat(prompt).contains("given and authoritative").contains("POST /loans/{id}/return (returnLoan)");
+  }
+
+  @Test
+  void aBehaviourForAGeneratedCrudOperationHandsItToTheModelAndParksTheScaffoldsScenariosOnIt() throws Exception {
+    var plan = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(plan());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) plan.at("/openapi/paths")).putObject("/loans").putObject("post")
+        .put("operationId", "createLoan").putObject("responses").putObject("201").put("description", "created");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) plan.get("behaviours")).addObject().put("operationId",
+        "createLoan").put("behaviour", "Lends a book only when it is not on loan (409).");
+    model.enqueue("local", plan.toString(), files(FakeScaffolder.HANDLER, GOOD),
+        files(FakeScaffolder.CREATE_HANDLER, "package com.example.library.ops;\npublic final class CreateLoanHandler "
+            + "{ /* rules */ }\n"));
+    RunOutcome outcome = pipeline().run(request());
+    assertThat(outcome).isInstanceOf(RunOutcome.Verified.class);
+    assertThat(model.steps()).containsExactly("plan", "implement:returnLoan", "implement:createLoan");
+    Path out = dir.resolve("out");
+    assertThat(out.resolve(FakeScaffolder.CREATE_HANDLER)).content().contains("/* rules */");
+    JsonNode scenarios = JSON.readTree(out.resolve(FakeScaffolder.SCENARIOS).toFile()).path("scenarios");
+    assertThat(scenarios.get(0).path("pending").asText()).contains("createLoan");
+    assertThat(scenarios.get(1).has("pending")).isFalse();
   }
 
   @Test
