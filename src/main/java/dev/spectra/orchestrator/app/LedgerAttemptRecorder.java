@@ -15,6 +15,10 @@ final class LedgerAttemptRecorder implements AttemptListener {
 
   private final AtomicLong sequence = new AtomicLong();
 
+  /** The ledger's names of the JSON stages, lower case, computed once rather than per row. */
+  private static final String[] JSON_STAGES = java.util.Arrays.stream(Attempt.JsonStage.values())
+      .map(s -> s.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
   LedgerAttemptRecorder(Ledger ledger) { this.ledger = ledger; }
 
   /**
@@ -52,7 +56,8 @@ final class LedgerAttemptRecorder implements AttemptListener {
         e.tier(), a.model(), e.servedModelId(), e.spec().local(), a.usage().promptTokens(),
         a.usage().completionTokens(), a.usage().estimated(), a.timeToFirstToken(), a.latency(), outcome,
         error == null ? null : error.type(), error == null ? null : error.message(), e.decision(),
-        a.json().name().toLowerCase(Locale.ROOT), String.join(",", a.repairs()), a.reasks(), a.cost(), a.saved(),
+        JSON_STAGES[a.json().ordinal()], a.repairs().isEmpty() ? "" : String.join(",", a.repairs()),
+        a.reasks(), a.cost(), a.saved(),
         e.catalogVersion(), e.context().apiKeyId()));
   }
 }

@@ -44,6 +44,12 @@ public final class BenchGatewayCommand implements Callable<Integer> {
       + "the measured ones, each run (default: a fifth of --requests, at least 200).")
   Integer warmup;
 
+  @Option(names = "--warmup-rounds", paramLabel = "N", description = "Whole rounds (latency and throughput, same "
+      + "shape as the measured ones) run and discarded before the first measured one: the servers' request paths "
+      + "keep getting faster over the first tens of thousands of requests as the JIT compiles them, the gateway's "
+      + "longer path most (default: ${DEFAULT-VALUE}).")
+  int discardedRounds = 2;
+
   @Option(names = "--runs", paramLabel = "N", description = "Consecutive rounds, each with its own warm-up, latency and "
       + "throughput; the figures are printed per round and as a range (default: ${DEFAULT-VALUE}).")
   int runs = 1;
@@ -116,6 +122,7 @@ public final class BenchGatewayCommand implements Callable<Integer> {
     if (throughputRequests <= 0) throw ExitException.usage("--throughput-requests must be > 0, got " + throughputRequests);
     if (runs <= 0) throw ExitException.usage("--runs must be > 0, got " + runs);
     if (warmup != null && warmup < 0) throw ExitException.usage("--warmup must be >= 0, got " + warmup);
+    if (discardedRounds < 0) throw ExitException.usage("--warmup-rounds must be >= 0, got " + discardedRounds);
     int warmupRounds = warmup != null ? warmup : Math.max(200, requests / 5);
     long t0 = System.nanoTime();
     GatewayBench bench = new GatewayBench(BODY, this::progress);
@@ -151,6 +158,12 @@ public final class BenchGatewayCommand implements Callable<Integer> {
         throw new ExitException(ExitCodes.FAILED, "gateway-alone did not answer 200 to the benchmark request");
       }
       latencyTargets.add(alone);
+      for (int r = 1; r <= discardedRounds; r++) {
+        progress("warm-up round " + r + "/" + discardedRounds + " (unmeasured): one client, " + warmupRounds + " + "
+            + requests + " rounds; " + clients + " clients, " + throughputRequests + " requests per target");
+        bench.latency(latencyTargets, warmupRounds, requests);
+        bench.throughput(targets, clients, throughputRequests, SLICES);
+      }
       List<Round> rounds = new ArrayList<>();
       for (int run = 1; run <= runs; run++) {
         String of = runs > 1 ? "run " + run + "/" + runs + ": " : "";
@@ -221,7 +234,8 @@ public final class BenchGatewayCommand implements Callable<Integer> {
 
   private String command() {
     return "orchestrator bench gateway --clients " + clients + " --requests " + requests + " --throughput-requests "
-        + throughputRequests + (warmup != null ? " --warmup " + warmup : "") + (runs != 1 ? " --runs " + runs : "") + (noPortkey ? " --no-portkey" : "");
+        + throughputRequests + (warmup != null ? " --warmup " + warmup : "")
+        + (discardedRounds != 2 ? " --warmup-rounds " + discardedRounds : "") + (runs != 1 ? " --runs " + runs : "") + (noPortkey ? " --no-portkey" : "");
   }
 
   private void print(List<Round> rounds, String portkeyNote, double seconds) {

@@ -31,7 +31,12 @@ final class ChatHandler {
   private final Accounting accounting;
   private final Replies replies;
   private final Clock clock;
-  private final ObjectMapper json = new ObjectMapper();
+  /**
+   * Jackson's default buffer pool is per thread, and every request has a fresh virtual thread, so each parse and
+   * write would allocate its buffers anew; a shared pool hands them on from request to request.
+   */
+  private final ObjectMapper json = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+      .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build());
   private final ChatRequestReader reader = new ChatRequestReader(json);
   private final GatewayMetrics metrics;
 
@@ -257,8 +262,22 @@ final class ChatHandler {
             + "response_format.", null);
   }
 
+  private static final byte[] ID_PREFIX = "chatcmpl-".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+  /** {@return "chatcmpl-" and 32 hex digits, the first of each half 8 or above (as before: fixed length)} */
   private static String newId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    return "chatcmpl-" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    byte[] id = new byte[41];
+    System.arraycopy(ID_PREFIX, 0, id, 0, ID_PREFIX.length);
+    hex(id, 9, r.nextLong() | Long.MIN_VALUE);
+    hex(id, 25, r.nextLong() | Long.MIN_VALUE);
+    return new String(id, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  private static void hex(byte[] out, int at, long value) {
+    for (int i = at + 15; i >= at; i--) {
+      out[i] = (byte) Character.forDigit((int) (value & 0xF), 16);
+      value >>>= 4;
+    }
   }
 }

@@ -30,10 +30,17 @@ final class GatewayMetrics {
   private final ConcurrentHashMap<String, DoubleAdder> saved = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
   private final AtomicLong inFlight = new AtomicLong();
+  /**
+   * Label text per model name and per model and status, made once: every request counts under them, and building
+   * and hashing fresh strings each time was a visible share of the gateway's own cost. Bounded like the series set
+   * itself (names are catalog names); past the bound a label is built per call, as before.
+   */
+  private final ConcurrentHashMap<String, String> modelLabels = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, String>> requestKeys = new ConcurrentHashMap<>();
+  private static final int LABEL_CACHE = 1024;
 
   void request(String model, int status) {
-    requests.computeIfAbsent(label("model", model) + "," + label("status", Integer.toString(status)),
-        k -> new LongAdder()).increment();
+    requests.computeIfAbsent(requestKey(model, status), k -> new LongAdder()).increment();
   }
 
   void failure(String code) {
@@ -47,22 +54,48 @@ final class GatewayMetrics {
     for (int i = 1; i < attempts.size(); i++) {
       if (!attempts.get(i).model().equals(attempts.get(i - 1).model())) switches++;
     }
-    if (switches > 0) fallbacks.computeIfAbsent(label("model", requestedModel), k -> new LongAdder()).add(switches);
+    if (switches > 0) fallbacks.computeIfAbsent(modelLabel(requestedModel), k -> new LongAdder()).add(switches);
     if (attempts.isEmpty()) {
       count(servedModel == null ? requestedModel : servedModel, totalUsage, totalCost, totalSaved);
     } else {
       for (Attempt a : attempts) count(a.model(), a.usage(), a.cost(), a.saved());
     }
-    latency.computeIfAbsent(label("model", servedModel == null ? requestedModel : servedModel), k -> new Histogram())
+    latency.computeIfAbsent(modelLabel(servedModel == null ? requestedModel : servedModel), k -> new Histogram())
         .observe(elapsed.toNanos() / 1e9);
   }
 
   private void count(String model, Usage usage, Money c, Money s) {
-    String l = label("model", model);
+    String l = modelLabel(model);
     promptTokens.computeIfAbsent(l, k -> new LongAdder()).add(usage.promptTokens());
     completionTokens.computeIfAbsent(l, k -> new LongAdder()).add(usage.completionTokens());
-    if (c != null) cost.computeIfAbsent(l, k -> new DoubleAdder()).add(c.usd().doubleValue());
-    if (s != null) saved.computeIfAbsent(l, k -> new DoubleAdder()).add(s.usd().doubleValue());
+    // The series exists from the first call; a free call adds nothing (and skips the decimal conversion).
+    if (c != null) add(cost.computeIfAbsent(l, k -> new DoubleAdder()), c);
+    if (s != null) add(saved.computeIfAbsent(l, k -> new DoubleAdder()), s);
+  }
+
+  private static void add(DoubleAdder sum, Money m) {
+    if (m.usd().signum() != 0) sum.add(m.usd().doubleValue());
+  }
+
+  private String modelLabel(String model) {
+    if (model == null) return label("model", null);
+    String cached = modelLabels.get(model);
+    if (cached != null) return cached;
+    String l = label("model", model);
+    if (modelLabels.size() < LABEL_CACHE) modelLabels.putIfAbsent(model, l);
+    return l;
+  }
+
+  private String requestKey(String model, int status) {
+    ConcurrentHashMap<Integer, String> byStatus = model == null ? null : requestKeys.get(model);
+    String cached = byStatus == null ? null : byStatus.get(status);
+    if (cached != null) return cached;
+    String key = modelLabel(model) + "," + label("status", Integer.toString(status));
+    if (model != null && requestKeys.size() < LABEL_CACHE) {
+      ConcurrentHashMap<Integer, String> m = requestKeys.computeIfAbsent(model, k -> new ConcurrentHashMap<>());
+      if (m.size() < 64) m.putIfAbsent(status, key);
+    }
+    return key;
   }
 
   void enter() { inFlight.incrementAndGet(); }

@@ -29,7 +29,9 @@ final class Replies {
 
   private final Redactor redactor;
   private final boolean remote;
-  final CompletionWriter writer = new CompletionWriter(new ObjectMapper());
+  // A shared buffer pool, not Jackson's per-thread one: each request runs on a fresh virtual thread.
+  final CompletionWriter writer = new CompletionWriter(new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+      .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build()));
 
   Replies(Redactor redactor, boolean remote) {
     this.redactor = redactor;

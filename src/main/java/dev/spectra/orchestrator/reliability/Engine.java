@@ -79,13 +79,25 @@ final class Engine {
   }
 
   List<Route> routes(String requestedAs, List<ModelSpec> specs) {
+    // Planners hand out the same list for the same plan: its routes are built once, not on every call.
+    RoutesFor last = lastRoutes.get(requestedAs);
+    if (last != null && last.specs() == specs) return last.routes();
     List<Route> routes = new ArrayList<>(specs.size());
     for (int i = 0; i < specs.size(); i++) {
       ModelSpec spec = specs.get(i);
       routes.add(new Route(requestedAs + "#" + (i + 1), i, spec, provider(spec)));
     }
-    return routes;
+    List<Route> fixed = List.copyOf(routes);
+    if (lastRoutes.size() < 256 || lastRoutes.containsKey(requestedAs)) {
+      lastRoutes.put(requestedAs, new RoutesFor(specs, fixed));
+    }
+    return fixed;
   }
+
+  /** The routes last built for one name, and the plan (by identity) they were built from. */
+  private record RoutesFor(List<ModelSpec> specs, List<Route> routes) {}
+
+  private final Map<String, RoutesFor> lastRoutes = new ConcurrentHashMap<>();
 
   Model provider(ModelSpec spec) {
     return providerByModel.computeIfAbsent(spec.name(), n -> providers.apply(spec));

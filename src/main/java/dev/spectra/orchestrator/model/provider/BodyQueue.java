@@ -11,10 +11,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hands a response from the client's threads to the calling thread, which waits for each item with its own
+ * Hands a streamed response from the client's threads to the calling thread, which waits for each item with its own
  * deadline. Everything travels through one queue (body chunks, the end, a failure before the headers), so a call
  * costs as few thread wake-ups as possible: in {@code whole} mode the body is handed over once, at its end, and
  * the first byte is only time-stamped, which is what keeps the provider layer's overhead per call small.
+ *
+ * <p>While the caller itself waits inside {@code HttpClient.send} (see {@link Exchange#send}), the queue knows that
+ * thread, and the {@link DeadlineWatch} ends that wait by interrupting it, once, through a small state machine:
+ * whichever of the caller and the watch moves first decides, so an interrupt never lands after the caller has left.
  */
 final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
   /** Marks the end of the body. */
@@ -39,6 +43,14 @@ final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
   private volatile long firstDeadline;
   private volatile long totalDeadline;
   private final java.util.concurrent.atomic.AtomicBoolean dueSent = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private static final int IDLE = 0;
+  private static final int SENDING = 1;
+  private static final int SENT = 2;
+  private static final int INTERRUPTING = 3;
+  private static final int INTERRUPTED = 4;
+  private final java.util.concurrent.atomic.AtomicInteger sendState = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile Thread sender;
 
   BodyQueue(boolean whole) {
     this.whole = whole;
@@ -96,6 +108,37 @@ final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
     else queue.add(END);
   }
 
+  /**
+   * A whole body read by the JDK's own subscriber (see {@link Exchange#send}) has begun: status and headers are
+   * known, and the body, which the deadlines no longer tell from its first byte, is on its way.
+   */
+  void begun(HttpResponse.ResponseInfo responseInfo) {
+    this.info = responseInfo;
+    if (firstByteAt < 0) firstByteAt = System.nanoTime();
+  }
+
+  /** The calling thread is about to wait inside {@code HttpClient.send}: the watch may interrupt it from now on. */
+  void sending(Thread thread) {
+    sender = thread;
+    sendState.set(SENDING);
+  }
+
+  /**
+   * The calling thread has left {@code send}. {@return false when the watch got there first: the deadline passed and
+   * the thread was interrupted, which is now cleared}
+   */
+  boolean sent() {
+    if (sendState.compareAndSet(SENDING, SENT)) {
+      sender = null;
+      return true;
+    }
+    // The watch claimed the wait: let its interrupt land, then clear it, so it cannot hit a later wait.
+    while (sendState.get() != INTERRUPTED) Thread.onSpinWait();
+    Thread.interrupted();
+    sender = null;
+    return false;
+  }
+
   /** The deadlines the {@link DeadlineWatch} holds the reader to: before the first body byte, and in all. */
   void deadlines(long first, long total) {
     this.firstDeadline = first;
@@ -105,7 +148,15 @@ final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
   /** Puts {@link #DUE} in the queue, once, when the deadline that applies at {@code now} has passed. */
   void wakeIfDue(long now) {
     long deadline = firstByteAt < 0 ? firstDeadline : totalDeadline;
-    if (now - deadline >= 0 && dueSent.compareAndSet(false, true)) queue.add(DUE);
+    if (now - deadline < 0) return;
+    Thread waiting = sender;
+    if (waiting != null && sendState.compareAndSet(SENDING, INTERRUPTING)) {
+      // Interrupting a thread in HttpClient.send cancels the request there and makes send throw.
+      waiting.interrupt();
+      sendState.set(INTERRUPTED);
+      return;
+    }
+    if (dueSent.compareAndSet(false, true)) queue.add(DUE);
   }
 
   /** The reader took {@link #DUE} but is not late after all (the first byte came meanwhile): watch on. */

@@ -5,6 +5,9 @@ import dev.spectra.orchestrator.model.ModelError.Timeout;
 import dev.spectra.orchestrator.model.ModelException;
 import dev.spectra.orchestrator.model.Timeouts;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.nio.ByteBuffer;
@@ -22,7 +25,8 @@ import java.util.Optional;
  */
 public final class Exchange implements AutoCloseable {
   private final BodyQueue body;
-  private final CompletableFuture<?> future;
+  /** The response of an asynchronous send, cancelled on close; null when the caller sent on its own thread. */
+  private CompletableFuture<?> future;
   private final long start;
   private final long firstDeadline;
   private final long totalDeadline;
@@ -57,6 +61,83 @@ public final class Exchange implements AutoCloseable {
     body.deadlines(firstDeadline, totalDeadline);
     // A transport used after close() has no watch running: its exchanges time their own waits, as without one.
     this.watch = watch != null && watch.watch(body) ? watch : null;
+  }
+
+  /** {@return true when a {@link DeadlineWatch} holds this exchange to its deadlines} */
+  boolean watched() { return watch != null; }
+
+  /** The response of an asynchronous send: cancelled when the exchange closes before its end. */
+  void sentAsync(CompletableFuture<?> response) { this.future = response; }
+
+  /**
+   * Sends {@code request} on the calling thread and waits for the response to begin, or for a {@code whole} body to
+   * end. Two choices keep a short call's hand-overs between threads to the minimum, and they are most of what one
+   * more hop costs (the minimal relay of {@code bench gateway} is the yardstick): {@code send} runs the exchange
+   * inline where {@code sendAsync} schedules each step on the client's executor and completes through one more pool,
+   * and a whole body goes to the JDK's own byte-array subscriber, which the client feeds on its selector thread,
+   * where a subscriber of ours gets every chunk through the executor. Only for a {@link #watched} exchange: the watch
+   * interrupts the wait at the deadline.
+   */
+  void send(HttpClient client, HttpRequest request, boolean whole, Function<Throwable, ModelError> early)
+      throws ModelException {
+    Throwable failure = null;
+    byte[] bytes = null;
+    boolean inTime;
+    body.sending(Thread.currentThread());
+    try {
+      if (whole) {
+        bytes = client.send(request, info -> {
+          body.begun(info);
+          return HttpResponse.BodySubscribers.ofByteArray();
+        }).body();
+      } else {
+        client.send(request, body::handle);
+      }
+    } catch (InterruptedException | IOException e) {
+      failure = e;
+    } catch (RuntimeException e) {
+      failure = e;
+    } finally {
+      inTime = body.sent();
+    }
+    if (failure instanceof RuntimeException e) {
+      // A request the client refuses outright (e.g. a bad header): not a model error, the caller's bug.
+      close();
+      throw e;
+    }
+    if (!inTime) {
+      close();
+      Timeout.Phase phase = body.firstByteAt() < 0 ? firstPhase : Timeout.Phase.TOTAL;
+      throw new ModelException(new Timeout(phase,
+          phase == Timeout.Phase.FIRST_TOKEN ? timeouts.firstToken() : timeouts.total(), endpoint));
+    }
+    if (failure instanceof InterruptedException) {
+      // Somebody else wants this thread to stop (a cancelled build): keep the flag, and no answer.
+      Thread.currentThread().interrupt();
+      close();
+      throw new ModelException(new ModelError.MalformedResponse("the call was interrupted before its answer came",
+          endpoint));
+    }
+    if (failure != null && whole && body.info() != null) {
+      // The status came, then the body broke: what arrived is partial, as for a stream.
+      ended = true;
+      close();
+      pending = failure instanceof IOException io ? io : new IOException(failure);
+      return;
+    }
+    if (failure != null) {
+      close();
+      throw new ModelException(early.apply(failure));
+    }
+    if (whole) {
+      buf = bytes;
+      from = 0;
+      to = bytes.length;
+      ended = true;
+      close();
+      return;
+    }
+    begin(early);
   }
 
   /** Waits for the first item: the response has begun, or it failed before any answer. */
@@ -240,7 +321,7 @@ public final class Exchange implements AutoCloseable {
     if (watch != null) watch.forget(body);
     if (!ended) {
       body.cancel();
-      future.cancel(true);
+      if (future != null) future.cancel(true);
     }
   }
 }

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
 /**
@@ -46,7 +47,11 @@ public final class Transport implements AutoCloseable {
   public Transport(Clock clock) {
     this.clock = clock;
     // Servers add fields all the time (Ollama's /v1 route leaves some out): read leniently.
-    this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    // Calls run on virtual threads, a fresh one per gateway request: Jackson's default per-thread buffer pool would
+    // allocate new buffers for nearly every answer parsed, so the buffers come from one shared pool instead.
+    this.json = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+        .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build())
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   }
 
   public Transport() {
@@ -116,12 +121,20 @@ public final class Transport implements AutoCloseable {
       throws ModelException {
     long start = System.nanoTime();
     BodyQueue body = new BodyQueue(whole);
-    CompletableFuture<HttpResponse<BodyQueue>> future = client(timeouts.connect()).sendAsync(request, body::handle);
+    HttpClient client = client(timeouts.connect());
+    Exchange exchange = new Exchange(body, null, start, timeouts, endpoint, deadlines);
+    Function<Throwable, ModelError> early = t -> connectFailure(t, timeouts, endpoint, unreachableHint);
+    if (exchange.watched()) {
+      exchange.send(client, request, whole, early);
+      return exchange;
+    }
+    // No watch (a transport used after close): the asynchronous send lets the reader time its own waits.
+    CompletableFuture<HttpResponse<BodyQueue>> future = client.sendAsync(request, body::handle);
     future.whenComplete((response, failure) -> {
       if (failure != null) body.failEarly(failure);
     });
-    Exchange exchange = new Exchange(body, future, start, timeouts, endpoint, deadlines);
-    exchange.begin(t -> connectFailure(t, timeouts, endpoint, unreachableHint));
+    exchange.sentAsync(future);
+    exchange.begin(early);
     return exchange;
   }
 

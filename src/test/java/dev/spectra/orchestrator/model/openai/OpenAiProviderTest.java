@@ -231,6 +231,37 @@ class OpenAiProviderTest {
   }
 
   @Test
+  void aWholeAnswerPastItsFirstTokenLimitIsAFirstTokenTimeoutAndTheThreadCarriesOnUninterrupted() throws Exception {
+    // A whole (non-streamed) answer is awaited inside the JDK client's send; the deadline watch ends that wait by
+    // interrupting it, and nothing of that interrupt may leak into the caller's next wait.
+    sim.enqueue(id, Scripted.slowFirstToken(Duration.ofSeconds(3), "late"));
+    Timeouts tight = new Timeouts(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(30));
+    Model m = OpenAiProvider.create(SimSpecs.spec(ProviderKind.OPENAI_COMPATIBLE, sim.baseUrl(), id, Price.FREE,
+        EnumSet.allOf(Capability.class), tight), null, transport);
+
+    assertThat(failure(m, ModelRequest.of("hi"))).isInstanceOfSatisfying(ModelError.Timeout.class,
+        t -> assertThat(t.phase()).isEqualTo(ModelError.Timeout.Phase.FIRST_TOKEN));
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+
+    sim.enqueue(id, Scripted.text("on time"));
+    assertThat(m.chat(ModelRequest.of("again")).text()).isEqualTo("on time");
+  }
+
+  @Test
+  void aCallerInterruptedByItsOwnerKeepsTheInterruptAndGetsNoAnswer() {
+    // A cancelled build interrupts its thread: the call stops, and the interrupt stays for the build to see.
+    sim.enqueue(id, Scripted.text("never read"));
+    Model m = model(ProviderKind.OPENAI_COMPATIBLE);
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> m.chat(ModelRequest.of("hi"))).isInstanceOf(ModelException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void slowDripPastTheTotalLimitIsATotalTimeout() {
     sim.enqueue(id, Scripted.slowDrip(Duration.ofMillis(300),
         "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"));
