@@ -50,21 +50,23 @@ public final class GatewayBench {
 
   /** One client, {@code warmup} unmeasured rounds then {@code requests} measured ones, targets interleaved. */
   public List<Latency> latency(List<Target> targets, int warmup, int requests) throws InterruptedException {
-    HttpClient client = client(1);
     long[][] nanos = new long[targets.size()][requests];
     int[] errors = new int[targets.size()];
-    for (int i = 0; i < warmup; i++) {
-      for (Target t : targets) call(client, t);
-      stopIfInterrupted();
-    }
-    for (int i = 0; i < requests; i++) {
-      stopIfInterrupted();
-      for (int t = 0; t < targets.size(); t++) {
-        long t0 = System.nanoTime();
-        if (!call(client, targets.get(t))) errors[t]++;
-        nanos[t][i] = System.nanoTime() - t0;
+    // Closed at the end: its selector thread and connections would otherwise outlive the measurement.
+    try (HttpClient client = client(1)) {
+      for (int i = 0; i < warmup; i++) {
+        for (Target t : targets) call(client, t);
+        stopIfInterrupted();
       }
-      if ((i + 1) % Math.max(1, requests / 4) == 0) progress.accept("latency: " + (i + 1) + "/" + requests + " rounds");
+      for (int i = 0; i < requests; i++) {
+        stopIfInterrupted();
+        for (int t = 0; t < targets.size(); t++) {
+          long t0 = System.nanoTime();
+          if (!call(client, targets.get(t))) errors[t]++;
+          nanos[t][i] = System.nanoTime() - t0;
+        }
+        if ((i + 1) % Math.max(1, requests / 4) == 0) progress.accept("latency: " + (i + 1) + "/" + requests + " rounds");
+      }
     }
     List<Latency> out = new ArrayList<>();
     for (int t = 0; t < targets.size(); t++) {

@@ -40,7 +40,10 @@ final class Breakers {
   static String key(ModelSpec spec) { return spec.endpoint().toString(); }
 
   Breaker of(ModelSpec spec) {
-    return byEndpoint.computeIfAbsent(key(spec), Breaker::new);
+    String key = key(spec);
+    // Looked up first: every call asks, and computeIfAbsent would build its capturing function each time.
+    Breaker b = byEndpoint.get(key);
+    return b != null ? b : byEndpoint.computeIfAbsent(key, Breaker::new);
   }
 
   /** {@return whether a call to {@code spec} would be let through now (without taking the half-open probe)} */

@@ -40,6 +40,8 @@ final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
   private volatile long firstByteAt = -1;
   private volatile Flow.Subscription subscription;
   private volatile boolean cancelled;
+  /** The body ended (complete or failed) through the subscriber. */
+  private volatile boolean terminated;
   private volatile long firstDeadline;
   private volatile long totalDeadline;
   private final java.util.concurrent.atomic.AtomicBoolean dueSent = new java.util.concurrent.atomic.AtomicBoolean();
@@ -99,11 +101,18 @@ final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
   }
 
   @Override public void onError(Throwable throwable) {
+    terminated = true;
     if (whole && held != null) queue.add(held);
     queue.add(throwable);
   }
 
+  /** The client reported a failure after the headers to the sender only: the reader gets it too, once. */
+  void failLate(Throwable throwable) {
+    if (!terminated) onError(throwable);
+  }
+
   @Override public void onComplete() {
+    terminated = true;
     if (whole) queue.add(new Whole(held == null ? List.of() : held));
     else queue.add(END);
   }

@@ -118,11 +118,19 @@ public final class Exchange implements AutoCloseable {
       throw new ModelException(new ModelError.MalformedResponse("the call was interrupted before its answer came",
           endpoint));
     }
-    if (failure != null && whole && body.info() != null) {
-      // The status came, then the body broke: what arrived is partial, as for a stream.
-      ended = true;
-      close();
-      pending = failure instanceof IOException io ? io : new IOException(failure);
+    if (failure != null && body.info() != null) {
+      // The status came, then the body broke before send returned (the client may report a fast reset either way):
+      // what arrived is partial, never a refused call.
+      IOException broken = failure instanceof IOException io ? io : new IOException(failure);
+      if (whole) {
+        ended = true;
+        close();
+        pending = broken;
+        return;
+      }
+      // The stream's reader gets the chunks that came, then the failure, as if it had broken while reading.
+      body.failLate(broken);
+      begin(early);
       return;
     }
     if (failure != null) {
