@@ -31,17 +31,14 @@ final class ChatHandler {
   private final Accounting accounting;
   private final Replies replies;
   private final Clock clock;
-  /**
-   * Jackson's default buffer pool is per thread, and every request has a fresh virtual thread, so each parse and
-   * write would allocate its buffers anew; a shared pool hands them on from request to request.
-   */
-  private final ObjectMapper json = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-      .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build());
-  private final ChatRequestReader reader = new ChatRequestReader(json);
+  private final ObjectMapper json;
+  private final ChatRequestReader reader;
   private final GatewayMetrics metrics;
 
   ChatHandler(GatewayOptions options, Gateway.Directory directory, Admission admission, Accounting accounting,
-      Replies replies, Clock clock, GatewayMetrics metrics) {
+      Replies replies, Clock clock, GatewayMetrics metrics, ObjectMapper json) {
+    this.json = json;
+    this.reader = new ChatRequestReader(json);
     this.options = options;
     this.directory = directory;
     this.admission = admission;

@@ -135,10 +135,15 @@ public final class Gateway implements AutoCloseable {
               + "'orchestrator keys create --name NAME', or bind to 127.0.0.1");
     }
     // Clients on other machines get errors without upstream URLs or setting names; the log keeps them.
-    Replies replies = new Replies(Redactor.fromEnvironment(b.environment), keysRequired);
+    // One mapper for reading requests and writing answers, with a shared buffer pool: Jackson's default pool is per
+    // thread, and every request has a fresh virtual thread, so each parse and write would allocate its buffers anew.
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper(
+        com.fasterxml.jackson.core.JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build());
+    Replies replies = new Replies(Redactor.fromEnvironment(b.environment), keysRequired, json);
     Accounting accounting = new Accounting(metrics, b.listener, replies);
     Admission admission = new Admission(keysRequired ? b.keys : null, draining, accounting);
-    ChatHandler chat = new ChatHandler(options, b.directory, admission, accounting, replies, b.clock, metrics);
+    ChatHandler chat = new ChatHandler(options, b.directory, admission, accounting, replies, b.clock, metrics, json);
     Routes routes = new Routes(options, b.directory, admission, chat, accounting, replies, metrics, draining,
         keysRequired);
     this.app = Javalin.create(cfg -> {

@@ -29,13 +29,12 @@ final class Replies {
 
   private final Redactor redactor;
   private final boolean remote;
-  // A shared buffer pool, not Jackson's per-thread one: each request runs on a fresh virtual thread.
-  final CompletionWriter writer = new CompletionWriter(new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-      .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build()));
+  final CompletionWriter writer;
 
-  Replies(Redactor redactor, boolean remote) {
+  Replies(Redactor redactor, boolean remote, ObjectMapper json) {
     this.redactor = redactor;
     this.remote = remote;
+    this.writer = new CompletionWriter(json);
   }
 
   /** {@return the error as the client may see it} */

@@ -51,7 +51,7 @@ final class BodyQueue implements HttpResponse.BodySubscriber<BodyQueue> {
   private static final int SENT = 2;
   private static final int INTERRUPTING = 3;
   private static final int INTERRUPTED = 4;
-  private final java.util.concurrent.atomic.AtomicInteger sendState = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger sendState = new java.util.concurrent.atomic.AtomicInteger(IDLE);
   private volatile Thread sender;
 
   BodyQueue(boolean whole) {

@@ -93,9 +93,7 @@ public final class Exchange implements AutoCloseable {
       } else {
         client.send(request, body::handle);
       }
-    } catch (InterruptedException | IOException e) {
-      failure = e;
-    } catch (RuntimeException e) {
+    } catch (InterruptedException | IOException | RuntimeException e) {
       failure = e;
     } finally {
       inTime = body.sent();
